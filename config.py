@@ -1,0 +1,108 @@
+"""Configuration. The environment is read here and nowhere else."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_int(name, default):
+    return int(os.environ.get(name, default))
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'oscart.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    # Uploads (photos, lesson images) are small; bigger bodies get a translated 413 page.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 6 * 1024 * 1024)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_NAME = "oscart_remember"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # A login without "remember me" ends after this much inactivity.
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 12 * 60)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the signed session
+
+    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCKOUT_MINUTES = _env_int("LOGIN_LOCKOUT_MINUTES", 15)
+    PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
+    # Argon2id cost, close to OWASP's advice (m=19 MiB, t=2, p=1).
+    ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 2)
+    ARGON2_MEMORY_COST = _env_int("ARGON2_MEMORY_COST", 19 * 1024)
+    ARGON2_PARALLELISM = _env_int("ARGON2_PARALLELISM", 1)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = False
+    # Failed attempts per client address; generous for an office behind one address.
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "30 per 5 minutes; 200 per hour")
+    RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "10 per 15 minutes")
+    RATELIMIT_RESET_PER_ADDRESS = os.environ.get("RATELIMIT_RESET_PER_ADDRESS", "3 per hour")
+    # Number of trusted proxies in front of the app (0: use the socket address).
+    PROXY_FIX_HOPS = _env_int("PROXY_FIX_HOPS", 0)
+
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")  # console | file | smtp | memory
+    MAIL_DELIVER_INLINE = _env_bool("MAIL_DELIVER_INLINE", True)
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(BASE_DIR / "instance" / "mail"))
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Oscart <no-reply@oscart.example>")
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+
+    SECURITY_HSTS = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+    SECRET_KEY = Config.SECRET_KEY or "development-only-secret-key"
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    MAIL_BACKEND = "memory"
+    MAIL_DELIVER_INLINE = True
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 64
+    RATELIMIT_STORAGE_URI = "memory://"
+    PUBLIC_BASE_URL = "https://portal.oscart.example"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SECURITY_HSTS = True
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_DELIVER_INLINE = _env_bool("MAIL_DELIVER_INLINE", False)
+
+
+CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}
+
+
+def config_name():
+    return os.environ.get("OSCART_ENV", "development")

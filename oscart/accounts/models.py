@@ -1,0 +1,57 @@
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from oscart.database import TimestampMixin, UTCDateTime, utcnow
+from oscart.extensions import db
+from oscart.security import PLATFORM_ADMIN, TRAINEE
+
+
+class User(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored normalised (NFKC, case-folded), so uniqueness is case-insensitive.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(2), default="nl")
+    role: Mapped[str] = mapped_column(String(20), default=TRAINEE)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_login_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_ip: Mapped[str | None] = mapped_column(String(45))
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    company = relationship("Company", lazy="raise")
+
+    # Set by the user loader: the server-side session record this request runs under.
+    session_record = None
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    @property
+    def is_platform_admin(self):
+        return self.role == PLATFORM_ADMIN
+
+    def is_locked(self, now=None):
+        return self.locked_until is not None and self.locked_until > (now or utcnow())
+
+    def get_id(self):
+        """Flask-Login stores the session record's token, never the user id."""
+        return self.session_record.token if self.session_record is not None else None
+
+    def __repr__(self):
+        return f"<User {self.id} {self.email!r}>"

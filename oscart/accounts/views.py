@@ -1,0 +1,50 @@
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from oscart.accounts import services
+from oscart.accounts.forms import PasswordForm, ProfileForm
+from oscart.exceptions import RuleViolation
+from oscart.extensions import db
+from oscart.security import require
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@require("profile.edit")
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user,
+                first_name=form.first_name.data,
+                last_name=form.last_name.data,
+                language=form.language.data,
+            )
+        except RuleViolation as error:
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@require("profile.edit")
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, current_password=form.current_password.data, new_password=form.new_password.data
+            )
+        except RuleViolation as error:
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/password.html", form=form)

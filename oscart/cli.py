@@ -1,0 +1,16 @@
+import click
+from flask.cli import with_appcontext
+
+from oscart.demo import ACCOUNTS, DEMO_PASSWORD, seed_demo
+from oscart.extensions import db
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command():
+    """Load demo companies, accounts, courses, sessions and certificates (safe to run again)."""
+    seed_demo()
+    db.session.commit()
+    click.echo("Demo data is ready. Accounts (password: %s):" % DEMO_PASSWORD)
+    for email, _first, _last, role, company, _language in ACCOUNTS[:6]:
+        click.echo(f"  {email:<26} {role:<15} {company or 'Oscart'}")

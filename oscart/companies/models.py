@@ -1,0 +1,16 @@
+from sqlalchemy import Boolean, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from oscart.database import TimestampMixin
+from oscart.extensions import db
+
+
+class Company(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    vat_number: Mapped[str | None] = mapped_column(String(30))
+    default_language: Mapped[str] = mapped_column(String(2), default="nl")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __repr__(self):
+        return f"<Company {self.id} {self.name!r}>"

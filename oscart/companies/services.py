@@ -1,0 +1,42 @@
+"""A company admin's view of the own company. Every query is scoped to the actor's company."""
+
+from sqlalchemy import func, or_, select
+
+from oscart.accounts.models import User
+from oscart.companies.models import Company
+from oscart.exceptions import NotFound
+from oscart.extensions import db
+
+
+def get_own_company(actor):
+    company = db.session.get(Company, actor.company_id) if actor.company_id else None
+    if company is None:
+        raise NotFound()
+    return company
+
+
+def list_employees(actor, *, search=None):
+    """Rows (not objects) of the actor's company's people, ordered by name."""
+    query = (
+        select(User.id, User.first_name, User.last_name, User.email, User.role, User.language,
+               User.is_active, User.last_login_at)
+        .where(User.company_id == actor.company_id)
+        .order_by(User.last_name, User.first_name, User.id)
+    )
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(func.lower(User.email).like(pattern),
+                                func.lower(User.first_name + " " + User.last_name).like(pattern)))
+    return query
+
+
+def get_employee(actor, user_id):
+    """An employee of the actor's company; another company's id is NotFound, like a missing one."""
+    user = db.session.scalar(select(User).where(User.id == user_id, User.company_id == actor.company_id))
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def count_employees(actor):
+    return db.session.scalar(select(func.count(User.id)).where(User.company_id == actor.company_id))

@@ -1,0 +1,29 @@
+"""Domain errors raised by services; views turn them into form errors or HTTP answers."""
+
+
+class DomainError(Exception):
+    """Base class; ``message`` is a translated, user-facing text."""
+
+    def __init__(self, message=""):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    pass
+
+
+class PermissionDenied(DomainError):
+    pass
+
+
+class Conflict(DomainError):
+    pass
+
+
+class RuleViolation(DomainError):
+    """A business rule refused the input; ``field`` names the form field it belongs to, if any."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field

@@ -1,0 +1,27 @@
+"""Base form: every text field refuses NUL bytes and undecodable input with a clear message."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+
+BAD_CHARACTERS = ("\x00", "\ufffd")
+
+
+class BaseForm(FlaskForm):
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, StringField | TextAreaField) and isinstance(field.data, str):
+                if any(ch in field.data for ch in BAD_CHARACTERS):
+                    field.errors = [*field.errors, _l("This field contains characters that are not allowed.")]
+                    valid = False
+        return valid
+
+    def add_error(self, field_name, message):
+        """Attach a service's RuleViolation to its field (or to the form as a whole)."""
+        field = getattr(self, field_name, None) if field_name else None
+        if field is None:
+            self.form_errors.append(message)
+        else:
+            field.errors = [*field.errors, message]
+

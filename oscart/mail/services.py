@@ -1,0 +1,81 @@
+"""Queueing mail in the outbox and delivering it."""
+
+from datetime import timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from oscart.database import utcnow
+from oscart.extensions import db
+from oscart.mail import backends
+from oscart.mail.models import FAILED, PENDING, SENT, TRANSACTIONAL, OutboxMessage
+
+
+def queue_mail(template, *, to, language, subject, user=None, kind=TRANSACTIONAL, headers=None, **context):
+    """Render ``mail/<template>.txt`` and ``.html`` in ``language`` and add them to the outbox.
+
+    ``subject`` is a lazy string so that it is translated in the recipient's language.
+    """
+    with force_locale(language):
+        context = {"user": user, "language": language, **context}
+        text = render_template(f"mail/{template}.txt", **context)
+        html = render_template(f"mail/{template}.html", **context)
+        subject = str(subject)
+    message = OutboxMessage(
+        user_id=user.id if user is not None else None,
+        recipient=to,
+        kind=kind,
+        template=template,
+        language=language,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        headers=headers,
+    )
+    db.session.add(message)
+    db.session.info["outbox_dirty"] = True
+    return message
+
+
+def mail_user(user, template, subject, **context):
+    return queue_mail(template, to=user.email, language=user.language, subject=subject, user=user, **context)
+
+
+def _due_messages(limit):
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= utcnow())
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return db.session.scalars(query).all()
+
+
+def deliver_pending(limit=50):
+    """Send due messages; a failure is retried later with exponential back-off. Returns (sent, failed).
+
+    Commits per batch: it is a worker step, not part of a request's change.
+    """
+    sent = failed = 0
+    backend = backends.get_backend(current_app.config["MAIL_BACKEND"])
+    for message in _due_messages(limit):
+        message.attempts += 1
+        try:
+            backend.send(message, current_app.config)
+        except Exception as exc:  # noqa: BLE001 - any transport error is retried
+            failed += 1
+            message.last_error = str(exc)[:500]
+            if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+                message.status = FAILED
+            else:
+                message.next_attempt_at = utcnow() + timedelta(seconds=30 * 2 ** (message.attempts - 1))
+        else:
+            sent += 1
+            message.status = SENT
+            message.sent_at = utcnow()
+            message.last_error = None
+    db.session.commit()
+    return sent, failed

@@ -1,0 +1,47 @@
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from oscart.accounts.services import set_language
+from oscart.extensions import db
+from oscart.i18n import is_language
+from oscart.security import home_endpoint, safe_next_url
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for(home_endpoint(current_user)))
+    return render_template("main/index.html")
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    return render_template("main/dashboard.html")
+
+
+@bp.post("/language")
+def language():
+    code = request.form.get("language", "")
+    if not is_language(code):
+        abort(400, description=_("Choose one of the offered languages."))
+    session["lang"] = code
+    if current_user.is_authenticated:
+        set_language(current_user, code)
+        db.session.commit()
+    return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

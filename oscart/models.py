@@ -1,0 +1,7 @@
+"""Imports every model so that metadata (and Alembic) sees the whole schema."""
+
+from oscart.accounts.models import User  # noqa: F401
+from oscart.audit.models import AuditEvent  # noqa: F401
+from oscart.auth.models import UserSession  # noqa: F401
+from oscart.companies.models import Company  # noqa: F401
+from oscart.mail.models import OutboxMessage  # noqa: F401

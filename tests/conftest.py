@@ -1,0 +1,122 @@
+"""Fixtures: an app per test session, a clean database per test, and a browser-like client."""
+
+import os
+import tempfile
+
+import pytest
+from sqlalchemy import event
+
+from oscart import create_app
+from oscart.extensions import db, limiter
+from oscart.mail import backends
+from tests.helpers import Browser, IsolatedClient
+
+
+def pytest_addoption(parser):
+    parser.addoption("--database-url", default=None, help="Run against this database instead of SQLite.")
+
+
+def _database_url(config):
+    url = config.getoption("--database-url")
+    if url:
+        return url
+    fd, path = tempfile.mkstemp(prefix="oscart-test-", suffix=".db")
+    os.close(fd)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def app(pytestconfig):
+    url = _database_url(pytestconfig)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if url.startswith("sqlite:///"):
+            db.engine.dispose()
+            os.unlink(url.removeprefix("sqlite:///"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request, app):
+    """Each test starts with empty tables, an empty outbox, fresh rate-limit counters and its own config."""
+    overrides = {}
+    marker = request.node.get_closest_marker("config")
+    if marker:
+        overrides = marker.kwargs
+    saved = {key: app.config.get(key) for key in overrides}
+    app.config.update(overrides)
+    ctx = app.app_context()
+    ctx.push()
+    backends.sent_messages.clear()
+    limiter.reset()
+    yield
+    db.session.remove()
+    _empty_tables()
+    ctx.pop()
+    app.config.update(saved)
+
+
+def _empty_tables():
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def browser(app):
+    """A test client that posts forms with the CSRF token read from the page, as a browser does."""
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox():
+    """Messages handed to the mail transport during the test (email.message.EmailMessage objects)."""
+    return backends.sent_messages
+
+
+@pytest.fixture
+def count_queries(app):
+    """Context manager counting SQL statements: ``with count_queries() as counter: …; counter.count``."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = _Counter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting
+
+
+class _Counter:
+    def __init__(self):
+        self.statements = []
+
+    def __call__(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    @property
+    def count(self):
+        return len(self.statements)

@@ -1,0 +1,38 @@
+"""Factories: build rows with sensible defaults; keyword arguments override them."""
+
+import itertools
+
+from oscart.accounts.models import User
+from oscart.companies.models import Company
+from oscart.extensions import db
+from oscart.security import TRAINEE, hash_password
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+
+
+def make_company(**fields):
+    n = next(_seq)
+    company = Company(**{"name": f"Company {n}", "default_language": "nl", **fields})
+    db.session.add(company)
+    db.session.commit()
+    return company
+
+
+def make_user(role=TRAINEE, company=None, password=PASSWORD, **fields):
+    n = next(_seq)
+    user = User(
+        **{
+            "email": f"user{n}@example.com",
+            "first_name": f"First{n}",
+            "last_name": f"Last{n}",
+            "language": "nl",
+            "role": role,
+            "company_id": company.id if company is not None else None,
+            "password_hash": hash_password(password) if password else None,
+            **fields,
+        }
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
