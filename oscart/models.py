@@ -5,3 +5,12 @@ from oscart.audit.models import AuditEvent  # noqa: F401
 from oscart.auth.models import UserSession  # noqa: F401
 from oscart.companies.models import Company  # noqa: F401
 from oscart.mail.models import OutboxMessage  # noqa: F401
+from oscart.training.models import (  # noqa: F401
+    Course,
+    CourseCompany,
+    CourseTranslation,
+    Enrolment,
+    Lesson,
+    LessonProgress,
+    LessonTranslation,
+)

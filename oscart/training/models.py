@@ -1,0 +1,124 @@
+"""Courses, their translations and lessons, and who follows which course."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from oscart.database import TimestampMixin, UTCDateTime, utcnow
+from oscart.extensions import db
+
+ELEARNING = "elearning"
+CLASSROOM = "classroom"
+BLENDED = "blended"
+FORMATS = (ELEARNING, CLASSROOM, BLENDED)
+
+DRAFT = "draft"
+PUBLISHED = "published"
+ARCHIVED = "archived"
+
+IN_PROGRESS = "in_progress"
+COMPLETED = "completed"
+
+
+class Course(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    format: Mapped[str] = mapped_column(String(12), default=ELEARNING)
+    duration_hours: Mapped[Decimal] = mapped_column(Numeric(5, 1), default=Decimal("1.0"))
+    # Months a certificate stays valid; None: it does not expire.
+    validity_months: Mapped[int | None] = mapped_column(Integer)
+    # Share of a session's minutes a trainee must attend for a classroom or blended course.
+    attendance_threshold_percent: Mapped[int] = mapped_column(Integer, default=100)
+    status: Mapped[str] = mapped_column(String(10), default=DRAFT, index=True)
+    default_language: Mapped[str] = mapped_column(String(2), default="nl")
+    # In the global catalogue (every company sees it) or only for the companies it is assigned to.
+    is_global: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when a company admin authored the course: then only that company ever sees it.
+    owner_company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    translations = relationship("CourseTranslation", back_populates="course", lazy="raise",
+                                cascade="all, delete-orphan")
+    lessons = relationship("Lesson", back_populates="course", lazy="raise", order_by="Lesson.position",
+                           cascade="all, delete-orphan")
+
+
+class CourseTranslation(db.Model):
+    __table_args__ = (UniqueConstraint("course_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    course = relationship("Course", back_populates="translations", lazy="raise")
+
+
+class CourseCompany(db.Model):
+    """Assignment of a non-global course to a customer company."""
+
+    __table_args__ = (UniqueConstraint("course_id", "company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Lesson(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    kind: Mapped[str] = mapped_column(String(10), default="text")
+
+    course = relationship("Course", back_populates="lessons", lazy="raise")
+
+
+class LessonTranslation(db.Model):
+    __table_args__ = (UniqueConstraint("lesson_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(200))
+    body_source: Mapped[str] = mapped_column(Text, default="")  # Markdown as written
+    body_html: Mapped[str] = mapped_column(Text, default="")  # sanitised with nh3 before storage
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Enrolment(db.Model):
+    """A user following a course: the record of who followed which training."""
+
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default=IN_PROGRESS, index=True)
+    progress_percent: Mapped[int] = mapped_column(Integer, default=0)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lesson.id", ondelete="SET NULL"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User", foreign_keys=[user_id], lazy="raise")
+    course = relationship("Course", lazy="raise")
+
+    @property
+    def is_completed(self):
+        return self.status == COMPLETED
+
+
+class LessonProgress(db.Model):
+    __table_args__ = (UniqueConstraint("enrolment_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
