@@ -11,6 +11,6 @@ def seed_demo_command():
     """Load demo companies, accounts, courses, sessions and certificates (safe to run again)."""
     seed_demo()
     db.session.commit()
-    click.echo("Demo data is ready. Accounts (password: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo data is ready. Accounts (password: {DEMO_PASSWORD}):")
     for email, _first, _last, role, company, _language in ACCOUNTS[:6]:
         click.echo(f"  {email:<26} {role:<15} {company or 'Oscart'}")

@@ -9,7 +9,7 @@ from oscart.companies.models import Company
 from oscart.extensions import db
 from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER, hash_password
 
-DEMO_PASSWORD = "Oscart-demo-2026"
+DEMO_PASSWORD = "Oscart-demo-2026"  # noqa: S105 - printed for trying the demo
 
 COMPANIES = (
     {"name": "Acme Logistics", "vat_number": "BE0123456749", "default_language": "nl"},

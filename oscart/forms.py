@@ -11,10 +11,10 @@ class BaseForm(FlaskForm):
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         for field in self:
-            if isinstance(field, StringField | TextAreaField) and isinstance(field.data, str):
-                if any(ch in field.data for ch in BAD_CHARACTERS):
-                    field.errors = [*field.errors, _l("This field contains characters that are not allowed.")]
-                    valid = False
+            text = field.data if isinstance(field, StringField | TextAreaField) else None
+            if isinstance(text, str) and any(ch in text for ch in BAD_CHARACTERS):
+                field.errors = [*field.errors, _l("This field contains characters that are not allowed.")]
+                valid = False
         return valid
 
     def add_error(self, field_name, message):

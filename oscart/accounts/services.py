@@ -1,6 +1,7 @@
 """Profile and password changes of one's own account."""
 
 from flask_babel import lazy_gettext as _l
+
 from oscart.audit.services import record_event
 from oscart.auth.services import revoke_all_sessions
 from oscart.database import utcnow

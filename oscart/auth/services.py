@@ -78,10 +78,8 @@ def start_session(user, *, remember, ip, user_agent, now=None):
     """Create the server-side session record; its raw token goes into the cookie."""
     now = now or utcnow()
     config = current_app.config
-    if remember:
-        lifetime = config["REMEMBER_COOKIE_DURATION"]
-    else:
-        lifetime = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+    idle = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+    lifetime = config["REMEMBER_COOKIE_DURATION"] if remember else idle
     token = secrets.token_urlsafe(32)
     record = UserSession(
         user_id=user.id,
