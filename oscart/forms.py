@@ -1,10 +1,28 @@
-"""Base form: every text field refuses NUL bytes and undecodable input with a clear message."""
+"""Base form and validators with our own translated messages.
+
+WTForms' built-in messages are translated too (Flask-WTF loads WTForms' catalogues for the current
+locale), so a validator without ``message=`` still speaks the user's language; these helpers give the
+portal's own wording.
+"""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length
 
 BAD_CHARACTERS = ("\x00", "\ufffd")
+
+
+def required():
+    return DataRequired(message=_l("Please fill in this field."))
+
+
+def max_length(count):
+    return Length(max=count, message=_l("Use at most %(max)d characters."))
+
+
+def email_address():
+    return Email(check_deliverability=False, message=_l("Enter a valid e-mail address, such as name@example.com."))
 
 
 class BaseForm(FlaskForm):
@@ -24,4 +42,3 @@ class BaseForm(FlaskForm):
             self.form_errors.append(message)
         else:
             field.errors = [*field.errors, message]
-

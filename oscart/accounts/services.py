@@ -23,7 +23,7 @@ def check_new_password(password, field="password"):
     if len(normalized) < PASSWORD_MIN_LENGTH:
         raise RuleViolation(_l("Use at least %(count)s characters.", count=PASSWORD_MIN_LENGTH), field)
     if len(normalized) > PASSWORD_MAX_LENGTH:
-        raise RuleViolation(_l("Use at most %(count)s characters.", count=PASSWORD_MAX_LENGTH), field)
+        raise RuleViolation(_l("Use at most %(max)d characters.", max=PASSWORD_MAX_LENGTH), field)
     if is_common_password(normalized):
         raise RuleViolation(_l("This password is too common. Choose one that is harder to guess."), field)
 

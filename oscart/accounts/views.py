@@ -1,5 +1,6 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 
 from oscart.accounts import services
@@ -27,6 +28,7 @@ def profile():
             form.add_error(error.field, error.message)
         else:
             db.session.commit()
+            refresh()  # the message below in the language just chosen
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form)

@@ -1,26 +1,24 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import Optional
 
-from oscart.forms import BaseForm
+from oscart.forms import BaseForm, email_address, max_length, required
 from oscart.i18n import LANGUAGES
 from oscart.security import ROLE_LABELS
 
 
 class CompanyForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    vat_number = StringField(_l("VAT number"), validators=[Optional(), Length(max=30)])
+    name = StringField(_l("Name"), validators=[required(), max_length(200)])
+    vat_number = StringField(_l("VAT number"), validators=[Optional(), max_length(30)])
     default_language = SelectField(_l("Default language"), choices=list(LANGUAGES.items()))
     is_active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save company"))
 
 
 class UserForm(BaseForm):
-    email = EmailField(
-        _l("E-mail address"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
-    )
-    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
-    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("E-mail address"), validators=[required(), max_length(254), email_address()])
+    first_name = StringField(_l("First name"), validators=[required(), max_length(100)])
+    last_name = StringField(_l("Last name"), validators=[required(), max_length(100)])
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
     company_id = SelectField(_l("Company"), coerce=int, validate_choice=False)
     language = SelectField(_l("Language"), choices=list(LANGUAGES.items()))
@@ -35,6 +33,6 @@ class UserFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    q = StringField(_l("Search"), validators=[Optional(), max_length(100)])
     company = SelectField(_l("Company"), coerce=int, validate_choice=False, default=0)
     role = SelectField(_l("Role"), choices=[("", _l("All roles")), *ROLE_LABELS.items()], default="")

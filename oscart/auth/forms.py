@@ -1,32 +1,29 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import EqualTo
 
-from oscart.forms import BaseForm
+from oscart.forms import BaseForm, email_address, max_length, required
 from oscart.security import PASSWORD_MAX_LENGTH
 
 
 class LoginForm(BaseForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])
+    email = EmailField(_l("E-mail address"), validators=[required(), max_length(254)])
+    password = PasswordField(_l("Password"), validators=[required(), max_length(PASSWORD_MAX_LENGTH)])
     remember = BooleanField(_l("Remember me on this device"))
     next = HiddenField()
     submit = SubmitField(_l("Log in"))
 
 
 class ResetRequestForm(BaseForm):
-    email = EmailField(
-        _l("E-mail address"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
-    )
+    email = EmailField(_l("E-mail address"), validators=[required(), max_length(254), email_address()])
     submit = SubmitField(_l("Send reset link"))
 
 
 class ResetPasswordForm(BaseForm):
-    password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=12, max=PASSWORD_MAX_LENGTH)]
-    )
+    # The minimum length is checked by the service on the NFKC-normalised password.
+    password = PasswordField(_l("New password"), validators=[required(), max_length(PASSWORD_MAX_LENGTH)])
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords do not match."))],
+        validators=[required(), EqualTo("password", message=_l("The two passwords do not match."))],
     )
     submit = SubmitField(_l("Set new password"))

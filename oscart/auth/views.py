@@ -59,10 +59,12 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    language = current_user.language
     services.end_session(current_user)
     db.session.commit()
     logout_user()
     session.clear()
+    session["lang"] = language  # the portal keeps speaking the user's language after logout
     flash(_("You are logged out."), "success")
     return redirect(url_for("main.index"))
 
