@@ -8,6 +8,7 @@ portal's own wording.
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 BAD_CHARACTERS = ("\x00", "\ufffd")
@@ -23,6 +24,11 @@ def max_length(count):
 
 def email_address():
     return Email(check_deliverability=False, message=_l("Enter a valid e-mail address, such as name@example.com."))
+
+
+def choices(pairs):
+    """SelectField options from (value, label) pairs (WTForms 3.3 deprecates plain tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class BaseForm(FlaskForm):

@@ -120,3 +120,44 @@ class _Counter:
     @property
     def count(self):
         return len(self.statements)
+
+
+@pytest.fixture
+def make_app(app):
+    """Build another app on the same database, e.g. with other PROXY_FIX_HOPS or limiter storage.
+
+    The rate limiter is one extension object bound to the storage of the app built last, so the
+    test app is rebuilt afterwards to give it fresh in-memory storage again.
+    """
+    built = []
+
+    def make(**config):
+        other = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                            **config})
+        other.test_client_class = IsolatedClient
+        built.append(other)
+        return other
+
+    yield make
+    for other in built:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    if built:
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+        limiter.reset()
+
+
+def mail_link(message):
+    """The first https link in a mail's plain-text body."""
+    import re
+
+    body = message.get_body(("plain",)).get_content()
+    match = re.search(r"https?://\S+", body)
+    assert match, body
+    return match.group(0)
+
+
+@pytest.fixture
+def mail_link_of():
+    return mail_link

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
-from oscart.forms import BaseForm, email_address, max_length, required
+from oscart.forms import BaseForm, choices, email_address, max_length, required
 from oscart.i18n import LANGUAGES
 from oscart.security import ROLE_LABELS
 
@@ -10,7 +10,7 @@ from oscart.security import ROLE_LABELS
 class CompanyForm(BaseForm):
     name = StringField(_l("Name"), validators=[required(), max_length(200)])
     vat_number = StringField(_l("VAT number"), validators=[Optional(), max_length(30)])
-    default_language = SelectField(_l("Default language"), choices=list(LANGUAGES.items()))
+    default_language = SelectField(_l("Default language"), choices=choices(LANGUAGES.items()))
     is_active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save company"))
 
@@ -19,14 +19,14 @@ class UserForm(BaseForm):
     email = EmailField(_l("E-mail address"), validators=[required(), max_length(254), email_address()])
     first_name = StringField(_l("First name"), validators=[required(), max_length(100)])
     last_name = StringField(_l("Last name"), validators=[required(), max_length(100)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
     company_id = SelectField(_l("Company"), coerce=int, validate_choice=False)
-    language = SelectField(_l("Language"), choices=list(LANGUAGES.items()))
+    language = SelectField(_l("Language"), choices=choices(LANGUAGES.items()))
     is_active = BooleanField(_l("Active (may sign in)"), default=True)
     submit = SubmitField(_l("Save user"))
 
     def set_companies(self, companies):
-        self.company_id.choices = [(0, _l("— none (Oscart staff) —"))] + [(c.id, c.name) for c in companies]
+        self.company_id.choices = choices([(0, _l("— none (Oscart staff) —"))] + [(c.id, c.name) for c in companies])
 
 
 class UserFilterForm(BaseForm):
@@ -35,4 +35,4 @@ class UserFilterForm(BaseForm):
 
     q = StringField(_l("Search"), validators=[Optional(), max_length(100)])
     company = SelectField(_l("Company"), coerce=int, validate_choice=False, default=0)
-    role = SelectField(_l("Role"), choices=[("", _l("All roles")), *ROLE_LABELS.items()], default="")
+    role = SelectField(_l("Role"), choices=choices([("", _l("All roles")), *ROLE_LABELS.items()]), default="")

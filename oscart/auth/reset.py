@@ -2,7 +2,7 @@
 
 import hashlib
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -40,7 +40,9 @@ def _max_age(purpose):
 
 def reset_url(token):
     """Built from the configured public base URL, never from the request's Host header."""
-    return current_app.config["PUBLIC_BASE_URL"] + url_for("auth.reset_password", token=token)
+    # Bound to a placeholder host: services also run outside a request (CLI, workers).
+    path = current_app.url_map.bind("localhost").build("auth.reset_password", {"token": token})
+    return current_app.config["PUBLIC_BASE_URL"] + path
 
 
 def request_password_reset(email):
