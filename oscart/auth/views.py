@@ -29,8 +29,9 @@ def _reset_address_key():
 
 
 def _failed(response):
-    # A successful login or reset redirects; only the re-rendered form counts as a failure.
-    return response.status_code != 302
+    # A successful login or reset redirects; only the form shown again with an error counts as a failure
+    # (not a refusal such as 429, nor a 503 because the limiter's storage is down).
+    return response.status_code == 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
