@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
+PORT ?= 5000
 
-.PHONY: run test install translations db seed lint bench clean
+.PHONY: run test install translations db seed lint extract bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +27,13 @@ seed: db
 	$(FLASK) seed-demo
 
 run: translations seed
-	@echo "Oscart runs at http://127.0.0.1:5000 (stop with Ctrl+C)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo ""
+	@echo "=================================================================================="
+	@echo "  Oscart runs at http://127.0.0.1:$(PORT)"
+	@echo "  Log in with one of the demo accounts listed above. Stop with Ctrl+C."
+	@echo "=================================================================================="
+	@echo ""
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: translations
 	$(BIN)/python -m pytest

@@ -11,6 +11,7 @@ def seed_demo_command():
     """Load demo companies, accounts, courses, sessions and certificates (safe to run again)."""
     seed_demo()
     db.session.commit()
-    click.echo(f"Demo data is ready. Accounts (password: {DEMO_PASSWORD}):")
-    for email, _first, _last, role, company, _language in ACCOUNTS[:6]:
-        click.echo(f"  {email:<26} {role:<15} {company or 'Oscart'}")
+    click.echo("Demo data is ready. Demo accounts:")
+    for email, _first, _last, role, company, language in ACCOUNTS[:6]:
+        click.echo(f"  {email:<24} {role:<15} {company or 'Oscart Group':<15} {language}")
+    click.echo(f"Password of every demo account: {DEMO_PASSWORD}")

@@ -191,3 +191,14 @@ def test_forged_forwarded_for_does_not_escape_the_limit(app):
         browser.login("someone@example.com", WRONG)
     browser.client.environ_base["HTTP_X_FORWARDED_FOR"] = "192.0.2.99"
     assert browser.login("someone@example.com", WRONG).status_code == 429
+
+
+@pytest.mark.config(RATELIMIT_LOGIN="3 per minute")
+def test_guessing_the_current_password_on_the_password_page_is_limited(app):
+    user = make_user(company=make_company())
+    browser = browser_for(app)
+    browser.login(user.email)
+    data = {"current_password": WRONG, "new_password": "a brand new passphrase", "confirm": "a brand new passphrase"}
+    for _ in range(3):
+        assert browser.submit("/account/password", data, form_page="/account/password").status_code == 200
+    assert_translated_429(browser.submit("/account/password", data, form_page="/account/password"))

@@ -216,3 +216,10 @@ def test_production_cookies_are_secure(monkeypatch, app):
             db.session.remove()
             db.engine.dispose()
         create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+
+
+def test_healthz_reports_an_unreachable_database(make_app):
+    broken = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable"}

@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
@@ -6,7 +6,7 @@ from flask_login import current_user
 from oscart.accounts import services
 from oscart.accounts.forms import PasswordForm, ProfileForm
 from oscart.exceptions import RuleViolation
-from oscart.extensions import db
+from oscart.extensions import db, limiter
 from oscart.security import require
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -34,8 +34,18 @@ def profile():
     return render_template("accounts/profile.html", form=form)
 
 
+def _password_limit():
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+def _failed(response):
+    # Only a wrong current password (the form shown again) counts, as on the login page.
+    return response.status_code == 200
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @require("profile.edit")
+@limiter.limit(_password_limit, methods=["POST"], deduct_when=_failed)
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
