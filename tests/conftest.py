@@ -62,13 +62,10 @@ def _clean_state(request, app):
 
 
 def _empty_tables():
+    # DELETE is much faster than TRUNCATE on the few rows a test leaves behind.
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 @pytest.fixture
@@ -146,18 +143,3 @@ def make_app(app):
     if built:
         create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
         limiter.reset()
-
-
-def mail_link(message):
-    """The first https link in a mail's plain-text body."""
-    import re
-
-    body = message.get_body(("plain",)).get_content()
-    match = re.search(r"https?://\S+", body)
-    assert match, body
-    return match.group(0)
-
-
-@pytest.fixture
-def mail_link_of():
-    return mail_link

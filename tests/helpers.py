@@ -11,6 +11,14 @@ from oscart.extensions import db
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
+def mail_link(message):
+    """The first web link in a mail's plain-text body."""
+    body = message.get_body(("plain",)).get_content()
+    match = re.search(r"https?://\S+", body)
+    assert match, body
+    return match.group(0)
+
+
 def csrf_from(html):
     match = CSRF_RE.search(html)
     assert match, "page has no CSRF token"

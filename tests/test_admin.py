@@ -11,8 +11,8 @@ from oscart.companies.models import Company
 from oscart.database import utcnow
 from oscart.extensions import db
 from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
-from tests.conftest import mail_link
 from tests.factories import make_company, make_user
+from tests.helpers import mail_link
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def test_wrong_password_gets_neutral_message_and_stays_logged_out(browser):
 
 def test_unknown_email_gets_the_same_message_as_a_wrong_password(browser):
     make_user(company=make_company(), email="known@example.com")
-    unknown = browser.login("nobody@example.com", "some password 123", )
+    unknown = browser.login("nobody@example.com", "some password 123")
     wrong = browser.login("known@example.com", "some password 123")
     assert INVALID in unknown.text and INVALID in wrong.text
     strip = re.compile(r'value="[^"]*"')

@@ -9,9 +9,8 @@ from itsdangerous import TimestampSigner
 
 from oscart.audit.models import AuditEvent
 from oscart.extensions import db
-from tests.conftest import mail_link
 from tests.factories import PASSWORD, make_company, make_user
-from tests.helpers import csrf_from
+from tests.helpers import csrf_from, mail_link
 
 NEW = "a brand new passphrase"
 
