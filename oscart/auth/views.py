@@ -25,7 +25,8 @@ def _reset_address_limit():
 
 
 def _reset_address_key():
-    return "reset:" + services.normalize_email(request.form.get("email", ""))
+    # Cut to the longest valid address: the limiter runs before the form is validated.
+    return "reset:" + services.normalize_email(request.form.get("email", "")[:300])[:254]
 
 
 def _failed(response):
