@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from oscart.forms import BaseForm
@@ -30,3 +30,19 @@ class ResetPasswordForm(BaseForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords do not match."))],
     )
     submit = SubmitField(_l("Set new password"))
+
+
+class TwoStepForm(BaseForm):
+    code = StringField(
+        _l("Code"), validators=[DataRequired(), Length(max=40)],
+        render_kw={"inputmode": "text", "autocapitalize": "off", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Continue"))
+
+
+class EnrolForm(BaseForm):
+    code = StringField(
+        _l("Six-digit code from the app"), validators=[DataRequired(), Length(max=10)],
+        render_kw={"inputmode": "numeric", "pattern": "[0-9 ]*"},
+    )
+    submit = SubmitField(_l("Turn on two-step authentication"))
