@@ -4,6 +4,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from oscart.audit import queries
 from oscart.audit.export import csv_rows
@@ -22,10 +23,10 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 def _filters():
     form = AuditFilterForm(request.args)
     actions = db.session.scalars(queries.list_actions(current_user)).all()
-    form.action.choices = [("", _("All actions"))] + [(a, action_label(a)) for a in actions]
+    form.action.choices = [SelectChoice("", _("All actions"))] + [SelectChoice(a, action_label(a)) for a in actions]
     if can(current_user, "audit.all"):
         companies = db.session.execute(select(Company.id, Company.name).order_by(Company.name)).all()
-        form.company.choices = [(0, _("All companies"))] + [(c.id, c.name) for c in companies]
+        form.company.choices = [SelectChoice(0, _("All companies"))] + [SelectChoice(c.id, c.name) for c in companies]
     form.validate()
     for name in ("date_from", "date_to"):
         if getattr(form, name).errors:

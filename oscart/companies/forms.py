@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SubmitField
+from wtforms.fields.choices import SelectChoice
 
 from oscart.forms import BaseForm
 
@@ -11,5 +12,6 @@ TWO_STEP_POLICIES = {
 
 
 class TwoStepPolicyForm(BaseForm):
-    policy = RadioField(_l("Two-step authentication"), choices=list(TWO_STEP_POLICIES.items()))
+    policy = RadioField(_l("Two-step authentication"),
+                        choices=[SelectChoice(key, label) for key, label in TWO_STEP_POLICIES.items()])
     submit = SubmitField(_l("Save"))
