@@ -201,10 +201,7 @@ def test_every_route_answers_each_role_as_declared(app, role, home):
                 if expected is None:
                     problems.append(f"{method} {rule.rule} ({rule.endpoint}) has no row in ACCESS")
                     continue
-                if method == "GET":
-                    status = reader.get(url).status_code
-                else:
-                    status = _post(app, world, role, home, url)
+                status = reader.get(url).status_code if method == "GET" else _post(app, world, role, home, url)
                 if status != expected:
                     problems.append(f"{method} {url} [{side}] as {role}: {status}, expected {expected}")
             if "GET" not in methods:
