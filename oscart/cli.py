@@ -1,6 +1,7 @@
 import click
 from flask.cli import with_appcontext
 
+from oscart.auth.demo import TWO_STEP_EMAIL, two_step_secret
 from oscart.demo import ACCOUNTS, DEMO_PASSWORD, seed_demo
 from oscart.extensions import db
 
@@ -14,3 +15,6 @@ def seed_demo_command():
     click.echo(f"Demo data is ready. Accounts (password: {DEMO_PASSWORD}):")
     for email, _first, _last, role, company, _language in ACCOUNTS[:6]:
         click.echo(f"  {email:<26} {role:<15} {company or 'Oscart'}")
+    secret = two_step_secret()
+    if secret:
+        click.echo(f"Two-step login is on for {TWO_STEP_EMAIL}: add this key to an authenticator app: {secret}")

@@ -11,16 +11,16 @@ from oscart.extensions import db
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
 
-def record_event(action, *, actor=None, subject=None, company_id=None, target=None, **details):
+def record_event(action, *, actor=None, subject=None, company_id=None, target=None, at=None, **details):
     """Add an audit event, chained to the previous one; ``company_id`` defaults to the subject's
-    (or actor's) company."""
+    (or actor's) company. ``at`` (default: now) exists for imports and demo data."""
     if company_id is None:
         for person in (subject, actor):
             if person is not None and person.company_id is not None:
                 company_id = person.company_id
                 break
     event = AuditEvent(
-        at=utcnow(),
+        at=at or utcnow(),
         action=action,
         actor_id=actor.id if actor is not None else None,
         subject_id=subject.id if subject is not None else None,
