@@ -16,7 +16,9 @@ from tests.factories import PASSWORD, enable_two_step, make_company, make_user, 
 
 
 @pytest.fixture
-def user():
+def user(browser):
+    # Before the login is complete the visitor's browser language applies: English here.
+    browser.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return make_user(company=make_company(), language="en")
 
 
@@ -222,6 +224,7 @@ def test_platform_admins_need_two_step_when_the_flag_is_on(app):
 
 
 def test_affected_user_is_guided_to_enrol_at_next_login(browser):
+    browser.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     person = make_user(role=COMPANY_ADMIN, company=make_company(two_step_policy="admins"), language="en")
     response = browser.login(person.email)
     assert response.headers["Location"] == "/login/two-step/setup"

@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 from tests.factories import PASSWORD, make_company, make_user
 
 
-def test_enrolling_in_two_step_then_logging_in_with_a_code(page, screenshot):
+def test_enrolling_in_two_step_then_logging_in_with_a_code(new_page, screenshot):
+    page = new_page(locale="en-GB", viewport={"width": 1280, "height": 860})
     user = make_user(company=make_company(name="Acme Logistics"), first_name="Anna", language="en")
     page.goto("/login")
     page.locator("#email").fill(user.email)
