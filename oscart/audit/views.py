@@ -10,6 +10,7 @@ from oscart.audit import queries
 from oscart.audit.export import csv_rows
 from oscart.audit.forms import AuditFilterForm
 from oscart.audit.labels import action_label
+from oscart.audit.models import AuditEvent
 from oscart.audit.services import record_event
 from oscart.companies.models import Company
 from oscart.database import utcnow
@@ -57,7 +58,20 @@ def export():
     record_event("audit.exported", actor=current_user, company_id=current_user.company_id,
                  filters={k: str(v) for k, v in form.data.items() if v})
     db.session.commit()
-    rows = db.session.execute(_query(form).execution_options(yield_per=500))
+    rows = _in_chunks(_query(form))
     filename = f"audit-{utcnow():%Y%m%d-%H%M}.csv"
     return Response(stream_with_context(csv_rows(rows)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _in_chunks(query, size=1000):
+    """Rows in pages of ``size`` by position, newest first: memory stays flat, and no server-side cursor
+    has to survive the commits that after-request hooks may make while the response streams."""
+    last_seq = None
+    while True:
+        page = query if last_seq is None else query.where(AuditEvent.seq < last_seq)
+        rows = db.session.execute(page.limit(size)).all()
+        yield from rows
+        if len(rows) < size:
+            return
+        last_seq = rows[-1].seq
