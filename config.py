@@ -75,9 +75,23 @@ class Config:
 
     SECURITY_HSTS = False
 
+    # --- Account security (two-step login, audit trail, photos) ---
+    # Platform admins must use two-step authentication (off in development and tests, see below).
+    TWO_STEP_REQUIRED_FOR_PLATFORM_ADMINS = _env_bool("TWO_STEP_REQUIRED_FOR_PLATFORM_ADMINS", True)
+    # A login waiting for its two-step code is forgotten after this many seconds.
+    TWO_STEP_PENDING_SECONDS = _env_int("TWO_STEP_PENDING_SECONDS", 300)
+    # Wrong two-step codes per client address, and per account whatever the address.
+    RATELIMIT_TWO_STEP = os.environ.get("RATELIMIT_TWO_STEP", "20 per 5 minutes; 100 per hour")
+    RATELIMIT_TWO_STEP_ACCOUNT = os.environ.get("RATELIMIT_TWO_STEP_ACCOUNT", "5 per 5 minutes; 20 per hour")
+    # `flask audit purge` without --before deletes events older than this many days (0: keep forever).
+    AUDIT_RETENTION_DAYS = _env_int("AUDIT_RETENTION_DAYS", 0)
+    # Largest profile photo accepted, in bytes (MAX_CONTENT_LENGTH caps the whole request above it).
+    PHOTO_MAX_BYTES = _env_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    TWO_STEP_REQUIRED_FOR_PLATFORM_ADMINS = _env_bool("TWO_STEP_REQUIRED_FOR_PLATFORM_ADMINS", False)
     SECRET_KEY = Config.SECRET_KEY or "development-only-secret-key"
 
 
@@ -91,6 +105,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 64
     RATELIMIT_STORAGE_URI = "memory://"
     PUBLIC_BASE_URL = "https://portal.oscart.example"
+    TWO_STEP_REQUIRED_FOR_PLATFORM_ADMINS = False
 
 
 class ProductionConfig(Config):

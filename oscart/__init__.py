@@ -17,6 +17,8 @@ BLUEPRINTS = (
     "oscart.accounts.views",
     "oscart.companies.views",
     "oscart.admin.views",
+    "oscart.accounts.security_views",
+    "oscart.audit.views",
 )
 
 
@@ -71,8 +73,10 @@ def register_blueprints(app):
 
 
 def register_commands(app):
+    from oscart.audit.cli import audit_cli
     from oscart.cli import seed_demo_command
     from oscart.mail.cli import outbox_cli
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(audit_cli)

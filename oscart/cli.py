@@ -1,6 +1,7 @@
 import click
 from flask.cli import with_appcontext
 
+from oscart.auth.demo import TWO_STEP_EMAIL, two_step_secret
 from oscart.demo import ACCOUNTS, DEMO_PASSWORD, seed_demo
 from oscart.extensions import db
 
@@ -15,3 +16,6 @@ def seed_demo_command():
     for email, _first, _last, role, company, language in ACCOUNTS[:6]:
         click.echo(f"  {email:<24} {role:<15} {company or 'Oscart Group':<15} {language}")
     click.echo(f"Password of every demo account: {DEMO_PASSWORD}")
+    secret = two_step_secret()
+    if secret:
+        click.echo(f"Two-step login is on for {TWO_STEP_EMAIL}: add this key to an authenticator app: {secret}")

@@ -28,7 +28,7 @@ _BASE = {"profile.edit", "training.follow", "certificates.own"}
 PERMISSIONS = {
     TRAINEE: _BASE,
     TRAINER: _BASE | {"training.author", "classroom.teach"},
-    COMPANY_ADMIN: _BASE | {"company.manage", "company.author", "company.audit"},
+    COMPANY_ADMIN: _BASE | {"company.manage", "company.author", "company.audit", "audit.view"},
     PLATFORM_ADMIN: _BASE
     | {
         "platform.manage",
@@ -38,6 +38,7 @@ PERMISSIONS = {
         "certificates.manage",
         "privacy.decide",
         "audit.all",
+        "audit.view",
     },
 }
 

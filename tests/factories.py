@@ -36,3 +36,26 @@ def make_user(role=TRAINEE, company=None, password=PASSWORD, **fields):
     db.session.add(user)
     db.session.commit()
     return user
+
+
+# --- Account security (two-step login, audit) ----------------------------------------------------------
+
+def enable_two_step(user, *, codes=False):
+    """Switch two-step login on for ``user`` directly; return its secret (and recovery codes if asked)."""
+    from datetime import timedelta
+
+    from oscart.auth import twostep
+    from oscart.database import utcnow
+
+    secret = twostep.begin_enrolment(user)
+    earlier = utcnow() - timedelta(minutes=5)  # confirm with an old code, so current codes stay unused
+    recovery = twostep.confirm_enrolment(user, pyotp_code(secret, earlier), now=earlier)
+    db.session.commit()
+    return (secret, recovery) if codes else secret
+
+
+def pyotp_code(secret, when=None):
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    return totp.at(when) if when is not None else totp.now()

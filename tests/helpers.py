@@ -55,6 +55,8 @@ class IsolatedClient(FlaskClient):
     as a real server does, even while the test itself holds an app context open."""
 
     def open(self, *args, **kwargs):
+        # Read streamed bodies inside the request's own context, where stream_with_context expects them.
+        kwargs.setdefault("buffered", True)
         response = contextvars.Context().run(super().open, *args, **kwargs)
         db.session.expire_all()  # the test's own session must see what the request committed
         return response

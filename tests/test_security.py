@@ -10,6 +10,13 @@ from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE
 from tests.factories import make_company, make_user
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
+# Record-keeping a GET may do without changing anything the user owns: audit of a download or export.
+RECORD_KEEPING = ("audit_event", "audit_chain_head")
+
+
+def writes(statements):
+    return [s for s in statements
+            if s.lstrip().upper().startswith(WRITES) and not any(t in s for t in RECORD_KEEPING)]
 
 
 @pytest.fixture
@@ -29,7 +36,8 @@ def all_urls(app, world, method):
     for rule in app.url_map.iter_rules():
         if method not in rule.methods or rule.endpoint == "static":
             continue
-        urls.append(rule.build({name: values[name] for name in rule.arguments})[1])
+        # Ids that do not exist are fine here: CSRF is checked before routing, and a GET may answer 404.
+        urls.append(rule.build({name: values.get(name, 1) for name in rule.arguments})[1])
     return sorted(urls)
 
 
@@ -43,7 +51,7 @@ def test_every_post_needs_a_csrf_token(app, browser, world, count_queries):
         assert response.status_code == 400, url
         assert "Uw formulier is verlopen" in response.text, url
         assert not [s for s in counter.statements if s.lstrip().upper().startswith(WRITES)], url
-    assert browser.get("/dashboard").status_code == 200
+    assert browser.get("/account/").status_code == 200
 
 
 def test_a_token_from_another_session_is_refused(app, browser, world):
@@ -63,7 +71,7 @@ def test_no_get_request_changes_anything(app, browser, world, count_queries, rol
         with count_queries() as counter:
             response = browser.get(url)
         assert response.status_code < 500, url
-        assert not [s for s in counter.statements if s.lstrip().upper().startswith(WRITES)], url
+        assert not writes(counter.statements), url
 
 
 def test_security_headers(client):

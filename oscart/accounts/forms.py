@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import EqualTo
 
@@ -25,3 +26,19 @@ class PasswordForm(BaseForm):
         validators=[required(), EqualTo("new_password", message=_l("The two passwords do not match."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class ConfirmPasswordForm(BaseForm):
+    password = PasswordField(_l("Your password"), validators=[required(), max_length(PASSWORD_MAX_LENGTH)])
+    submit = SubmitField(_l("Continue"))
+
+
+class DisableTwoStepForm(BaseForm):
+    password = PasswordField(_l("Your password"), validators=[required(), max_length(PASSWORD_MAX_LENGTH)])
+    code = StringField(_l("Code from the app, or a recovery code"), validators=[required(), max_length(40)])
+    submit = SubmitField(_l("Turn off two-step authentication"))
+
+
+class PhotoForm(BaseForm):
+    photo = FileField(_l("Photo"), validators=[FileRequired(_l("Choose a photo to upload."))])
+    submit = SubmitField(_l("Upload photo"))

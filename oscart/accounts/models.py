@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oscart.database import TimestampMixin, UTCDateTime, utcnow
@@ -24,6 +24,15 @@ class User(TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_ip: Mapped[str | None] = mapped_column(String(45))
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Two-step authentication: the TOTP secret (set at enrolment, active once enabled_at is set)
+    # and the last time step a code was accepted for, so that no code works twice.
+    two_step_secret: Mapped[str | None] = mapped_column(String(64))
+    two_step_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    two_step_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Profile photo: a re-encoded square JPEG without metadata; the bytes load only when asked for.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    photo_mime: Mapped[str | None] = mapped_column(String(20))
+    photo_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company = relationship("Company", lazy="raise")
 
@@ -41,6 +50,14 @@ class User(TimestampMixin, db.Model):
     @property
     def is_anonymous(self):
         return False
+
+    @property
+    def has_two_step(self):
+        return self.two_step_enabled_at is not None
+
+    @property
+    def has_photo(self):
+        return self.photo_updated_at is not None
 
     @property
     def is_platform_admin(self):

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import EqualTo
 
 from oscart.forms import BaseForm, email_address, max_length, required
@@ -27,3 +27,19 @@ class ResetPasswordForm(BaseForm):
         validators=[required(), EqualTo("password", message=_l("The two passwords do not match."))],
     )
     submit = SubmitField(_l("Set new password"))
+
+
+class TwoStepForm(BaseForm):
+    code = StringField(
+        _l("Code"), validators=[required(), max_length(40)],
+        render_kw={"inputmode": "text", "autocapitalize": "off", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Continue"))
+
+
+class EnrolForm(BaseForm):
+    code = StringField(
+        _l("Six-digit code from the app"), validators=[required(), max_length(10)],
+        render_kw={"inputmode": "numeric", "pattern": "[0-9 ]*"},
+    )
+    submit = SubmitField(_l("Turn on two-step authentication"))

@@ -34,3 +34,13 @@ class UserSession(db.Model):
     def is_valid(self, now=None):
         now = now or utcnow()
         return self.revoked_at is None and self.expires_at > now
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that replaces a two-step code when the phone is lost; only its digest is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

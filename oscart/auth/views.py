@@ -1,9 +1,9 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from oscart.auth import reset, services
-from oscart.auth.forms import LoginForm, ResetPasswordForm, ResetRequestForm
+from oscart.auth import pending, reset, services, twostep
+from oscart.auth.forms import EnrolForm, LoginForm, ResetPasswordForm, ResetRequestForm, TwoStepForm
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db, limiter
 from oscart.net import client_ip
@@ -48,14 +48,69 @@ def login():
             db.session.commit()  # keep the failure count and the audit event
             form.add_error(None, error.message)
         else:
-            services.start_session(
-                user, remember=form.remember.data, ip=client_ip(), user_agent=request.user_agent.string
-            )
-            db.session.commit()
-            session.clear()  # a fresh session for the new login
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next_url(form.next.data) or url_for(home_endpoint(user)))
+            if user.has_two_step or twostep.is_required(user):
+                # The password was right; the login waits for the second step (or enrolment in it).
+                pending.begin(user, remember=form.remember.data, next_url=form.next.data,
+                              enrol=not user.has_two_step)
+                db.session.commit()
+                return redirect(url_for("auth.two_step" if user.has_two_step else "auth.two_step_enrol"))
+            return _finish_login(user, remember=form.remember.data, next_url=form.next.data)
     return render_template("auth/login.html", form=form)
+
+
+def _finish_login(user, *, remember, next_url):
+    services.start_session(user, remember=remember, ip=client_ip(), user_agent=request.user_agent.string)
+    db.session.commit()
+    session.clear()  # a fresh session for the new login
+    login_user(user, remember=remember)
+    return redirect(safe_next_url(next_url) or url_for(home_endpoint(user)))
+
+
+def _expired():
+    flash(_("Your login was not completed in time. Please log in again."), "error")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/login/two-step", methods=["GET", "POST"])
+@pending.throttle_wrong_codes
+def two_step():
+    user, data = pending.current(enrol=False)
+    if user is None:
+        return _expired()
+    form = TwoStepForm()
+    if form.validate_on_submit():
+        if twostep.verify_second_factor(user, form.code.data):
+            return _finish_login(user, remember=data["remember"], next_url=data["next"])
+        g.code_rejected = True
+        db.session.commit()  # keep the audit event of the wrong code
+        form.add_error("code", twostep.INVALID_CODE)
+    return render_template("auth/two_step.html", form=form)
+
+
+@bp.route("/login/two-step/setup", methods=["GET", "POST"])
+@pending.throttle_wrong_codes
+def two_step_enrol():
+    """Enrolment demanded by policy, between the password and the first page: no other page is reachable."""
+    user, data = pending.current(enrol=True)
+    if user is None:
+        return _expired()
+    if not user.two_step_secret:
+        twostep.begin_enrolment(user)
+        db.session.commit()
+    form = EnrolForm()
+    if form.validate_on_submit():
+        try:
+            codes = twostep.confirm_enrolment(user, form.code.data)
+        except RuleViolation as error:
+            g.code_rejected = True
+            db.session.commit()  # keep the audit event of a replayed code
+            form.add_error(error.field, error.message)
+        else:
+            _finish_login(user, remember=data["remember"], next_url=data["next"])
+            return render_template("accounts/recovery_codes.html", codes=codes,
+                                   continue_url=safe_next_url(data["next"]) or url_for(home_endpoint(user)))
+    return render_template("auth/two_step_enrol.html", form=form, user=user, qr=twostep.qr_svg(user),
+                           secret=twostep.formatted_secret(user.two_step_secret))
 
 
 @bp.post("/logout")

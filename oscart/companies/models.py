@@ -11,6 +11,8 @@ class Company(TimestampMixin, db.Model):
     vat_number: Mapped[str | None] = mapped_column(String(30))
     default_language: Mapped[str] = mapped_column(String(2), default="nl")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Who must use two-step authentication: "none", "admins" (company admins) or "all" users.
+    two_step_policy: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
 
     def __repr__(self):
         return f"<Company {self.id} {self.name!r}>"

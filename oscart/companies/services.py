@@ -1,10 +1,12 @@
 """A company admin's view of the own company. Every query is scoped to the actor's company."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from oscart.accounts.models import User
+from oscart.audit.services import record_event
 from oscart.companies.models import Company
-from oscart.exceptions import NotFound
+from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
 
 
@@ -40,3 +42,17 @@ def get_employee(actor, user_id):
 
 def count_employees(actor):
     return db.session.scalar(select(func.count(User.id)).where(User.company_id == actor.company_id))
+
+
+TWO_STEP_POLICIES = ("none", "admins", "all")
+
+
+def set_two_step_policy(company, *, actor, policy):
+    """Who in ``company`` must use two-step login; those affected enrol at their next login."""
+    if policy not in TWO_STEP_POLICIES:
+        raise RuleViolation(_l("Choose one of the offered options."), "policy")
+    if company.two_step_policy != policy:
+        record_event("company.two_step_policy", actor=actor, company_id=company.id,
+                     before=company.two_step_policy, after=policy)
+        company.two_step_policy = policy
+    return company

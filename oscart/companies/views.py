@@ -1,7 +1,11 @@
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from oscart.companies import services
+from oscart.companies.forms import TWO_STEP_POLICIES, TwoStepPolicyForm
+from oscart.exceptions import RuleViolation
+from oscart.extensions import db
 from oscart.pagination import paginate
 from oscart.security import require
 
@@ -12,7 +16,7 @@ bp = Blueprint("companies", __name__, url_prefix="/company")
 @require("company.manage")
 def index():
     company = services.get_own_company(current_user)
-    return render_template("companies/index.html", company=company,
+    return render_template("companies/index.html", company=company, TWO_STEP_POLICY_LABELS=TWO_STEP_POLICIES,
                            employee_count=services.count_employees(current_user))
 
 
@@ -22,3 +26,20 @@ def employees():
     search = request.args.get("q", "")[:100]
     page = paginate(services.list_employees(current_user, search=search), request.args.get("page", 1, type=int))
     return render_template("companies/employees.html", page=page, search=search)
+
+
+@bp.route("/two-step", methods=["GET", "POST"])
+@require("company.manage")
+def two_step_policy():
+    company = services.get_own_company(current_user)
+    form = TwoStepPolicyForm(policy=company.two_step_policy)
+    if form.validate_on_submit():
+        try:
+            services.set_two_step_policy(company, actor=current_user, policy=form.policy.data)
+        except RuleViolation as error:
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The two-step authentication rule has been saved."), "success")
+            return redirect(url_for("companies.two_step_policy"))
+    return render_template("companies/two_step_policy.html", form=form, company=company)

@@ -1,0 +1,16 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from oscart.forms import BaseForm
+
+
+class AuditFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    person = StringField(_l("Person (e-mail address)"), validators=[Optional(), Length(max=100)])
+    action = SelectField(_l("Action"), validate_choice=False, default="")
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("Until"), validators=[Optional()])
+    company = SelectField(_l("Company"), coerce=int, validate_choice=False, default=0)

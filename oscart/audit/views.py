@@ -1,0 +1,77 @@
+"""The audit trail of a company account: filters, pages and a CSV export."""
+
+from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from oscart.audit import queries
+from oscart.audit.export import csv_rows
+from oscart.audit.forms import AuditFilterForm
+from oscart.audit.labels import action_label
+from oscart.audit.models import AuditEvent
+from oscart.audit.services import record_event
+from oscart.companies.models import Company
+from oscart.database import utcnow
+from oscart.extensions import db
+from oscart.pagination import paginate
+from oscart.security import can, require
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+def _filters():
+    form = AuditFilterForm(request.args)
+    actions = db.session.scalars(queries.list_actions(current_user)).all()
+    form.action.choices = [SelectChoice("", _("All actions"))] + [SelectChoice(a, action_label(a)) for a in actions]
+    if can(current_user, "audit.all"):
+        companies = db.session.execute(select(Company.id, Company.name).order_by(Company.name)).all()
+        form.company.choices = [SelectChoice(0, _("All companies"))] + [SelectChoice(c.id, c.name) for c in companies]
+    form.validate()
+    for name in ("date_from", "date_to"):
+        if getattr(form, name).errors:
+            getattr(form, name).data = None
+    return form
+
+
+def _query(form):
+    return queries.list_events(
+        current_user, person=form.person.data, action=form.action.data or None,
+        date_from=form.date_from.data, date_to=form.date_to.data,
+        company_id=form.company.data if can(current_user, "audit.all") else None,
+    )
+
+
+@bp.get("/")
+@require("audit.view")
+def index():
+    form = _filters()
+    page = paginate(_query(form), request.args.get("page", 1, type=int), per_page=50)
+    return render_template("audit/index.html", filters=form, page=page, action_label=action_label)
+
+
+@bp.get("/export.csv")
+@require("audit.view")
+def export():
+    form = _filters()
+    record_event("audit.exported", actor=current_user, company_id=current_user.company_id,
+                 filters={k: str(v) for k, v in form.data.items() if v})
+    db.session.commit()
+    rows = _in_chunks(_query(form))
+    filename = f"audit-{utcnow():%Y%m%d-%H%M}.csv"
+    return Response(stream_with_context(csv_rows(rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _in_chunks(query, size=1000):
+    """Rows in pages of ``size`` by position, newest first: memory stays flat, and no server-side cursor
+    has to survive the commits that after-request hooks may make while the response streams."""
+    last_seq = None
+    while True:
+        page = query if last_seq is None else query.where(AuditEvent.seq < last_seq)
+        rows = db.session.execute(page.limit(size)).all()
+        yield from rows
+        if len(rows) < size:
+            return
+        last_seq = rows[-1].seq

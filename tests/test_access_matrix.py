@@ -1,0 +1,238 @@
+"""The access matrix: every route of the URL map, for every role, with own and foreign ids.
+
+For each rule in ``app.url_map`` the test requests the URL as anonymous, trainee, trainer, company admin
+and platform admin (trainee and company admin once in each of two companies), with the URL variables
+filled from ``ID_PROVIDERS`` once with ids of the actor's own company ("own") and once with the other
+company's ("other"), and compares the status with ``ACCESS``. A rule whose endpoint is not in ``ACCESS``
+fails the test, so every new route must be declared here. Every POST route is also sent without a
+CSRF token and must answer 400; a POST-only route must answer 405 to GET.
+
+How to add a route (the lead does this when merging a feature branch):
+
+1. Add a row to ``ACCESS``, keyed by endpoint, with the status each role gets per method::
+
+       "training.course": {"GET": per_role(302, 200, 200, 200, 200)},
+       "classroom.mark": {"POST": {"own": only("trainer", "platform_admin", ok=302),
+                                   "other": only("trainer", "platform_admin", ok=404)}},
+
+   When one endpoint has several rules that answer differently (``/admin/users/new`` and
+   ``/admin/users/<int:user_id>``), a key ``"endpoint /rule"`` overrides the endpoint's row for that rule.
+   A value is either one ``per_role(anonymous, trainee, trainer, company_admin, platform_admin)`` dict
+   (same answer for own and foreign ids) or ``{"own": ..., "other": ...}``. Helpers: ``PUBLIC``,
+   ``LOGGED_IN``, ``everyone(code)``, ``only(*roles, ok=200)`` (anonymous 302, the others 403).
+   POSTs are sent with a valid CSRF token and an empty form, each on a fresh login.
+2. If the rule has a URL variable not yet in ``ID_PROVIDERS`` (say ``<int:course_id>``), add a provider
+   ``"course_id": lambda world, side, role: ...`` returning the id of an object of ``world.company(side,
+   role)``; build the objects you need in ``World.__init__`` (or lazily in the provider).
+"""
+
+import io
+
+import pytest
+from PIL import Image
+
+from oscart.auth.services import start_session
+from oscart.database import utcnow
+from oscart.extensions import db
+from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
+from tests.factories import make_company, make_user
+from tests.helpers import csrf_from
+
+ROLES = ("anonymous", TRAINEE, TRAINER, COMPANY_ADMIN, PLATFORM_ADMIN)
+
+
+def per_role(anonymous, trainee, trainer, company_admin, platform_admin):
+    return dict(zip(ROLES, (anonymous, trainee, trainer, company_admin, platform_admin), strict=True))
+
+
+def everyone(code):
+    return per_role(code, code, code, code, code)
+
+
+def only(*roles, ok=200, anonymous=302):
+    return {role: (anonymous if role == "anonymous" else ok if role in roles else 403) for role in ROLES}
+
+
+PUBLIC = everyone(200)
+LOGGED_IN = per_role(302, 200, 200, 200, 200)
+ADMIN = only(PLATFORM_ADMIN)
+
+ACCESS = {
+    # main
+    "main.index": {"GET": per_role(200, 302, 302, 302, 302)},
+    "main.dashboard": {"GET": LOGGED_IN},
+    "main.healthz": {"GET": PUBLIC},
+    "main.privacy": {"GET": PUBLIC},
+    "main.language": {"POST": everyone(400)},  # an empty form names no language
+    # auth
+    "auth.login": {"GET": per_role(200, 302, 302, 302, 302), "POST": per_role(200, 302, 302, 302, 302)},
+    "auth.logout": {"POST": everyone(302)},
+    "auth.request_reset": {"GET": PUBLIC, "POST": PUBLIC},
+    "auth.reset_password": {"GET": everyone(302), "POST": everyone(302)},  # invalid token → back to /reset
+    "auth.two_step": {"GET": everyone(302), "POST": everyone(302)},  # no half-finished login → /login
+    "auth.two_step_enrol": {"GET": everyone(302), "POST": everyone(302)},
+    # accounts
+    "accounts.profile": {"GET": LOGGED_IN, "POST": everyone(302)},  # fields left out keep their values
+    "accounts.password": {"GET": LOGGED_IN, "POST": LOGGED_IN},
+    "accounts.photo": {"GET": LOGGED_IN, "POST": LOGGED_IN},
+    "accounts.remove_photo": {"POST": everyone(302)},
+    "accounts.photo_image": {"GET": {"own": LOGGED_IN, "other": per_role(302, 404, 200, 404, 200)}},
+    "account_security.index": {"GET": LOGGED_IN},
+    "account_security.enable": {"GET": LOGGED_IN, "POST": LOGGED_IN},
+    "account_security.setup": {"GET": everyone(302), "POST": everyone(302)},  # password not re-entered
+    "account_security.disable": {"POST": everyone(302)},
+    "account_security.recovery_codes": {"GET": everyone(302), "POST": everyone(302)},  # two-step is off
+    "account_security.end_others": {"POST": everyone(302)},
+    "account_security.end_session": {"POST": {"own": everyone(302), "other": per_role(302, 404, 404, 404, 404)}},
+    # companies (company admin area)
+    "companies.index": {"GET": only(COMPANY_ADMIN)},
+    "companies.employees": {"GET": only(COMPANY_ADMIN)},
+    "companies.two_step_policy": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN, ok=302)},
+    # audit
+    "audit.index": {"GET": only(COMPANY_ADMIN, PLATFORM_ADMIN)},
+    "audit.export": {"GET": only(COMPANY_ADMIN, PLATFORM_ADMIN)},
+    # platform admin
+    "admin.index": {"GET": ADMIN},
+    "admin.companies": {"GET": ADMIN},
+    "admin.company /admin/companies/new": {"GET": ADMIN, "POST": ADMIN},
+    "admin.company": {"GET": ADMIN, "POST": only(PLATFORM_ADMIN, ok=302)},  # saved with unchanged values
+    "admin.users": {"GET": ADMIN},
+    "admin.user /admin/users/new": {"GET": ADMIN, "POST": ADMIN},
+    "admin.user": {"GET": ADMIN, "POST": only(PLATFORM_ADMIN, ok=302)},
+    "admin.unlock": {"POST": only(PLATFORM_ADMIN, ok=302)},
+}
+
+SKIPPED_ENDPOINTS = {"static"}
+
+
+class World:
+    """Two companies, each with a trainee, a company admin and a colleague with a photo; Oscart staff."""
+
+    def __init__(self):
+        self.companies = {"A": make_company(name="Matrix A"), "B": make_company(name="Matrix B")}
+        self.people = {}
+        for key, company in self.companies.items():
+            self.people[(TRAINEE, key)] = make_user(company=company)
+            self.people[(COMPANY_ADMIN, key)] = make_user(role=COMPANY_ADMIN, company=company)
+            self.people[("member", key)] = make_user(company=company, photo=_tiny_jpeg(),
+                                                     photo_mime="image/jpeg", photo_updated_at=utcnow())
+        self.people[(TRAINER, None)] = make_user(role=TRAINER)
+        self.people[(PLATFORM_ADMIN, None)] = make_user(role=PLATFORM_ADMIN)
+
+    def actor(self, role, key):
+        if role == "anonymous":
+            return None
+        return self.people.get((role, key)) or self.people[(role, None)]
+
+    def key(self, side, home):
+        return home if side == "own" else ("B" if home == "A" else "A")
+
+    def new_session(self, user):
+        record = start_session(user, remember=False, ip="127.0.0.1", user_agent="matrix")
+        db.session.commit()
+        return record
+
+
+def _tiny_jpeg():
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "JPEG")
+    return out.getvalue()
+
+
+# URL variable name → function(world, side, role, home) returning the value to put in the URL.
+ID_PROVIDERS = {
+    "user_id": lambda world, side, role, home: world.people[("member", world.key(side, home))].id,
+    "company_id": lambda world, side, role, home: world.companies[world.key(side, home)].id,
+    "token": lambda world, side, role, home: "not-a-valid-token",
+    # own: another session of the actor (a new one each time); other: a session of the other company.
+    "user_session_id": lambda world, side, role, home: world.new_session(
+        world.actor(role, home) if side == "own" and role != "anonymous"
+        else world.people[(TRAINEE, world.key(side, home))]).id,
+}
+
+CASES = [("anonymous", "A"), (TRAINEE, "A"), (TRAINEE, "B"), (TRAINER, "A"), (COMPANY_ADMIN, "A"),
+         (COMPANY_ADMIN, "B"), (PLATFORM_ADMIN, "A")]
+
+
+def _client(app, world, role, home):
+    client = app.test_client()
+    actor = world.actor(role, home)
+    if actor is not None:
+        record = world.new_session(actor)
+        with client.session_transaction() as session:
+            session["_user_id"] = record.token
+            session["_fresh"] = True
+    return client
+
+
+def _expected(rule, method, side, role):
+    rows = ACCESS.get(f"{rule.endpoint} {rule.rule}") or ACCESS.get(rule.endpoint, {})
+    if method not in rows:
+        return None
+    row = rows[method]
+    return row[side][role] if "own" in row else row[role]
+
+
+def _urls(rule, world, role, home):
+    arguments = sorted(rule.arguments - set(rule.defaults or {}))
+    missing = [name for name in arguments if name not in ID_PROVIDERS]
+    if missing:
+        raise AssertionError(f"{rule.rule}: add an id provider for {missing} in ID_PROVIDERS")
+    for side in ("own", "other") if arguments else ("own",):
+        values = {name: ID_PROVIDERS[name](world, side, role, home) for name in arguments}
+        yield side, rule.build(values, append_unknown=False)[1]
+
+
+def _rules(app):
+    return sorted((r for r in app.url_map.iter_rules() if r.endpoint not in SKIPPED_ENDPOINTS),
+                  key=lambda r: (r.rule, r.endpoint))
+
+
+@pytest.mark.parametrize("role, home", CASES, ids=[f"{r}-{h}" for r, h in CASES])
+def test_every_route_answers_each_role_as_declared(app, role, home):
+    world = World()
+    problems = []
+    for rule in _rules(app):
+        reader = _client(app, world, role, home)  # a fresh login: a POST before may have ended the last one
+        methods = rule.methods - {"HEAD", "OPTIONS"}
+        for side, url in _urls(rule, world, role, home):
+            for method in sorted(methods):
+                expected = _expected(rule, method, side, role)
+                if expected is None:
+                    problems.append(f"{method} {rule.rule} ({rule.endpoint}) has no row in ACCESS")
+                    continue
+                status = reader.get(url).status_code if method == "GET" else _post(app, world, role, home, url)
+                if status != expected:
+                    problems.append(f"{method} {url} [{side}] as {role}: {status}, expected {expected}")
+            if "GET" not in methods:
+                status = reader.get(url).status_code
+                if status != 405:
+                    problems.append(f"GET {url} as {role}: {status}, expected 405")
+    assert problems == [], "\n".join(problems)
+
+
+def _post(app, world, role, home, url):
+    client = _client(app, world, role, home)
+    token = csrf_from(client.get("/privacy").text)
+    return client.post(url, data={"csrf_token": token}).status_code
+
+
+@pytest.mark.parametrize("role, home", [("anonymous", "A"), (TRAINEE, "A"), (PLATFORM_ADMIN, "A")])
+def test_every_post_route_refuses_a_request_without_csrf_token(app, role, home):
+    world = World()
+    client = _client(app, world, role, home)
+    problems = []
+    for rule in _rules(app):
+        if "POST" not in rule.methods:
+            continue
+        for _side, url in _urls(rule, world, role, home):
+            status = client.post(url, data={}).status_code
+            if status != 400:
+                problems.append(f"POST {url} without CSRF token as {role}: {status}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_table_names_only_existing_endpoints(app):
+    keys = {rule.endpoint for rule in app.url_map.iter_rules()}
+    keys |= {f"{rule.endpoint} {rule.rule}" for rule in app.url_map.iter_rules()}
+    assert set(ACCESS) - keys == set()
