@@ -17,6 +17,8 @@ BLUEPRINTS = (
     "oscart.accounts.views",
     "oscart.companies.views",
     "oscart.admin.views",
+    "oscart.privacy.views",
+    "oscart.privacy.admin_views",
 )
 
 
@@ -73,6 +75,8 @@ def register_blueprints(app):
 def register_commands(app):
     from oscart.cli import seed_demo_command
     from oscart.mail.cli import outbox_cli
+    from oscart.privacy.cli import privacy_cli
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(privacy_cli)

@@ -36,3 +36,26 @@ def make_user(role=TRAINEE, company=None, password=PASSWORD, **fields):
     db.session.add(user)
     db.session.commit()
     return user
+
+
+# --- Privacy -----------------------------------------------------------------------------------------
+
+
+def give_consent(user, purpose, granted=True, ip="198.51.100.1"):
+    from oscart.privacy.consents import record_consent
+
+    consent = record_consent(user, purpose, granted, actor=user, ip=ip)
+    db.session.commit()
+    return consent
+
+
+def make_course(code=None, title="First aid", **fields):
+    from oscart.training.models import PUBLISHED, Course, CourseTranslation
+
+    n = next(_seq)
+    course = Course(code=code or f"C{n}", status=PUBLISHED, **fields)
+    db.session.add(course)
+    db.session.flush()
+    db.session.add(CourseTranslation(course_id=course.id, language="nl", title=title))
+    db.session.commit()
+    return course

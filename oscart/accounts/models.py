@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oscart.database import TimestampMixin, UTCDateTime, utcnow
@@ -24,6 +25,10 @@ class User(TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_ip: Mapped[str | None] = mapped_column(String(45))
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Privacy: restricted (storage only: no mail, hidden from lists) and anonymised (erased person).
+    is_restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    is_anonymised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company = relationship("Company", lazy="raise")
 

@@ -7,6 +7,8 @@ from oscart.auth.forms import LoginForm, ResetPasswordForm, ResetRequestForm
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db, limiter
 from oscart.net import client_ip
+from oscart.privacy.consents import record_consent
+from oscart.privacy.policy import REMEMBER_ME
 from oscart.security import home_endpoint, safe_next_url
 
 bp = Blueprint("auth", __name__)
@@ -49,6 +51,8 @@ def login():
             services.start_session(
                 user, remember=form.remember.data, ip=client_ip(), user_agent=request.user_agent.string
             )
+            if form.remember.data:  # remember-me rests on consent, recorded here (privacy)
+                record_consent(user, REMEMBER_ME, True, actor=user, ip=client_ip(), source="login")
             db.session.commit()
             session.clear()  # a fresh session for the new login
             login_user(user, remember=form.remember.data)

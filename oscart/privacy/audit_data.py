@@ -1,0 +1,95 @@
+"""The audit log seen by privacy: a person's events, their anonymisation, and their retention purge.
+
+Kept in one module so that the audit feature (hash chain, checkpoints) can take these over: when
+``oscart.audit.services`` offers ``anonymise_subject`` or ``purge_events``, they are used instead.
+"""
+
+from sqlalchemy import String, cast, delete, func, or_, select, update
+
+from oscart.audit import services as audit_services
+from oscart.audit.models import AuditEvent
+from oscart.auth.models import UserSession
+from oscart.extensions import db
+from oscart.privacy.models import Consent
+
+ERASED = "[erased]"
+
+
+def audit_events_about(user):
+    rows = db.session.execute(
+        select(AuditEvent.at, AuditEvent.action, AuditEvent.target, AuditEvent.ip, AuditEvent.details,
+               (AuditEvent.actor_id == user.id).label("by_you"))
+        .where(or_(AuditEvent.subject_id == user.id, AuditEvent.actor_id == user.id))
+        .order_by(AuditEvent.id)
+    )
+    return [{"at": row.at.isoformat(), "action": row.action, "target": row.target, "ip": row.ip,
+             "details": row.details, "by_you": bool(row.by_you)} for row in rows]
+
+
+def known_ips(user):
+    """Every IP address the portal stored for the person."""
+    ips = {user.last_login_ip} if user.last_login_ip else set()
+    for column, owner in ((UserSession.ip, UserSession.user_id), (Consent.ip, Consent.user_id)):
+        ips.update(db.session.scalars(select(column).where(owner == user.id, column.is_not(None))))
+    ips.update(db.session.scalars(select(AuditEvent.ip).where(
+        or_(AuditEvent.subject_id == user.id, AuditEvent.actor_id == user.id), AuditEvent.ip.is_not(None))))
+    ips.discard("unknown")
+    return ips
+
+
+def identifying_texts(user):
+    texts = {user.email, user.full_name, user.last_name, user.first_name}
+    return {text.casefold() for text in texts if text and len(text) >= 3}
+
+
+def scrub(value, needles):
+    """``value`` with every string that contains one of ``needles`` replaced."""
+    if isinstance(value, str):
+        return ERASED if any(needle in value.casefold() for needle in needles) else value
+    if isinstance(value, dict):
+        return {key: scrub(item, needles) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub(item, needles) for item in value]
+    return value
+
+
+def anonymise_audit_events(user):
+    """Remove the person's name, e-mail and IP addresses from every audit event; the events stay."""
+    custom = getattr(audit_services, "anonymise_subject", None)
+    if custom is not None:
+        return custom(user)
+    ips = known_ips(user)
+    needles = identifying_texts(user) | {ip.casefold() for ip in ips}
+    text = func.lower(cast(AuditEvent.details, String))
+    conditions = [AuditEvent.subject_id == user.id, AuditEvent.actor_id == user.id,
+                  *(text.like(f"%{needle}%") for needle in needles),
+                  *(func.lower(AuditEvent.target).like(f"%{needle}%") for needle in needles)]
+    if ips:
+        conditions.append(AuditEvent.ip.in_(ips))
+    changed = 0
+    for event in db.session.scalars(select(AuditEvent).where(or_(*conditions))):
+        event.ip = None if event.ip in ips or event.subject_id == user.id else event.ip
+        event.target = scrub(event.target, needles)
+        event.details = scrub(event.details or {}, needles)
+        changed += 1
+    return changed
+
+
+def purge_audit_events(before, *, actions=None, dry_run):
+    """Delete audit events older than ``before`` (only ``actions`` if given); returns the count."""
+    custom = getattr(audit_services, "purge_events", None)
+    if custom is not None:
+        return custom(before, actions=actions, dry_run=dry_run)
+    condition = [AuditEvent.at < before]
+    if actions:
+        condition.append(AuditEvent.action.in_(actions))
+    if dry_run:
+        return db.session.scalar(select(func.count(AuditEvent.id)).where(*condition))
+    return db.session.execute(delete(AuditEvent).where(*condition)).rowcount
+
+
+def clear_audit_ips(before, *, dry_run):
+    condition = (AuditEvent.at < before, AuditEvent.ip.is_not(None))
+    if dry_run:
+        return db.session.scalar(select(func.count(AuditEvent.id)).where(*condition))
+    return db.session.execute(update(AuditEvent).where(*condition).values(ip=None)).rowcount
