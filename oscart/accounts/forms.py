@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from oscart.forms import BaseForm
+from oscart.forms import BaseForm, choices
 from oscart.i18n import LANGUAGES
 from oscart.security import PASSWORD_MAX_LENGTH
 
@@ -10,7 +10,7 @@ from oscart.security import PASSWORD_MAX_LENGTH
 class ProfileForm(BaseForm):
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
-    language = SelectField(_l("Language"), choices=list(LANGUAGES.items()))
+    language = SelectField(_l("Language"), choices=choices(LANGUAGES))
     submit = SubmitField(_l("Save profile"))
 
 

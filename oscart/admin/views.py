@@ -10,6 +10,7 @@ from oscart.companies.models import Company
 from oscart.database import utcnow
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
+from oscart.forms import choices
 from oscart.pagination import paginate
 from oscart.security import require
 
@@ -61,7 +62,7 @@ def company(company_id):
 def users():
     filters = UserFilterForm(request.args)
     all_companies = db.session.scalars(select(Company).order_by(Company.name)).all()
-    filters.company.choices = [(0, _("All companies"))] + [(c.id, c.name) for c in all_companies]
+    filters.company.choices = choices([(0, _("All companies"))] + [(c.id, c.name) for c in all_companies])
     filters.validate()
     query = services.list_users(search=filters.q.data, company_id=filters.company.data, role=filters.role.data)
     page = paginate(query, request.args.get("page", 1, type=int))

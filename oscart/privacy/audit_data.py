@@ -88,8 +88,9 @@ def purge_audit_events(before, *, actions=None, dry_run):
     return db.session.execute(delete(AuditEvent).where(*condition)).rowcount
 
 
-def clear_audit_ips(before, *, dry_run):
-    condition = (AuditEvent.at < before, AuditEvent.ip.is_not(None))
+def clear_audit_ips(before, *, dry_run, skip_actions=()):
+    """Remove IP addresses older than ``before`` (``skip_actions``: events the purge deletes anyway)."""
+    condition = (AuditEvent.at < before, AuditEvent.ip.is_not(None), AuditEvent.action.not_in(skip_actions))
     if dry_run:
         return db.session.scalar(select(func.count(AuditEvent.id)).where(*condition))
     return db.session.execute(update(AuditEvent).where(*condition).values(ip=None)).rowcount

@@ -9,19 +9,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from oscart.forms import BaseForm
+from oscart.forms import BaseForm, choices
 from oscart.i18n import LANGUAGES
 from oscart.privacy.campaigns import KIND_LABELS as CAMPAIGN_KIND_LABELS
 from oscart.privacy.requests import KIND_LABELS
 from oscart.security import PASSWORD_MAX_LENGTH
-
-
-def choices(labels):
-    """SelectChoice objects (tuples are deprecated by WTForms) from {value: label}."""
-    return [SelectChoice(value, label) for value, label in labels.items()]
 
 
 class ExportForm(BaseForm):

