@@ -111,7 +111,7 @@ def test_one_click_post_withdraws_without_login_or_csrf(client):
     assert response.status_code == 200
     consent = current_consents(user.id)[policy.NEWSLETTER]
     assert not consent.is_granted and consent.source == "unsubscribe_link"
-    again = client.post(path)
+    again = client.post(path, headers={"Accept-Language": "en"})
     assert "already unsubscribed" in again.text
     assert len([1 for _ in db.session.execute(select(1).select_from(type(consent)))]) == 2
 

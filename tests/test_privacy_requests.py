@@ -59,7 +59,8 @@ def test_a_motivation_is_required(browser, trainee):
 def test_one_open_request_per_kind(browser, trainee):
     browser.login(trainee.email)
     _file(browser, "erase")
-    assert "already have an open request" in _file(browser, "erase").text
+    assert "Sie haben bereits einen offenen Antrag dieser Art." in _file(browser, "erase").text
+    assert db.session.scalar(db.select(db.func.count(PrivacyRequest.id))) == 1
 
 
 def test_objection_to_direct_marketing_takes_effect_without_review(browser, trainee):
@@ -154,8 +155,9 @@ def test_unknown_request_is_404(browser, admin):
     assert browser.get("/admin/privacy/requests/999").status_code == 404
 
 
-def test_own_requests_are_listed_on_the_privacy_page_only_for_their_owner(browser, company, trainee):
-    browser.login(trainee.email)
+def test_own_requests_are_listed_on_the_privacy_page_only_for_their_owner(browser, company):
+    owner = make_user(company=company, language="en")
+    browser.login(owner.email)
     _file(browser, "rectify", motivation="My name is misspelled.")
     assert "Correct my data" in browser.get("/privacy/me").text
     browser.logout()
