@@ -80,7 +80,7 @@ def test_queue_shows_open_requests_with_their_deadline(browser, trainee, admin):
     browser.logout()
     browser.login(admin.email)
     page = browser.get("/admin/privacy/").text
-    assert trainee.email in page and "29 days left" in page
+    assert trainee.email in page and "30 days left" in page
 
 
 def test_restriction_granted_hides_the_person_and_mails_the_decision(browser, company, trainee, admin, outbox):

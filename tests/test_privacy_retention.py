@@ -108,3 +108,21 @@ def test_admin_page_shows_the_next_purge(browser, old_data):
     page = browser.get("/admin/privacy/retention").text
     assert "Records of failed logins" in page
     assert db.session.scalar(select(func.count(AuditEvent.id))) >= 4  # only counted
+
+
+def test_anonymised_training_records_are_deleted_after_their_period():
+    from oscart.privacy.erasure import erase_user
+    from oscart.training.models import Enrolment
+    from tests.factories import make_course
+
+    erased, kept = make_user(company=make_company()), make_user(company=make_company())
+    course = make_course()
+    db.session.add_all([Enrolment(user_id=erased.id, course_id=course.id),
+                        Enrolment(user_id=kept.id, course_id=course.id)])
+    erase_user(erased, actor=None)
+    db.session.commit()
+    assert _counts(purge(now=utcnow(), dry_run=True))["anonymised_records"] == 0
+    later = utcnow() + policy.RETENTION_BY_KEY["anonymised_records"].period + timedelta(days=1)
+    assert _counts(purge(now=later, dry_run=False))["anonymised_records"] == 1
+    db.session.commit()
+    assert db.session.scalars(select(Enrolment.user_id)).all() == [kept.id]

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from oscart.accounts.models import User
 from oscart.auth.models import UserSession
@@ -12,7 +12,7 @@ from oscart.extensions import db
 from oscart.mail.models import PENDING, OutboxMessage
 from oscart.privacy.audit_data import anonymise_audit_events, audit_events_about
 from oscart.privacy.models import Consent, InactivityWarning, PrivacyRequest
-from oscart.privacy.registry import eraser, exporter
+from oscart.privacy.registry import eraser, exporter, purger
 from oscart.training.models import Course, Enrolment, LessonProgress
 
 
@@ -99,6 +99,15 @@ def export_enrolments(user):
         enrolment["lessons_completed"] = [{"lesson_id": row.lesson_id, "completed_at": plain(row.completed_at)}
                                           for row in lessons if row.enrolment_id == enrolment["id"]]
     return enrolments
+
+
+@purger("enrolments")
+def purge_enrolments(user_ids, *, dry_run):
+    enrolments = select(Enrolment.id).where(Enrolment.user_id.in_(user_ids))
+    if dry_run:
+        return db.session.scalar(select(func.count()).select_from(enrolments.subquery()))
+    db.session.execute(delete(LessonProgress).where(LessonProgress.enrolment_id.in_(enrolments)))
+    return db.session.execute(delete(Enrolment).where(Enrolment.user_id.in_(user_ids))).rowcount
 
 
 # --- Erasure ---------------------------------------------------------------------------------------

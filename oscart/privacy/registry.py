@@ -11,6 +11,9 @@ caller's transaction and never commits. Features register in a module listed in 
 
     @eraser("enrolments")
     def erase_enrolments(user, *, legal_hold): ...
+
+A purger ``func(user_ids, *, dry_run) -> int`` deletes the rows that erasure kept anonymised for
+statistics, once the "anonymised_records" retention period has passed; ``user_ids`` is a select of ids.
 """
 
 from dataclasses import dataclass, field
@@ -39,6 +42,7 @@ class Category:
 
 _exporters = {}
 _erasers = {}
+_purgers = {}
 
 
 def exporter(key, label, description="", *, retention=None):
@@ -55,6 +59,19 @@ def eraser(key):
         return func
 
     return decorator
+
+
+def purger(key):
+    def decorator(func):
+        _purgers[key] = func
+        return func
+
+    return decorator
+
+
+def purgers():
+    load()
+    return dict(_purgers)
 
 
 def load():

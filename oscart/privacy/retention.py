@@ -8,19 +8,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from oscart.accounts.models import User
 from oscart.auth.models import UserSession
 from oscart.extensions import db
 from oscart.mail.models import SENT, OutboxMessage
 from oscart.mail.services import mail_user
-from oscart.privacy import policy
+from oscart.privacy import policy, registry
 from oscart.privacy.audit_data import clear_audit_ips, purge_audit_events
 from oscart.privacy.erasure import erase_user
 from oscart.privacy.models import InactivityWarning
 from oscart.security import PLATFORM_ADMIN
-from oscart.training.models import Enrolment, LessonProgress
 
 
 @dataclass
@@ -109,14 +108,10 @@ def _last(user):
 
 
 def anonymised_records(now, dry_run):
-    """Training records of people erased longer ago than the period."""
+    """Records kept anonymised for statistics, of people erased longer ago than the period (every feature's)."""
     users = select(User.id).where(User.is_anonymised.is_(True),
                                   User.anonymised_at < _before("anonymised_records", now))
-    enrolments = select(Enrolment.id).where(Enrolment.user_id.in_(users))
-    if dry_run:
-        return db.session.scalar(select(func.count()).select_from(enrolments.subquery()))
-    db.session.execute(delete(LessonProgress).where(LessonProgress.enrolment_id.in_(enrolments)))
-    return db.session.execute(delete(Enrolment).where(Enrolment.user_id.in_(users))).rowcount
+    return sum(func_(users, dry_run=dry_run) for func_ in registry.purgers().values())
 
 
 STEPS = (
