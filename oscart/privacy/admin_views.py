@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from oscart.accounts.models import User
 from oscart.companies.models import Company
@@ -15,6 +15,7 @@ from oscart.extensions import db
 from oscart.i18n import LANGUAGES, TIMEZONE
 from oscart.privacy import campaigns, incidents, policy, registry, requests, retention, statement
 from oscart.privacy.forms import CampaignForm, DecisionForm, IncidentForm, PublishForm, choices
+from oscart.privacy.models import CampaignDelivery
 from oscart.security import require
 
 bp = Blueprint("privacy_admin", __name__, url_prefix="/admin/privacy")
@@ -102,9 +103,13 @@ def campaign(campaign_id):
             db.session.commit()
             flash(_("The campaign has been saved."), "success")
             return redirect(url_for("privacy_admin.campaign", campaign_id=item.id))
-    pending = db.session.scalar(select(db.func.count()).select_from(
-        campaigns.pending_recipients(item).subquery())) if item else None
-    return render_template("privacy_admin/campaign.html", form=form, item=item, pending=pending)
+    pending = delivered = None
+    if item is not None:
+        pending = db.session.scalar(select(func.count()).select_from(campaigns.pending_recipients(item).subquery()))
+        delivered = db.session.scalar(select(func.count(CampaignDelivery.id))
+                                      .where(CampaignDelivery.campaign_id == item.id))
+    return render_template("privacy_admin/campaign.html", form=form, item=item, pending=pending,
+                           delivered=delivered, kind_labels=campaigns.KIND_LABELS)
 
 
 @bp.post("/campaigns/<int:campaign_id>/send")
@@ -170,7 +175,7 @@ def new_incident():
 def incident(incident_id):
     item = incidents.get_incident(incident_id)
     notices = db.session.execute(incidents.list_notices(item)).all()
-    pending = db.session.scalar(select(db.func.count()).select_from(incidents.affected_users(item).subquery()))
+    pending = db.session.scalar(select(func.count()).select_from(incidents.affected_users(item).subquery()))
     return render_template("privacy_admin/incident.html", item=item, notices=notices, pending=pending,
                            category_labels=_category_labels())
 

@@ -37,6 +37,8 @@ INCIDENT = {
           "De ontvanger heeft ze gewist. U hoeft niets te doen.",
     "fr": "Une liste de noms et d'adresses e-mail a été envoyée par erreur à un mauvais client. "
           "Le destinataire l'a effacée. Vous n'avez rien à faire.",
+    "de": "Eine Liste mit Namen und E-Mail-Adressen wurde versehentlich an einen falschen Kunden gesendet. "
+          "Der Empfänger hat sie gelöscht. Sie müssen nichts tun.",
     "en": "A list of names and e-mail addresses was sent to the wrong customer by mistake. "
           "The recipient deleted it. You do not need to do anything.",
 }
