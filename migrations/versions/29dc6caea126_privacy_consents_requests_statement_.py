@@ -158,8 +158,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_policy_acknowledgement_user_id'), ['user_id'], unique=False)
 
     with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('is_restricted', sa.Boolean(), server_default=sa.text('0'), nullable=False))
-        batch_op.add_column(sa.Column('is_anonymised', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch_op.add_column(sa.Column('is_restricted', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('is_anonymised', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('anonymised_at', oscart.database.UTCDateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
