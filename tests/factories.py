@@ -49,7 +49,7 @@ def give_consent(user, purpose, granted=True, ip="198.51.100.1"):
     return consent
 
 
-def make_course(code=None, title="First aid", **fields):
+def make_privacy_course(code=None, title="First aid", **fields):
     from oscart.training.models import PUBLISHED, Course, CourseTranslation
 
     n = next(_seq)

@@ -101,3 +101,22 @@ def test_privacy_page_runs_a_fixed_number_of_queries(browser, trainee, count_que
         give_consent(trainee, policy.NEWSLETTER)
         give_consent(trainee, policy.NEWSLETTER, granted=False)
     assert measure() == small
+
+
+def test_withdrawing_two_step_consent_is_recorded_and_announced(browser, trainee):
+    from oscart.privacy.consents import consent_withdrawn
+
+    give_consent(trainee, policy.TWO_STEP)
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append((sender.id, kwargs["purpose"]))
+
+    consent_withdrawn.connect(listener)
+    try:
+        browser.login(trainee.email)
+        browser.submit(f"/privacy/me/consents/{policy.TWO_STEP}", {"granted": "0"})
+    finally:
+        consent_withdrawn.disconnect(listener)
+    assert not current_consents(trainee.id)[policy.TWO_STEP].is_granted
+    assert heard == [(trainee.id, policy.TWO_STEP)]

@@ -12,7 +12,7 @@ from oscart.privacy.erasure import erase_user
 from oscart.privacy.models import PrivacyRequest
 from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN
 from oscart.training.models import Enrolment
-from tests.factories import PASSWORD, give_consent, make_company, make_course, make_user
+from tests.factories import PASSWORD, give_consent, make_company, make_privacy_course, make_user
 from tests.helpers import Browser
 
 NAME, SURNAME, EMAIL, IP = "Zebulon", "Quixotez", "zebulon.quixotez@example.com", "203.0.113.77"
@@ -50,7 +50,7 @@ def person(app):
     browser.submit("/account/", {"first_name": NAME, "last_name": SURNAME, "language": "fr"}, form_page="/account/")
     browser.submit("/privacy/me/requests/new", {"kind": "erase", "motivation": f"I am {NAME} {SURNAME}, erase me."},
                    form_page="/privacy/me/requests/new")
-    db.session.add(Enrolment(user_id=user.id, course_id=make_course().id, progress_percent=40))
+    db.session.add(Enrolment(user_id=user.id, course_id=make_privacy_course().id, progress_percent=40))
     db.session.commit()
     admin = make_user(role=PLATFORM_ADMIN)
     send_campaign(save_campaign(None, actor=admin, kind="newsletter",

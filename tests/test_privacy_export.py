@@ -15,7 +15,7 @@ from oscart.privacy import export, policy
 from oscart.privacy.models import Consent
 from oscart.security import COMPANY_ADMIN
 from oscart.training.models import Enrolment, LessonProgress
-from tests.factories import PASSWORD, give_consent, make_company, make_course, make_user
+from tests.factories import PASSWORD, give_consent, make_company, make_privacy_course, make_user
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def _archive(response):
 def test_archive_holds_every_category_as_in_the_database(browser, trainee):
     from oscart.training.models import Lesson
 
-    course = make_course(code="EHBO")
+    course = make_privacy_course(code="EHBO")
     lesson = Lesson(course_id=course.id, position=1)
     db.session.add(lesson)
     enrolment = Enrolment(user_id=trainee.id, course_id=course.id, progress_percent=50)

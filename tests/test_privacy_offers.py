@@ -12,7 +12,7 @@ from oscart.mail.models import MARKETING, OutboxMessage
 from oscart.privacy import policy
 from oscart.privacy.offers import _viewed_at, send_offers
 from oscart.training import models as training
-from tests.factories import give_consent, make_company, make_course, make_user
+from tests.factories import give_consent, make_company, make_privacy_course, make_user
 
 
 class StandInCourseView:
@@ -46,7 +46,7 @@ def _view(model, user, course, days_ago):
 
 
 def test_one_offer_per_course_only_with_consent_and_without_enrolment(course_views):
-    course, other_course = make_course(title="Heftruck"), make_course()
+    course, other_course = make_privacy_course(title="Heftruck"), make_privacy_course()
     keen = make_user(company=make_company(), language="nl")
     give_consent(keen, policy.OFFERS)
     silent = make_user(company=make_company())
@@ -67,7 +67,7 @@ def test_one_offer_per_course_only_with_consent_and_without_enrolment(course_vie
 
 
 def test_no_offer_after_withdrawal(course_views):
-    course = make_course()
+    course = make_privacy_course()
     user = make_user(company=make_company())
     give_consent(user, policy.OFFERS)
     give_consent(user, policy.OFFERS, granted=False)

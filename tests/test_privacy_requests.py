@@ -164,3 +164,36 @@ def test_own_requests_are_listed_on_the_privacy_page_only_for_their_owner(browse
     other = make_user(company=company, language="en")
     browser.login(other.email)
     assert "Correct my data" not in browser.get("/privacy/me").text.split("Your requests")[1]
+
+
+@pytest.mark.parametrize(("kind", "restricted"), [("rectify", False), ("object", True), ("restrict", True)])
+def test_granting_each_kind_is_carried_out_and_mailed(browser, trainee, admin, outbox, kind, restricted):
+    browser.login(trainee.email)
+    _file(browser, kind)
+    browser.logout()
+    browser.login(admin.email)
+    outbox.clear()
+    _decide(browser, _request(kind).id, "grant")
+    assert _request(kind).status == "granted"
+    assert db.session.get(type(trainee), trainee.id).is_restricted is restricted
+    assert [mail["To"] for mail in outbox] == [trainee.email]
+
+
+def test_queue_runs_a_fixed_number_of_queries(browser, company, admin, count_queries):
+    from oscart.privacy.requests import file_request
+
+    browser.login(admin.email)
+
+    def measure():
+        browser.get("/admin/privacy/")
+        with count_queries() as counter:
+            assert browser.get("/admin/privacy/").status_code == 200
+        return counter.count
+
+    file_request(make_user(company=company), kind="erase", motivation="x", ip=None)
+    db.session.commit()
+    small = measure()
+    for _ in range(10):
+        file_request(make_user(company=company), kind="restrict", motivation="x", ip=None)
+    db.session.commit()
+    assert measure() == small

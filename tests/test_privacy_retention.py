@@ -113,10 +113,10 @@ def test_admin_page_shows_the_next_purge(browser, old_data):
 def test_anonymised_training_records_are_deleted_after_their_period():
     from oscart.privacy.erasure import erase_user
     from oscart.training.models import Enrolment
-    from tests.factories import make_course
+    from tests.factories import make_privacy_course
 
     erased, kept = make_user(company=make_company()), make_user(company=make_company())
-    course = make_course()
+    course = make_privacy_course()
     db.session.add_all([Enrolment(user_id=erased.id, course_id=course.id),
                         Enrolment(user_id=kept.id, course_id=course.id)])
     erase_user(erased, actor=None)
