@@ -122,7 +122,7 @@ def test_anonymised_training_records_are_deleted_after_their_period():
     erase_user(erased, actor=None)
     db.session.commit()
     assert _counts(purge(now=utcnow(), dry_run=True))["anonymised_records"] == 0
-    later = utcnow() + policy.RETENTION_BY_KEY["anonymised_records"].period + timedelta(days=1)
+    later = utcnow() + policy.retention("anonymised_records").period + timedelta(days=1)
     assert _counts(purge(now=later, dry_run=False))["anonymised_records"] == 1
     db.session.commit()
     assert db.session.scalars(select(Enrolment.user_id)).all() == [kept.id]

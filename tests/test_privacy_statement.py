@@ -82,3 +82,38 @@ def test_accounts_created_after_the_version_see_no_banner(browser):
     user = make_user(company=make_company(), language="en")
     browser.login(user.email)
     assert "Our privacy statement has changed" not in browser.get("/dashboard").text
+
+
+def test_a_changed_configuration_asks_for_a_new_version(browser, monkeypatch):
+    from datetime import timedelta
+
+    admin = make_user(role=PLATFORM_ADMIN, language="en")
+    statement.publish_version(actor=admin, summaries=SUMMARIES)
+    db.session.commit()
+    browser.login(admin.email)
+    assert "differ from the last published version" not in browser.get("/admin/privacy/statement").text
+    changed = tuple(item if item.key != "mail_bodies" else type(item)(item.key, item.label, timedelta(days=30),
+                                                                      item.what_happens)
+                    for item in policy.RETENTION)
+    monkeypatch.setattr(policy, "RETENTION", changed)
+    assert "differ from the last published version" in browser.get("/admin/privacy/statement").text
+    assert "1 month" in browser.get("/privacy", headers={"Accept-Language": "en"}).text
+
+
+def test_the_purge_applies_the_period_the_statement_shows(monkeypatch):
+    from datetime import timedelta
+
+    from oscart.database import utcnow
+    from oscart.mail.models import SENT, OutboxMessage
+    from oscart.privacy.retention import purge
+
+    user = make_user(company=make_company())
+    db.session.add(OutboxMessage(user_id=user.id, recipient=user.email, template="t", language="nl", subject="S",
+                                 body_text="body", status=SENT, sent_at=utcnow() - timedelta(days=40)))
+    db.session.commit()
+    assert {s.key: s.count for s in purge(now=utcnow(), dry_run=True)}["mail_bodies"] == 0
+    shorter = tuple(item if item.key != "mail_bodies" else type(item)(item.key, item.label, timedelta(days=30),
+                                                                      item.what_happens)
+                    for item in policy.RETENTION)
+    monkeypatch.setattr(policy, "RETENTION", shorter)
+    assert {s.key: s.count for s in purge(now=utcnow(), dry_run=True)}["mail_bodies"] == 1

@@ -97,6 +97,9 @@ class Retention:
     what_happens: object
 
 
+# Days between the warning mail and the anonymisation of an inactive account.
+INACTIVE_WARNING_DAYS = 30
+
 # Retention periods per data category; `flask privacy purge` applies exactly these.
 RETENTION = (
     Retention("failed_logins", _l("Records of failed logins"), timedelta(days=90), _l("deleted")),
@@ -106,19 +109,21 @@ RETENTION = (
     Retention("mail_bodies", _l("Contents of e-mails sent to you"), timedelta(days=90),
               _l("contents removed; date and subject kept")),
     Retention("inactive_accounts", _l("Accounts without a login"), timedelta(days=3 * 365),
-              _l("anonymised, after a warning by e-mail 30 days before")),
+              _l("anonymised, after a warning by e-mail %(days)s days before", days=INACTIVE_WARNING_DAYS)),
     Retention("anonymised_records", _l("Anonymised training records kept for statistics"),
               timedelta(days=5 * 365), _l("deleted")),
 )
-RETENTION_BY_KEY = {item.key: item for item in RETENTION}
-INACTIVE_WARNING_DAYS = 30
-
 # Days a data-subject request may take before the legal deadline (one month).
 REQUEST_DEADLINE_DAYS = 30
 
 
+def retention(key):
+    """The retention rule of a data category (looked up each time, so the page and the purge agree)."""
+    return next(item for item in RETENTION if item.key == key)
+
+
 def retention_days(key):
-    return RETENTION_BY_KEY[key].period.days
+    return retention(key).period.days
 
 
 def fingerprint():

@@ -30,7 +30,7 @@ class Step:
 
 
 def _before(key, now):
-    return now - policy.RETENTION_BY_KEY[key].period
+    return now - policy.retention(key).period
 
 
 def failed_logins(now, dry_run):
@@ -45,7 +45,7 @@ def ip_addresses(now, dry_run):
         (User, (User.last_login_at < before, User.last_login_ip.is_not(None)), {"last_login_ip": None}),
     )
     # Failed logins older than this are deleted by their own, shorter period: do not count them twice.
-    shorter = policy.RETENTION_BY_KEY["failed_logins"].period <= policy.RETENTION_BY_KEY["ip_addresses"].period
+    shorter = policy.retention("failed_logins").period <= policy.retention("ip_addresses").period
     count = clear_audit_ips(before, dry_run=dry_run, skip_actions=("login.failed",) if shorter else ())
     for model, condition, values in targets:
         if dry_run:
@@ -130,6 +130,6 @@ def purge(*, now, dry_run):
     """Apply (or, with ``dry_run``, count) every retention step; returns the steps with their counts."""
     steps = []
     for key, func_ in STEPS:
-        label = STEP_LABELS[key] if key in STEP_LABELS else policy.RETENTION_BY_KEY[key].label
+        label = STEP_LABELS[key] if key in STEP_LABELS else policy.retention(key).label
         steps.append(Step(key, label, func_(now, dry_run) or 0))
     return steps

@@ -16,14 +16,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import csrf, db, limiter
-from oscart.mail.models import OutboxMessage
 from oscart.net import client_ip
 from oscart.pagination import paginate
-from oscart.privacy import consents, export, policy, registry, requests, statement
+from oscart.privacy import consents, export, inbox, policy, registry, requests, statement
 from oscart.privacy.forms import ExportForm, RequestForm
 from oscart.privacy.marketing import read_unsubscribe_token
 from oscart.security import require
@@ -73,9 +71,7 @@ def acknowledge():
 def me():
     history = db.session.execute(consents.list_history(current_user.id).limit(50)).all()
     own_requests = db.session.execute(requests.list_own_requests(current_user)).all()
-    messages = paginate(select(OutboxMessage.id, OutboxMessage.subject, OutboxMessage.kind, OutboxMessage.created_at,
-                               OutboxMessage.sent_at).where(OutboxMessage.user_id == current_user.id)
-                        .order_by(OutboxMessage.id.desc()), request.args.get("page", 1, type=int), per_page=10)
+    messages = paginate(inbox.list_own_messages(current_user), request.args.get("page", 1, type=int), per_page=10)
     return render_template("privacy/me.html", policy=policy, current=consents.current_consents(current_user.id),
                            history=history, own_requests=own_requests, messages=messages,
                            categories=registry.categories(), kind_labels=requests.KIND_LABELS,
@@ -148,12 +144,7 @@ def new_request():
 @bp.get("/me/messages/<int:message_id>")
 @require("privacy.self")
 def message(message_id):
-    row = db.session.execute(select(OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.created_at,
-                                    OutboxMessage.sent_at, OutboxMessage.kind)
-                             .where(OutboxMessage.id == message_id, OutboxMessage.user_id == current_user.id)).first()
-    if row is None:
-        raise NotFound()
-    return render_template("privacy/message.html", message=row)
+    return render_template("privacy/message.html", message=inbox.get_own_message(current_user, message_id))
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
