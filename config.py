@@ -88,6 +88,12 @@ class Config:
     # Largest profile photo accepted, in bytes (MAX_CONTENT_LENGTH caps the whole request above it).
     PHOTO_MAX_BYTES = _env_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 
+    # Privacy: data-archive downloads per user, lifetime of unsubscribe links (seconds), days after a
+    # course visit without enrolment before an offer is mailed (with consent).
+    RATELIMIT_PRIVACY_EXPORT = os.environ.get("RATELIMIT_PRIVACY_EXPORT", "5 per hour")
+    PRIVACY_UNSUBSCRIBE_MAX_AGE = _env_int("PRIVACY_UNSUBSCRIBE_MAX_AGE", 365 * 24 * 3600)
+    PRIVACY_OFFER_DAYS = _env_int("PRIVACY_OFFER_DAYS", 7)
+
 
 class DevelopmentConfig(Config):
     DEBUG = True

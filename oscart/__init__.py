@@ -19,6 +19,8 @@ BLUEPRINTS = (
     "oscart.admin.views",
     "oscart.accounts.security_views",
     "oscart.audit.views",
+    "oscart.privacy.views",
+    "oscart.privacy.admin_views",
 )
 
 
@@ -76,7 +78,9 @@ def register_commands(app):
     from oscart.audit.cli import audit_cli
     from oscart.cli import seed_demo_command
     from oscart.mail.cli import outbox_cli
+    from oscart.privacy.cli import privacy_cli
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(privacy_cli)

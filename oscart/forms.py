@@ -27,8 +27,9 @@ def email_address():
 
 
 def choices(pairs):
-    """SelectField options from (value, label) pairs (WTForms 3.3 deprecates plain tuples)."""
-    return [SelectChoice(value, label) for value, label in pairs]
+    """SelectField choices from (value, label) pairs or a dict; WTForms 3.3 deprecates plain tuples."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]
 
 
 class BaseForm(FlaskForm):

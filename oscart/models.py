@@ -5,6 +5,18 @@ from oscart.audit.models import AuditEvent  # noqa: F401
 from oscart.auth.models import UserSession  # noqa: F401
 from oscart.companies.models import Company  # noqa: F401
 from oscart.mail.models import OutboxMessage  # noqa: F401
+from oscart.privacy.models import (  # noqa: F401
+    Campaign,
+    CampaignDelivery,
+    Consent,
+    InactivityWarning,
+    Incident,
+    IncidentNotice,
+    OfferSent,
+    PolicyAcknowledgement,
+    PolicyVersion,
+    PrivacyRequest,
+)
 from oscart.training.models import (  # noqa: F401
     Course,
     CourseCompany,

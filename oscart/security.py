@@ -24,7 +24,7 @@ ROLE_LABELS = {
 }
 
 # What each role may do. Views declare the action they need with @require("action").
-_BASE = {"profile.edit", "training.follow", "certificates.own"}
+_BASE = {"profile.edit", "training.follow", "certificates.own", "privacy.self"}
 PERMISSIONS = {
     TRAINEE: _BASE,
     TRAINER: _BASE | {"training.author", "classroom.teach"},

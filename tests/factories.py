@@ -59,3 +59,26 @@ def pyotp_code(secret, when=None):
 
     totp = pyotp.TOTP(secret)
     return totp.at(when) if when is not None else totp.now()
+
+
+# --- Privacy -----------------------------------------------------------------------------------------
+
+
+def give_consent(user, purpose, granted=True, ip="198.51.100.1"):
+    from oscart.privacy.consents import record_consent
+
+    consent = record_consent(user, purpose, granted, actor=user, ip=ip)
+    db.session.commit()
+    return consent
+
+
+def make_privacy_course(code=None, title="First aid", **fields):
+    from oscart.training.models import PUBLISHED, Course, CourseTranslation
+
+    n = next(_seq)
+    course = Course(code=code or f"C{n}", status=PUBLISHED, **fields)
+    db.session.add(course)
+    db.session.flush()
+    db.session.add(CourseTranslation(course_id=course.id, language="nl", title=title))
+    db.session.commit()
+    return course

@@ -62,7 +62,6 @@ ACCESS = {
     "main.index": {"GET": per_role(200, 302, 302, 302, 302)},
     "main.dashboard": {"GET": LOGGED_IN},
     "main.healthz": {"GET": PUBLIC},
-    "main.privacy": {"GET": PUBLIC},
     "main.language": {"POST": everyone(400)},  # an empty form names no language
     # auth
     "auth.login": {"GET": per_role(200, 302, 302, 302, 302), "POST": per_role(200, 302, 302, 302, 302)},
@@ -100,6 +99,28 @@ ACCESS = {
     "admin.user /admin/users/new": {"GET": ADMIN, "POST": ADMIN},
     "admin.user": {"GET": ADMIN, "POST": only(PLATFORM_ADMIN, ok=302)},
     "admin.unlock": {"POST": only(PLATFORM_ADMIN, ok=302)},
+    # privacy (self-service)
+    "privacy.statement": {"GET": PUBLIC},
+    "privacy.changes": {"GET": PUBLIC},
+    "privacy.acknowledge": {"POST": everyone(302)},
+    "privacy.me": {"GET": LOGGED_IN},
+    "privacy.consent": {"POST": everyone(302)},
+    "privacy.export_data": {"GET": LOGGED_IN, "POST": LOGGED_IN},
+    "privacy.new_request": {"GET": LOGGED_IN, "POST": LOGGED_IN},
+    "privacy.message": {"GET": {"own": LOGGED_IN, "other": per_role(302, 404, 404, 404, 404)}},
+    "privacy.unsubscribe": {"GET": everyone(400), "POST": everyone(400)},  # a forged token
+    # privacy (platform admin)
+    "privacy_admin.queue": {"GET": ADMIN},
+    "privacy_admin.decide": {"GET": ADMIN, "POST": ADMIN},
+    "privacy_admin.versions": {"GET": ADMIN, "POST": ADMIN},
+    "privacy_admin.campaign_list": {"GET": ADMIN},
+    "privacy_admin.campaign": {"GET": ADMIN, "POST": ADMIN},
+    "privacy_admin.send_campaign": {"POST": only(PLATFORM_ADMIN, ok=302)},
+    "privacy_admin.retention_plan": {"GET": ADMIN},
+    "privacy_admin.incident_list": {"GET": ADMIN},
+    "privacy_admin.new_incident": {"GET": ADMIN, "POST": ADMIN},
+    "privacy_admin.incident": {"GET": ADMIN},
+    "privacy_admin.notify": {"POST": only(PLATFORM_ADMIN, ok=302)},
 }
 
 SKIPPED_ENDPOINTS = {"static"}
@@ -127,6 +148,42 @@ class World:
     def key(self, side, home):
         return home if side == "own" else ("B" if home == "A" else "A")
 
+    def message_for(self, user):
+        from oscart.mail.models import OutboxMessage
+
+        message = OutboxMessage(user_id=user.id, recipient=user.email, template="welcome", language="nl",
+                                subject="Welkom", body_text="Hallo")
+        db.session.add(message)
+        db.session.commit()
+        return message
+
+    def privacy_request(self, key):
+        from datetime import timedelta
+
+        from oscart.privacy.models import PrivacyRequest
+
+        request = PrivacyRequest(user_id=self.people[("member", key)].id, kind="rectify", motivation="Typo",
+                                 due_at=utcnow() + timedelta(days=30))
+        db.session.add(request)
+        db.session.commit()
+        return request
+
+    def campaign(self):
+        from oscart.privacy.models import Campaign
+
+        campaign = Campaign(texts={"nl": {"subject": "Nieuws", "body": "Tekst"}})
+        db.session.add(campaign)
+        db.session.commit()
+        return campaign
+
+    def incident(self):
+        from oscart.privacy.models import Incident
+
+        incident = Incident(title="Lost laptop", occurred_at=utcnow(), categories=[], texts={"nl": "Tekst"})
+        db.session.add(incident)
+        db.session.commit()
+        return incident
+
     def new_session(self, user):
         record = start_session(user, remember=False, ip="127.0.0.1", user_agent="matrix")
         db.session.commit()
@@ -148,6 +205,14 @@ ID_PROVIDERS = {
     "user_session_id": lambda world, side, role, home: world.new_session(
         world.actor(role, home) if side == "own" and role != "anonymous"
         else world.people[(TRAINEE, world.key(side, home))]).id,
+    "purpose": lambda world, side, role, home: "newsletter_invitations",
+    # own: a message sent to the actor; other: one sent to a member of the other company.
+    "message_id": lambda world, side, role, home: world.message_for(
+        world.actor(role, home) if side == "own" and role != "anonymous"
+        else world.people[("member", world.key(side, home))]).id,
+    "request_id": lambda world, side, role, home: world.privacy_request(world.key(side, home)).id,
+    "campaign_id": lambda world, side, role, home: world.campaign().id,
+    "incident_id": lambda world, side, role, home: world.incident().id,
 }
 
 CASES = [("anonymous", "A"), (TRAINEE, "A"), (TRAINEE, "B"), (TRAINER, "A"), (COMPANY_ADMIN, "A"),

@@ -119,3 +119,25 @@ def test_a_rolled_back_event_leaves_no_gap(runner, events):
     record_event("login.failed", subject=user)
     db.session.commit()
     assert verify(runner).exit_code == 0
+
+
+def test_redaction_keeps_the_chain_verifiable(runner, events):
+    from oscart.audit.redaction import redact_events
+
+    def scrub(event):
+        event.ip, event.details = None, {}
+
+    assert redact_events((AuditEvent.seq.in_([2, 3]),), scrub, reason="erasure") == 2
+    db.session.commit()
+    result = verify(runner)
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(AuditEvent.details).where(AuditEvent.seq == 2)) == {}
+
+
+def test_a_change_passed_off_as_redaction_is_still_reported(runner, events):
+    db.session.execute(update(AuditEvent).where(AuditEvent.seq == 4)
+                       .values(details={"count": 99}, redacted_at=utcnow()))
+    db.session.commit()
+    result = verify(runner)
+    assert result.exit_code == 1
+    assert "event #4" in result.output and "altered" in result.output

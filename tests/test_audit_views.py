@@ -81,6 +81,7 @@ def test_pages_of_fifty(browser, world):
 
 def test_list_runs_a_fixed_number_of_queries(browser, world, count_queries):
     browser.login(world["hr"].email)
+    browser.get("/audit/")  # the first page after login also checks the privacy statement version once
     with count_queries() as small:
         browser.get("/audit/")
     for _ in range(40):

@@ -49,7 +49,8 @@ def test_every_post_needs_a_csrf_token(app, browser, world, count_queries):
         with count_queries() as counter:
             response = browser.client.post(url, data={"email": world[TRAINEE].email, "language": "fr"})
         assert response.status_code == 400, url
-        assert "Uw formulier is verlopen" in response.text, url
+        if not url.startswith("/privacy/unsubscribe/"):  # one-click unsubscribe rests on its signed token
+            assert "Uw formulier is verlopen" in response.text, url
         assert not [s for s in counter.statements if s.lstrip().upper().startswith(WRITES)], url
     assert browser.get("/account/").status_code == 200
 

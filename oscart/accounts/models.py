@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oscart.database import TimestampMixin, UTCDateTime, utcnow
@@ -33,6 +34,10 @@ class User(TimestampMixin, db.Model):
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     photo_mime: Mapped[str | None] = mapped_column(String(20))
     photo_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Privacy: restricted (storage only: no mail, hidden from lists) and anonymised (erased person).
+    is_restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    is_anonymised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company = relationship("Company", lazy="raise")
 

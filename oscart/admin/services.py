@@ -67,7 +67,7 @@ def get_user(user_id):
 def list_users(*, search=None, company_id=None, role=None):
     query = (
         select(User.id, User.email, User.first_name, User.last_name, User.role, User.is_active,
-               User.locked_until, Company.name.label("company_name"))
+               User.locked_until, User.is_restricted, User.is_anonymised, Company.name.label("company_name"))
         .outerjoin(Company, Company.id == User.company_id)
         .order_by(User.last_name, User.first_name, User.id)
     )

@@ -26,6 +26,8 @@ class AuditEvent(db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # Set when personal data was removed from the event (erasure, retention); see oscart.audit.redaction.
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditChainHead(db.Model):

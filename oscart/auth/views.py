@@ -7,6 +7,8 @@ from oscart.auth.forms import EnrolForm, LoginForm, ResetPasswordForm, ResetRequ
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db, limiter
 from oscart.net import client_ip
+from oscart.privacy.consents import record_consent
+from oscart.privacy.policy import REMEMBER_ME
 from oscart.security import home_endpoint, safe_next_url
 
 bp = Blueprint("auth", __name__)
@@ -60,6 +62,8 @@ def login():
 
 def _finish_login(user, *, remember, next_url):
     services.start_session(user, remember=remember, ip=client_ip(), user_agent=request.user_agent.string)
+    if remember:  # remember-me rests on consent, recorded here (privacy)
+        record_consent(user, REMEMBER_ME, True, actor=user, ip=client_ip(), source="login")
     db.session.commit()
     session.clear()  # a fresh session for the new login
     login_user(user, remember=remember)

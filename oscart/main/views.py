@@ -37,11 +37,6 @@ def language():
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
 
 
-@bp.get("/privacy")
-def privacy():
-    return render_template("main/privacy.html")
-
-
 @bp.get("/healthz")
 def healthz():
     try:

@@ -1,0 +1,66 @@
+"""Offers after a recent visit: a consenting user viewed a course, did not enrol within N days."""
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, select
+
+from oscart.accounts.models import User
+from oscart.database import utcnow
+from oscart.extensions import db
+from oscart.i18n import pick_translation
+from oscart.privacy import policy
+from oscart.privacy.marketing import queue_marketing, reachable_users
+from oscart.privacy.models import OfferSent
+from oscart.training import models as training
+
+# Only visits of the last RECENT_DAYS count as "recent".
+RECENT_DAYS = 30
+
+
+def course_view_model():
+    """The training feature's CourseView model, or None while it does not exist."""
+    return getattr(training, "CourseView", None)
+
+
+def _viewed_at(model):
+    for name in ("viewed_at", "at", "created_at"):
+        if hasattr(model, name):
+            return getattr(model, name)
+    raise AttributeError("CourseView has no timestamp column")
+
+
+def due_offers(days, *, now=None):
+    """(user_id, course_id) pairs that should get an offer now."""
+    model = course_view_model()
+    now = now or utcnow()
+    viewed_at = _viewed_at(model)
+    enrolled = exists().where(training.Enrolment.user_id == model.user_id,
+                              training.Enrolment.course_id == model.course_id)
+    offered = exists().where(OfferSent.user_id == model.user_id, OfferSent.course_id == model.course_id)
+    users = reachable_users(policy.OFFERS).with_only_columns(User.id)
+    return (select(model.user_id, model.course_id)
+            .join(training.Course, training.Course.id == model.course_id)
+            .where(model.user_id.in_(users), training.Course.status == training.PUBLISHED,
+                   ~enrolled, ~offered)
+            .group_by(model.user_id, model.course_id)
+            .having(func.max(viewed_at) <= now - timedelta(days=days),
+                    func.max(viewed_at) >= now - timedelta(days=days + RECENT_DAYS)))
+
+
+def send_offers(days, *, now=None):
+    """Queue one offer per due (user, course); None when course views are not recorded yet."""
+    if course_view_model() is None:
+        return None
+    sent = 0
+    for user_id, course_id in db.session.execute(due_offers(days, now=now)).all():
+        user = db.session.get(User, user_id)
+        titles = dict(db.session.execute(
+            select(training.CourseTranslation.language, training.CourseTranslation.title)
+            .where(training.CourseTranslation.course_id == course_id)).all())
+        code = pick_translation(titles, user.language)
+        queue_marketing(user, "privacy_offer", _l("A course you looked at on Oscart"), purpose=policy.OFFERS,
+                        course_title=titles.get(code, ""), course_id=course_id)
+        db.session.add(OfferSent(user_id=user_id, course_id=course_id, at=utcnow()))
+        sent += 1
+    return sent

@@ -1,0 +1,127 @@
+"""Erasure: the person disappears from every table in one transaction; training records stay anonymous."""
+
+import pytest
+from sqlalchemy import JSON, String, Text, select
+
+from oscart.accounts.models import User
+from oscart.companies.models import Company
+from oscart.extensions import db
+from oscart.privacy import policy
+from oscart.privacy.campaigns import save_campaign, send_campaign
+from oscart.privacy.erasure import erase_user
+from oscart.privacy.models import PrivacyRequest
+from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN
+from oscart.training.models import Enrolment
+from tests.factories import PASSWORD, give_consent, make_company, make_privacy_course, make_user
+from tests.helpers import Browser
+
+NAME, SURNAME, EMAIL, IP = "Zebulon", "Quixotez", "zebulon.quixotez@example.com", "203.0.113.77"
+
+
+def _occurrences(needles):
+    """(table, column, value) of every text or JSON value that contains one of ``needles``."""
+    found = []
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            columns = [c for c in table.columns if isinstance(c.type, String | Text | JSON)
+                       or getattr(c.type, "impl", None).__class__ in (String, Text)]
+            if not columns:
+                continue
+            for row in conn.execute(select(*columns)):
+                for column, value in zip(columns, row, strict=True):
+                    text = str(value).casefold() if value is not None else ""
+                    found += [(table.name, column.name, value) for n in needles if n.casefold() in text]
+    return found
+
+
+@pytest.fixture
+def person(app):
+    company = make_company()
+    user = make_user(company=company, first_name=NAME, last_name=SURNAME, email=EMAIL, language="fr")
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = IP
+    browser = Browser(client)
+    browser.login(EMAIL, password="not the password")  # a failed login, with the IP
+    browser.login("zebulon.quixotez@other.example")  # an unknown e-mail address is audited too
+    browser.login(EMAIL, remember=True)
+    browser.submit(f"/privacy/me/consents/{policy.NEWSLETTER}", {"granted": "1"})
+    browser.submit("/account/", {"first_name": NAME, "last_name": SURNAME + "x", "language": "fr"},
+                   form_page="/account/")
+    browser.submit("/account/", {"first_name": NAME, "last_name": SURNAME, "language": "fr"}, form_page="/account/")
+    browser.submit("/privacy/me/requests/new", {"kind": "erase", "motivation": f"I am {NAME} {SURNAME}, erase me."},
+                   form_page="/privacy/me/requests/new")
+    db.session.add(Enrolment(user_id=user.id, course_id=make_privacy_course().id, progress_percent=40))
+    db.session.commit()
+    admin = make_user(role=PLATFORM_ADMIN)
+    send_campaign(save_campaign(None, actor=admin, kind="newsletter",
+                                texts={"fr": {"subject": "Nouvelles", "body": "Bonjour"}}), actor=admin)
+    db.session.commit()
+    return user
+
+
+def _grant_erasure(browser, legal_hold=False):
+    admin = db.session.scalar(select(User).where(User.role == PLATFORM_ADMIN))
+    browser.login(admin.email)
+    request_id = db.session.scalar(select(PrivacyRequest.id))
+    data = {"reason": "Granted as requested.", "grant": "1"}
+    if legal_hold:
+        data["legal_hold"] = "y"
+    url = f"/admin/privacy/requests/{request_id}"
+    return browser.submit(url, data, form_page=url)
+
+
+def test_the_person_is_found_before_erasure(person):
+    tables = {table for table, _column, _value in _occurrences([NAME, EMAIL, IP])}
+    assert {"user", "audit_event", "outbox_message", "consent", "user_session", "privacy_request"} <= tables
+
+
+def test_erasure_leaves_no_name_email_or_ip_in_any_table(browser, person, outbox):
+    assert _grant_erasure(browser).status_code == 302
+    assert _occurrences([NAME, SURNAME, EMAIL, IP, "zebulon.quixotez"]) == []
+    assert outbox[-1]["To"] == EMAIL  # the confirmation still reached the person
+    enrolment = db.session.scalar(select(Enrolment))
+    assert enrolment.user_id == person.id and enrolment.progress_percent == 40  # kept anonymised
+    user = db.session.get(User, person.id)
+    assert user.is_anonymised and not user.is_active and user.password_hash is None
+
+
+def test_erased_person_cannot_log_in_or_be_found(browser, app, person):
+    _grant_erasure(browser)
+    response = Browser(app.test_client()).login(EMAIL, password=PASSWORD)
+    assert response.status_code == 200 and "onjuist" in response.text  # the neutral login error, in Dutch
+    assert EMAIL not in browser.get(f"/admin/users?q={NAME}").text
+    assert SURNAME not in browser.get(f"/admin/users?q={SURNAME}").text.split("<tbody>")[1].split("</tbody>")[0]
+
+
+def test_erased_person_is_hidden_from_the_company(browser, person):
+    _grant_erasure(browser)
+    hr = make_user(role=COMPANY_ADMIN, company=db.session.get(Company, person.company_id))
+    browser.logout()
+    browser.login(hr.email)
+    rows = browser.get("/company/employees").text.split("<tbody>")[1].split("</tbody>")[0].split("</tbody>")[0]
+    assert "erased" not in rows.lower() and hr.email in rows
+
+
+def test_legal_hold_keeps_identity_and_training_records_but_closes_the_account(browser, person):
+    _grant_erasure(browser, legal_hold=True)
+    user = db.session.get(User, person.id)
+    assert (user.first_name, user.email) == (NAME, EMAIL)
+    assert not user.is_active and user.is_restricted and not user.is_anonymised
+    assert db.session.scalar(select(Enrolment.user_id)) == person.id
+    assert [t for t, _c, _v in _occurrences([IP])] == []
+
+
+def test_erasing_twice_changes_nothing_more(person):
+    admin = make_user(role=PLATFORM_ADMIN)
+    assert erase_user(person, actor=admin) > 0
+    db.session.commit()
+    assert erase_user(person, actor=admin) == 0
+
+
+def test_erased_people_receive_no_marketing(person):
+    give_consent(person, policy.NEWSLETTER)
+    admin = make_user(role=PLATFORM_ADMIN)
+    erase_user(person, actor=admin)
+    db.session.commit()
+    campaign = save_campaign(None, actor=admin, kind="newsletter", texts={"fr": {"subject": "S", "body": "B"}})
+    assert send_campaign(campaign, actor=admin) == 0

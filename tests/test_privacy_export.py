@@ -1,0 +1,130 @@
+"""My data: the archive after re-authentication, checked field by field against the database."""
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from oscart.accounts.models import User
+from oscart.audit.models import AuditEvent
+from oscart.auth.models import UserSession
+from oscart.extensions import db
+from oscart.mail.models import OutboxMessage
+from oscart.privacy import export, policy
+from oscart.privacy.models import Consent
+from oscart.security import COMPANY_ADMIN
+from oscart.training.models import Enrolment, LessonProgress
+from tests.factories import PASSWORD, give_consent, make_company, make_privacy_course, make_user
+
+
+@pytest.fixture
+def trainee():
+    return make_user(company=make_company(name="Acme"), language="fr", first_name="Zoé", last_name="Dupont")
+
+
+def _download(browser, password=PASSWORD, **extra):
+    return browser.submit("/privacy/me/export", {"password": password, **extra}, form_page="/privacy/me/export")
+
+
+def _archive(response):
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return zipfile.ZipFile(io.BytesIO(response.data))
+
+
+def test_archive_holds_every_category_as_in_the_database(browser, trainee):
+    from oscart.training.models import Lesson
+
+    course = make_privacy_course(code="EHBO")
+    lesson = Lesson(course_id=course.id, position=1)
+    db.session.add(lesson)
+    enrolment = Enrolment(user_id=trainee.id, course_id=course.id, progress_percent=50)
+    db.session.add(enrolment)
+    db.session.flush()
+    db.session.add(LessonProgress(enrolment_id=enrolment.id, lesson_id=lesson.id))
+    db.session.commit()
+    give_consent(trainee, policy.NEWSLETTER)
+    browser.login(trainee.email)
+    archive = _archive(_download(browser))
+    assert {"data.json", "summary.html"} <= set(archive.namelist())
+    data = json.loads(archive.read("data.json"))["data"]
+
+    user = db.session.get(User, trainee.id)
+    for field in ("id", "email", "first_name", "last_name", "language", "role", "last_login_ip"):
+        assert data["profile"][field] == getattr(user, field)
+    assert data["profile"]["last_login_at"] == user.last_login_at.isoformat()
+    assert data["company"] == {"id": trainee.company_id, "name": "Acme"}
+
+    consent = db.session.scalar(db.select(Consent))
+    assert data["consents"] == [{"purpose": consent.purpose, "is_granted": True, "at": consent.at.isoformat(),
+                                 "ip": "198.51.100.1", "statement_version": None, "source": "privacy_page"}]
+    session = db.session.scalar(db.select(UserSession))
+    assert data["sessions"][0]["ip"] == session.ip and data["sessions"][0]["user_agent"] == session.user_agent
+
+    events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.subject_id == trainee.id)
+                                .order_by(AuditEvent.id)).all()
+    assert [e["action"] for e in data["audit_events"]] == [e.action for e in events][:-1]
+    assert events[-1].action == "privacy.exported"
+
+    messages = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.user_id == trainee.id)).all()
+    assert [m["subject"] for m in data["messages"]] == [m.subject for m in messages]
+
+    [row] = data["enrolments"]
+    assert row["course_code"] == "EHBO" and row["progress_percent"] == 50 and row["status"] == enrolment.status
+    assert row["enrolled_at"] == db.session.get(Enrolment, enrolment.id).enrolled_at.isoformat()
+    assert [item["lesson_id"] for item in row["lessons_completed"]] == [lesson.id]
+
+
+def test_summary_is_readable_in_the_users_language(browser, trainee):
+    browser.login(trainee.email)
+    summary = _archive(_download(browser)).read("summary.html").decode()
+    assert '<html lang="fr">' in summary
+    assert "Zoé" in summary and trainee.email in summary
+
+
+def test_download_is_audited(browser, trainee):
+    browser.login(trainee.email)
+    _download(browser)
+    assert db.session.scalar(db.select(AuditEvent.action).where(AuditEvent.action == "privacy.exported"))
+
+
+def test_wrong_password_gives_no_archive_and_is_audited(browser, trainee):
+    browser.login(trainee.email)
+    response = _download(browser, password="wrong password here")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert db.session.scalar(db.select(AuditEvent.details).where(AuditEvent.action == "privacy.export_refused"))
+
+
+@pytest.mark.config(RATELIMIT_PRIVACY_EXPORT="2 per hour")
+def test_downloads_are_rate_limited(browser, trainee):
+    browser.login(trainee.email)
+    assert _download(browser).status_code == 200
+    assert _download(browser).status_code == 200
+    assert _download(browser).status_code == 429
+
+
+def test_two_step_users_need_their_code(browser, trainee, monkeypatch):
+    monkeypatch.setattr(User, "two_step_enabled", True, raising=False)
+    browser.login(trainee.email)
+    page = browser.get("/privacy/me/export").text
+    assert 'name="code"' in page
+    assert _download(browser).mimetype == "text/html"  # no verifier registered: refused
+    monkeypatch.setattr(export, "second_factor_verifier", lambda user, code: code == "123456")
+    assert _download(browser, code="000000").mimetype == "text/html"
+    assert _download(browser, code="123456").mimetype == "application/zip"
+
+
+def test_company_admin_downloads_only_their_own_data(browser):
+    company = make_company()
+    employee = make_user(company=company)
+    hr = make_user(role=COMPANY_ADMIN, company=company)
+    browser.login(hr.email)
+    data = json.loads(_archive(_download(browser)).read("data.json"))["data"]
+    assert data["profile"]["email"] == hr.email
+    assert employee.email not in json.dumps(data)
+
+
+def test_export_needs_login(client):
+    assert client.get("/privacy/me/export").status_code == 302

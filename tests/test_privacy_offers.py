@@ -1,0 +1,75 @@
+"""Offers after a recent visit, against a stand-in CourseView until the training feature provides one."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, select
+from sqlalchemy.orm import registry
+
+from oscart.database import UTCDateTime, utcnow
+from oscart.extensions import db
+from oscart.mail.models import MARKETING, OutboxMessage
+from oscart.privacy import policy
+from oscart.privacy.offers import _viewed_at, send_offers
+from oscart.training import models as training
+from tests.factories import give_consent, make_company, make_privacy_course, make_user
+
+
+class StandInCourseView:
+    pass
+
+
+_table = Table("test_course_view", MetaData(), Column("id", Integer, primary_key=True),
+               Column("user_id", Integer), Column("course_id", Integer), Column("viewed_at", UTCDateTime))
+registry().map_imperatively(StandInCourseView, _table)
+
+
+@pytest.fixture
+def course_views(monkeypatch):
+    if getattr(training, "CourseView", None) is None:
+        monkeypatch.setattr(training, "CourseView", StandInCourseView, raising=False)
+    model = training.CourseView
+    if model is StandInCourseView:
+        _table.create(db.engine)
+    yield model
+    if model is StandInCourseView:
+        db.session.remove()
+        _table.drop(db.engine)
+
+
+def _view(model, user, course, days_ago):
+    view = model()
+    view.user_id, view.course_id = user.id, course.id
+    setattr(view, _viewed_at(model).key, utcnow() - timedelta(days=days_ago))  # whatever the column is called
+    db.session.add(view)
+    db.session.commit()
+
+
+def test_one_offer_per_course_only_with_consent_and_without_enrolment(course_views):
+    course, other_course = make_privacy_course(title="Heftruck"), make_privacy_course()
+    keen = make_user(company=make_company(), language="nl")
+    give_consent(keen, policy.OFFERS)
+    silent = make_user(company=make_company())
+    enrolled = make_user(company=make_company())
+    give_consent(enrolled, policy.OFFERS)
+    db.session.add(training.Enrolment(user_id=enrolled.id, course_id=course.id))
+    db.session.commit()
+    for user in (keen, silent, enrolled):
+        _view(course_views, user, course, days_ago=10)
+    _view(course_views, keen, other_course, days_ago=2)  # too recent: may still enrol
+    assert send_offers(7) == 1
+    db.session.commit()
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.user_id == keen.id and message.kind == MARKETING
+    assert "Heftruck" in message.body_text and "List-Unsubscribe" in message.headers
+    _view(course_views, keen, course, days_ago=9)
+    assert send_offers(7) == 0  # at most once per course
+
+
+def test_no_offer_after_withdrawal(course_views):
+    course = make_privacy_course()
+    user = make_user(company=make_company())
+    give_consent(user, policy.OFFERS)
+    give_consent(user, policy.OFFERS, granted=False)
+    _view(course_views, user, course, days_ago=10)
+    assert send_offers(7) == 0
