@@ -13,6 +13,7 @@ from oscart.audit.services import record_event
 from oscart.database import utcnow
 from oscart.extensions import db
 
+
 def redact_events(condition, scrub, *, reason, dry_run=False):
     """Apply ``scrub(event)`` to every event matching ``condition``; returns how many."""
     if dry_run:
