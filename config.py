@@ -75,6 +75,9 @@ class Config:
 
     SECURITY_HSTS = False
 
+    # Classroom: trainees may cancel until this many hours before a session's first part (unless set per session).
+    CLASSROOM_CANCELLATION_HOURS = _env_int("CLASSROOM_CANCELLATION_HOURS", 48)
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
