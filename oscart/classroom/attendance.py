@@ -208,15 +208,18 @@ def _audit(part, session, changed, existing, actor):
     """One audit event per changed row, with before and after, written in one batch."""
     companies = dict(db.session.execute(select(User.id, User.company_id).where(
         User.id.in_([e["user_id"] for e in changed]))).all()) if changed else {}
+    events = []
     for entry in changed:
         row = existing.get(entry["user_id"])
         before = row and {"status": row.status, "minutes": row.minutes, "note": row.note}
-        db.session.add(AuditEvent(
-            action="classroom.attendance_marked", actor_id=actor.id, subject_id=entry["user_id"],
-            company_id=companies.get(entry["user_id"]), ip=current_ip.get(), target=f"classroom-session:{session.id}",
-            details={"session_id": session.id, "part_id": part.id, "before": before,
-                     "after": {"status": entry["status"], "minutes": entry["minutes"], "note": entry["note"]}}))
-    db.session.flush()
+        events.append({
+            "at": utcnow(), "action": "classroom.attendance_marked", "actor_id": actor.id,
+            "subject_id": entry["user_id"], "company_id": companies.get(entry["user_id"]), "ip": current_ip.get(),
+            "target": f"classroom-session:{session.id}",
+            "details": {"session_id": session.id, "part_id": part.id, "before": before,
+                        "after": {"status": entry["status"], "minutes": entry["minutes"], "note": entry["note"]}}})
+    if events:
+        db.session.execute(insert(AuditEvent), events)
 
 
 def attended_minutes(session_id, user_ids):
@@ -238,12 +241,12 @@ def _complete(session, user_ids, actor):
     course = db.session.get(Course, session.course_id)
     total = session.total_minutes
     minutes = attended_minutes(session.id, user_ids)
-    enrolments = {e.user_id: e for e in db.session.scalars(select(Enrolment).where(
-        Enrolment.course_id == course.id, Enrolment.user_id.in_(user_ids)))}
-    for user_id in user_ids - enrolments.keys():
-        enrolments[user_id] = Enrolment(user_id=user_id, course_id=course.id)
-        db.session.add(enrolments[user_id])
-    db.session.flush()
+    query = select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id.in_(user_ids))
+    known = set(db.session.scalars(query.with_only_columns(Enrolment.user_id)))
+    if user_ids - known:
+        db.session.execute(insert(Enrolment), [{"user_id": uid, "course_id": course.id, "enrolled_at": utcnow()}
+                                               for uid in sorted(user_ids - known)])
+    enrolments = {e.user_id: e for e in db.session.scalars(query)}
     met = {(uid, course.id): threshold_met(minutes.get(uid, 0), total, course.attendance_threshold_percent)
            for uid in user_ids}
     db.session.info[_MET_KEY] = met
