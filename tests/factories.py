@@ -55,7 +55,7 @@ def make_course(code=None, format="classroom", threshold=100, title="Safety basi
 
 def make_training_session(course=None, *, trainers=(), parts=None, company=None, capacity=12, language="nl",
                           place="Antwerpen, Oscart Campus", cancellation_deadline_at=None):
-    """A session with ``parts`` [(start, end)] (default: one 4-hour part tomorrow at 09:00 UTC)."""
+    """A session with ``parts`` [(start, end)] (default: one 4-hour part in a week at 09:00 UTC)."""
     from datetime import timedelta
 
     from oscart.classroom.models import SessionPart, SessionTrainer, TrainingSession
@@ -63,7 +63,7 @@ def make_training_session(course=None, *, trainers=(), parts=None, company=None,
 
     course = course or make_course()
     if parts is None:
-        start = (utcnow() + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+        start = (utcnow() + timedelta(days=7)).replace(hour=9, minute=0, second=0, microsecond=0)
         parts = [(start, start + timedelta(hours=4))]
     session = TrainingSession(
         course_id=course.id, company_id=company.id if company else None, capacity=capacity, language=language,

@@ -1,6 +1,6 @@
 """Registering for sessions: capacity, waiting list that moves up, cancellation deadline, bulk by company."""
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -53,11 +53,12 @@ def register_user(session, user, *, actor, now=None, walk_in=False):
     if registration is not None and registration.status != CANCELLED:
         raise RuleViolation(_l("%(name)s is already registered for this session.", name=user.full_name))
     before = _snapshot(registration)
+    has_seat = walk_in or _taken(session.id) < session.capacity
     if registration is None:
         registration = Registration(session_id=session.id, user_id=user.id)
         db.session.add(registration)
     registration.registered_by_id, registration.cancelled_at, registration.is_walk_in = actor.id, None, walk_in
-    if walk_in or _taken(session.id) < session.capacity:
+    if has_seat:
         registration.status, registration.position = REGISTERED, None
     else:
         last = db.session.scalar(select(func.max(Registration.position)).where(
@@ -118,12 +119,13 @@ def _audit(action, registration, session, user, actor, before, **extra):
 def _send(kind, session, user):
     parts = session_parts(session.id)
     title = course_titles([session.course_id], user.language).get(session.course_id, "")
-    link = current_app.config["PUBLIC_BASE_URL"] + url_for("classroom.session", session_id=session.id)
+    # Built by hand: mail is also queued from the CLI, where url_for has no request to build from.
+    link = f"{current_app.config['PUBLIC_BASE_URL']}/classroom/sessions/{session.id}"
     attachments = None
     if kind in (REGISTERED, "promoted", CANCELLED):
         ics = session_calendar(session, parts, title=title, url=link, cancelled=kind == CANCELLED)
         attachments = [("session.ics", "text/calendar", ics)]
-    mail_user(user, "classroom_registration", SUBJECTS[kind], kind=kind, session=session, parts=parts, title=title,
+    mail_user(user, "classroom_registration", SUBJECTS[kind], event=kind, session=session, parts=parts, title=title,
               link=link, attachments=attachments)
 
 
