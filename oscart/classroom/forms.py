@@ -55,7 +55,7 @@ class PartForm(BaseForm):
 
 class SessionForm(BaseForm):
     course_id = SelectField(_l("Course"), coerce=int, validate_choice=False)
-    language = SelectField(_l("Language"), choices=list(LANGUAGES.items()))
+    language = SelectField(_l("Language"), choices=dict(LANGUAGES))
     capacity = IntegerField(_l("Capacity"), default=12, validators=[DataRequired(), NumberRange(min=1, max=500)])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
     meeting_url = URLField(_l("Meeting link"), validators=[Optional(), URL(), Length(max=500)])
@@ -86,7 +86,11 @@ class ReviewFilterForm(BaseForm):
     company = SelectField(_l("Company"), coerce=int, validate_choice=False, default=0)
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("Until"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[("", _l("All statuses")), *STATUS_LABELS.items()], default="")
+    status = SelectField(_l("Status"), default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = [("", _l("All statuses")), *STATUS_LABELS.items()]
 
 
 class SheetForm(BaseForm):

@@ -20,7 +20,7 @@ from oscart.security import require
 @require("classroom.plan")
 def plan(session_id):
     training_session = access.get_session(session_id, actor=current_user) if session_id else None
-    form = SessionForm(obj=training_session)
+    form = SessionForm()
     _session_choices(form)
     if request.method == "GET":
         _prefill(form, training_session)
@@ -58,6 +58,8 @@ def _prefill(form, training_session):
     if training_session is None:
         form.trainer_ids.data = [current_user.id]
         return
+    for name in ("course_id", "language", "capacity", "place", "meeting_url"):
+        getattr(form, name).data = getattr(training_session, name)
     form.company_id.data = training_session.company_id or 0
     form.trainer_ids.data = [row.id for row in services.session_trainers(training_session.id)]
     for entry, part in zip(form.parts, services.session_parts(training_session.id)[:PART_ROWS], strict=False):
