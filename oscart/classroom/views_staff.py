@@ -24,9 +24,9 @@ def plan(session_id):
     _session_choices(form)
     if request.method == "GET":
         _prefill(form, training_session)
-    if form.validate_on_submit():
-        parts = [(services.local_to_utc(day, start), services.local_to_utc(day, end))
-                 for day, start, end in form.part_times()]
+    times = form.part_times() if form.validate_on_submit() else None
+    if times is not None and not any(entry.form.day.errors for entry in form.parts):
+        parts = [(services.local_to_utc(day, start), services.local_to_utc(day, end)) for day, start, end in times]
         deadline = form.cancellation_deadline.data
         try:
             saved = services.save_session(
@@ -37,7 +37,8 @@ def plan(session_id):
                 cancellation_deadline_at=services.local_to_utc(deadline.date(), deadline.time()) if deadline else None)
         except RuleViolation as error:
             db.session.rollback()
-            form.add_error(error.field, error.message)
+            # Errors about the parts as a whole show above the form (the part rows carry their own).
+            form.add_error(None if error.field == "parts" else error.field, error.message)
         else:
             db.session.commit()
             flash(_("The session has been saved."), "success")
