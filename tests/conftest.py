@@ -36,8 +36,8 @@ def app(pytestconfig):
     yield app
     with app.app_context():
         db.session.remove()
+        db.engine.dispose()  # close pooled connections on every backend (PostgreSQL warned at exit)
         if url.startswith("sqlite:///"):
-            db.engine.dispose()
             os.unlink(url.removeprefix("sqlite:///"))
 
 

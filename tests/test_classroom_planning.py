@@ -35,7 +35,7 @@ def test_admin_plans_a_two_part_session_in_brussels_time(browser, world):
     assert session.total_minutes == 210 + 240
     assert session.cancellation_deadline_at == parts[0].starts_at - timedelta(hours=48)
     assert db.session.scalar(select(SessionTrainer.user_id)) == world.trainer.id
-    assert db.session.scalar(select(AuditEvent.action)) == "classroom.session_planned"
+    assert "classroom.session_planned" in db.session.scalars(select(AuditEvent.action)).all()
 
 
 @pytest.mark.parametrize(("overrides", "message"), [

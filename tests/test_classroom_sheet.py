@@ -220,3 +220,22 @@ def test_saving_the_sheet_runs_a_fixed_number_of_queries(browser, world, count_q
             assert _save_all(browser, url, ids).status_code == 302
         counts.append(first.count)
     assert counts[0] == counts[1], counts
+
+
+def test_guarded_update_refuses_a_save_that_raced_past_the_check(app, world, monkeypatch):
+    """Two saves that both passed the version check: the UPDATE … WHERE version = … lets only one through."""
+    from oscart.classroom import attendance
+    from oscart.classroom.services import session_parts
+
+    session = started_session(world)
+    part_id = session_parts(session.id)[0].id
+    entry = {"user_id": world.anna.id, "status": "present", "minutes": None, "note": "", "version": None}
+    with app.test_request_context():
+        attendance.save_sheet(part_id, [entry], actor=world.trainer)
+        db.session.commit()
+        monkeypatch.setattr(attendance, "_check_versions", lambda entries, existing: None)
+        db.session.execute(db.update(Attendance).values(version=Attendance.version + 1))  # a concurrent save
+        with pytest.raises(attendance.SheetConflict):
+            attendance.save_sheet(part_id, [{**entry, "status": "absent", "version": 1}], actor=world.trainer)
+        db.session.rollback()
+    assert db.session.scalar(select(Attendance.status)) == "present"

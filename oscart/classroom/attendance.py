@@ -186,7 +186,9 @@ def _write(part, session, changed, existing, actor, now):
         statement = (update(table).where(table.c.id == bindparam("row_id"), table.c.version == bindparam("old"))
                      .values(status=bindparam("status"), minutes=bindparam("minutes"), note=bindparam("note"),
                              marked_by_id=actor.id, updated_at=now, version=table.c.version + 1))
-        params = [{"row_id": existing[e["user_id"]].id, "old": existing[e["user_id"]].version, "status": e["status"],
+        # Guarded by the version the form was loaded with, not the one read just now: a save that slipped in
+        # between the check and this statement makes the row count fall short.
+        params = [{"row_id": existing[e["user_id"]].id, "old": e["version"], "status": e["status"],
                    "minutes": e["minutes"], "note": e["note"]} for e in updates]
         if db.session.execute(statement, params).rowcount != len(params):
             raise SheetConflict(_l("Someone else saved this sheet at the same moment. Nothing was saved: "
