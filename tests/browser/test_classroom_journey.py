@@ -1,0 +1,69 @@
+"""A trainer marks a sheet on a tablet; the company admin then reads the result."""
+
+import re
+
+from playwright.sync_api import expect
+
+from oscart.classroom.services import session_parts
+from tests.classroom_helpers import make_world
+from tests.factories import PASSWORD, make_registration, make_training_session, make_user, past_parts
+
+TABLET = {"width": 820, "height": 1180}
+
+
+def login(page, email):
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def test_trainer_marks_sheet_on_tablet_and_company_admin_sees_it(new_page, screenshot):
+    world = make_world()
+    world.trainer.language = "nl"
+    world.hr_acme.language = "nl"
+    session = make_training_session(world.course, trainers=[world.trainer], parts=past_parts(), company=world.acme)
+    walk_in = make_user(company=world.acme, first_name="Wout", last_name="Walkin")
+    for person in (world.anna, world.pieter):
+        make_registration(session, person)
+    from oscart.extensions import db
+
+    db.session.commit()
+    part_id = session_parts(session.id)[0].id
+    anna_id, pieter_id, walk_in_id = world.anna.id, world.pieter.id, walk_in.id
+
+    tablet = new_page(viewport=TABLET, locale="nl-BE", has_touch=True)
+    login(tablet, world.trainer.email)
+    tablet.goto(f"/classroom/parts/{part_id}/sheet")
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Aanwezigheidslijst")
+    screenshot(tablet, "classroom-sheet-tablet-empty")
+
+    tablet.get_by_role("button", name="Iedereen zonder status aanwezig zetten").tap()
+    pieter = tablet.locator(f"#row-{pieter_id}")
+    pieter.get_by_text("Te laat").tap()
+    pieter.get_by_label("Minuten").fill("195")
+    pieter.get_by_label("Opmerking").fill("Trein vertraagd")
+    tablet.get_by_label("Spontane deelnemers toevoegen (als aanwezig)").select_option(str(walk_in_id))
+    expect(tablet.locator(f"#row-{anna_id} input[value=present]")).to_be_checked()
+    tablet.get_by_role("button", name="Aanwezigheid bewaren").tap()
+    expect(tablet.get_by_role("status").first).to_contain_text("Aanwezigheid bewaard (3 wijzigingen)")
+    expect(tablet.locator(f"#row-{walk_in_id}")).to_contain_text("Spontaan")
+    screenshot(tablet, "classroom-sheet-tablet-saved")
+
+    # Too many minutes: refused next to the field, nothing saved.
+    tablet.locator(f"#row-{anna_id}").get_by_text("Vroeger vertrokken").tap()
+    tablet.locator(f"#row-{anna_id}").get_by_label("Minuten").fill("999")
+    tablet.get_by_role("button", name="Aanwezigheid bewaren").tap()
+    expect(tablet.locator(f"#row-{anna_id}")).to_contain_text("Vul tussen 0 en 240 minuten in")
+    screenshot(tablet, "classroom-sheet-tablet-error")
+
+    desk = new_page(viewport={"width": 1280, "height": 860}, locale="nl-BE")
+    login(desk, world.hr_acme.email)
+    desk.goto("/classroom/attendance")
+    table = desk.locator("table")
+    expect(table).to_contain_text("Willems, Pieter")
+    expect(table).to_contain_text("Trein vertraagd")
+    expect(table).to_contain_text("Walkin, Wout")
+    expect(desk.locator("tbody tr").filter(has_text="Willems")).to_contain_text(re.compile(r"Te laat.*195", re.S))
+    screenshot(desk, "classroom-company-attendance")
