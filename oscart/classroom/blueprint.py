@@ -8,5 +8,7 @@ bp = Blueprint("classroom", __name__, url_prefix="/classroom")
 
 @bp.context_processor
 def _labels():
-    return {"STATUS_LABELS": STATUS_LABELS, "ATTENDANCE_STATUSES": ATTENDANCE_STATUSES,
-            "REGISTRATION_LABELS": REGISTRATION_LABELS}
+    # Translated once per page, not once per row (a lazy string is looked up on every use).
+    return {"STATUS_LABELS": {key: str(label) for key, label in STATUS_LABELS.items()},
+            "ATTENDANCE_STATUSES": ATTENDANCE_STATUSES,
+            "REGISTRATION_LABELS": {key: str(label) for key, label in REGISTRATION_LABELS.items()}}

@@ -89,7 +89,9 @@ def list_attendance(actor, filters, *, session_id=None):
         .join(Course, Course.id == TrainingSession.course_id)
         .join(User, User.id == Attendance.user_id)
         .outerjoin(Company, Company.id == User.company_id)
-        .order_by(SessionPart.starts_at.desc(), User.last_name, User.first_name, Attendance.id)
+        # Newest sessions first, by the indexed session start, so a page needs only the newest sessions' rows.
+        .order_by(TrainingSession.starts_at.desc(), Attendance.session_id.desc(), SessionPart.starts_at,
+                  User.last_name, User.first_name, Attendance.id)
     )
     query = scope_attendance(query, actor)
     if session_id is not None:
