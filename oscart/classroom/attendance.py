@@ -7,7 +7,7 @@ each row's ``version`` (optimistic locking), one batched INSERT, one batch of au
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -15,6 +15,7 @@ from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.audit.services import current_ip
 from oscart.classroom.access import check_teaches
+from oscart.classroom.completion import complete_from_attendance
 from oscart.classroom.models import (
     ABSENT,
     ATTENDANCE_STATUSES,
@@ -31,11 +32,6 @@ from oscart.companies.models import Company
 from oscart.database import utcnow
 from oscart.exceptions import Conflict, RuleViolation
 from oscart.extensions import db
-from oscart.training.completion import requirement, update_completion
-from oscart.training.models import BLENDED, CLASSROOM, Course, Enrolment
-
-# Per-transaction answers of the attendance requirement, filled in batch before update_completion.
-_MET_KEY = "classroom.attendance_met"
 
 
 class SheetConflict(Conflict):
@@ -133,7 +129,7 @@ def save_sheet(part_id, entries, *, actor, walk_in_ids=(), now=None):
     _check_versions(entries, existing)
     changed = [e for e in entries if e["user_id"] not in existing or _differs(e, existing[e["user_id"]])]
     _write(part, session, changed, existing, actor, now)
-    _complete(session, {e["user_id"] for e in changed}, actor)
+    complete_from_attendance(session, {e["user_id"] for e in changed}, actor)
     return len(changed)
 
 
@@ -222,52 +218,3 @@ def _audit(part, session, changed, existing, actor):
                         "after": {"status": entry["status"], "minutes": entry["minutes"], "note": entry["note"]}}})
     if events:
         db.session.execute(insert(AuditEvent), events)
-
-
-def attended_minutes(session_id, user_ids):
-    """{user_id: minutes attended over all parts of the session}; one query."""
-    if not user_ids:
-        return {}
-    return dict(db.session.execute(select(Attendance.user_id, func.sum(Attendance.minutes)).where(
-        Attendance.session_id == session_id, Attendance.user_id.in_(user_ids)).group_by(Attendance.user_id)).all())
-
-
-def threshold_met(minutes, total_minutes, percent):
-    return total_minutes > 0 and minutes * 100 >= percent * total_minutes
-
-
-def _complete(session, user_ids, actor):
-    """Get-or-create the enrolments of the affected trainees and let completion decide for each."""
-    if not user_ids:
-        return
-    course = db.session.get(Course, session.course_id)
-    total = session.total_minutes
-    minutes = attended_minutes(session.id, user_ids)
-    query = select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id.in_(user_ids))
-    known = set(db.session.scalars(query.with_only_columns(Enrolment.user_id)))
-    if user_ids - known:
-        db.session.execute(insert(Enrolment), [{"user_id": uid, "course_id": course.id, "enrolled_at": utcnow()}
-                                               for uid in sorted(user_ids - known)])
-    enrolments = {e.user_id: e for e in db.session.scalars(query)}
-    met = {(uid, course.id): threshold_met(minutes.get(uid, 0), total, course.attendance_threshold_percent)
-           for uid in user_ids}
-    db.session.info[_MET_KEY] = met
-    try:
-        for user_id, enrolment in enrolments.items():
-            if met[(user_id, course.id)] and not enrolment.is_completed:
-                update_completion(enrolment, actor=actor, session=session)
-    finally:
-        db.session.info.pop(_MET_KEY, None)
-
-
-@requirement("attendance", formats=(CLASSROOM, BLENDED))
-def attendance_requirement(enrolment, course):
-    """Met when the trainee attended enough minutes of the parts of one session of the course."""
-    cached = db.session.info.get(_MET_KEY, {}).get((enrolment.user_id, course.id))
-    if cached is not None:
-        return cached
-    rows = db.session.execute(select(func.sum(Attendance.minutes), TrainingSession.total_minutes).join(
-        TrainingSession, TrainingSession.id == Attendance.session_id).where(
-        Attendance.user_id == enrolment.user_id, TrainingSession.course_id == course.id)
-        .group_by(Attendance.session_id, TrainingSession.total_minutes)).all()
-    return any(threshold_met(minutes or 0, total, course.attendance_threshold_percent) for minutes, total in rows)
