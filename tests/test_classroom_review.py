@@ -25,7 +25,8 @@ def marked_session(world, people, *, status="present", minutes=240, note="", com
     for person in people:
         make_registration(session, person)
     db.session.execute(insert(Attendance), [
-        {"part_id": part.id, "session_id": session.id, "user_id": p.id, "status": status, "minutes": minutes,
+        {"part_id": part.id, "session_id": session.id, "part_starts_at": part.starts_at, "user_id": p.id,
+         "status": status, "minutes": minutes,
          "note": note, "version": 1, "marked_by_id": world.trainer.id} for p in people])
     db.session.commit()
     return session

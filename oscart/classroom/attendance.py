@@ -193,7 +193,8 @@ def _write(part, session, changed, existing, actor, now):
         try:
             with db.session.begin_nested():
                 db.session.execute(insert(Attendance), [
-                    {"part_id": part.id, "session_id": session.id, "user_id": e["user_id"], "status": e["status"],
+                    {"part_id": part.id, "session_id": session.id, "part_starts_at": part.starts_at,
+                     "user_id": e["user_id"], "status": e["status"],
                      "minutes": e["minutes"], "note": e["note"], "marked_by_id": actor.id, "version": 1,
                      "updated_at": now} for e in inserts])
         except IntegrityError:

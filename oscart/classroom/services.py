@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
@@ -125,6 +125,8 @@ def _replace_parts(session, parts, created):
         select(SessionPart).where(SessionPart.session_id == session.id).order_by(SessionPart.starts_at)))
     for index, (start, end) in enumerate(parts):
         part = existing[index] if index < len(existing) else SessionPart(session_id=session.id)
+        if part.id is not None and part.starts_at != start:
+            db.session.execute(update(Attendance).where(Attendance.part_id == part.id).values(part_starts_at=start))
         part.starts_at, part.ends_at = start, end
         db.session.add(part)
     removed = existing[len(parts):]

@@ -154,7 +154,7 @@ def attendance_sheet(part_id):
                 db.session.rollback()
                 sheet = attendance.load_sheet(part_id, actor=current_user)
                 row_errors = {error.field: error.message} if error.field else {}
-                form.add_error(None if error.field else None, error.message)
+                form.add_error(None, error.message)  # also above the sheet: the row may be far down
                 status = 400
             else:
                 db.session.commit()

@@ -67,3 +67,44 @@ def test_trainer_marks_sheet_on_tablet_and_company_admin_sees_it(new_page, scree
     expect(table).to_contain_text("Walkin, Wout")
     expect(desk.locator("tbody tr").filter(has_text="Willems")).to_contain_text(re.compile(r"Te laat.*195", re.S))
     screenshot(desk, "classroom-company-attendance")
+
+
+def test_second_trainer_sees_what_changed_when_saving_a_stale_sheet(new_page, screenshot):
+    world = make_world()
+    session = make_training_session(world.course, trainers=[world.trainer, world.other_trainer],
+                                    parts=past_parts())
+    make_registration(session, world.anna)
+    part_id, anna_id = session_parts(session.id)[0].id, world.anna.id
+    first, second = new_page(viewport=TABLET, locale="en-GB"), new_page(viewport=TABLET, locale="en-GB")
+    login(first, world.trainer.email)
+    login(second, world.other_trainer.email)
+    for page in (first, second):
+        page.goto(f"/classroom/parts/{part_id}/sheet")
+    first.locator(f"#row-{anna_id}").get_by_text("Absent").click()
+    first.get_by_label("Note").fill("Called in sick")
+    first.get_by_role("button", name="Save attendance").click()
+    expect(first.get_by_role("status").first).to_contain_text("Attendance saved")
+
+    second.locator(f"#row-{anna_id}").get_by_text("Present").click()
+    second.get_by_role("button", name="Save attendance").click()
+    alert = second.get_by_role("alert")
+    expect(alert).to_contain_text("Someone else saved this sheet")
+    expect(alert).to_contain_text("Thomas Trainer saved at")
+    expect(alert).to_contain_text("Called in sick")
+    expect(second.locator(f"#row-{anna_id} input[value=absent]")).to_be_checked()  # reloaded with their save
+    screenshot(second, "classroom-sheet-conflict")
+
+
+def test_company_admin_registers_employees_and_sees_the_waiting_list(new_page, screenshot):
+    world = make_world()
+    session = make_training_session(world.course, trainers=[world.trainer], capacity=1)
+    page = new_page(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    login(page, world.hr_acme.email)
+    page.goto(f"/classroom/sessions/{session.id}")
+    page.get_by_label("Jansen, Anna").check()
+    page.get_by_label("Willems, Pieter").check()
+    page.get_by_role("button", name="Register selected").click()
+    expect(page.locator(".flashes")).to_contain_text("Anna Jansen is registered.")
+    expect(page.locator(".flashes")).to_contain_text("Pieter Willems is on the waiting list: the session is full.")
+    expect(page.locator(".classroom-roster")).to_contain_text("Waiting list (1)")
+    screenshot(page, "classroom-company-register")

@@ -1,8 +1,8 @@
 """classroom: sessions, parts, trainers, registrations, attendance; outbox attachments
 
-Revision ID: 3f897d7dfa8c
+Revision ID: 5ae732bc40f0
 Revises: 9f76addb83a8
-Create Date: 2026-11-25 15:45:27.958365
+Create Date: 2026-11-25 16:13:40.603181
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import oscart.database
 
 
 # revision identifiers, used by Alembic.
-revision = '3f897d7dfa8c'
+revision = '5ae732bc40f0'
 down_revision = '9f76addb83a8'
 branch_labels = None
 depends_on = None
@@ -95,6 +95,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('part_id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('part_starts_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('minutes', sa.Integer(), nullable=False),
@@ -111,6 +112,7 @@ def upgrade():
     )
     with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attendance_part_id'), ['part_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attendance_part_starts_at'), ['part_starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_attendance_session_id'), ['session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attendance_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_attendance_user_id'), ['user_id'], unique=False)
@@ -130,6 +132,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attendance_user_id'))
         batch_op.drop_index(batch_op.f('ix_attendance_status'))
         batch_op.drop_index(batch_op.f('ix_attendance_session_id'))
+        batch_op.drop_index(batch_op.f('ix_attendance_part_starts_at'))
         batch_op.drop_index(batch_op.f('ix_attendance_part_id'))
 
     op.drop_table('attendance')
