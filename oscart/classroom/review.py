@@ -9,10 +9,11 @@ from sqlalchemy.orm import aliased
 from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.classroom.access import teaches_clause
-from oscart.classroom.models import REGISTERED, Attendance, Registration, SessionPart, TrainingSession
+from oscart.classroom.models import REGISTERED, Attendance, Registration, SessionPart, SessionTrainer, TrainingSession
 from oscart.classroom.services import local_to_utc
 from oscart.companies.models import Company
 from oscart.extensions import db
+from oscart.pagination import PER_PAGE, Page
 from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINER
 from oscart.training.models import Course
 
@@ -67,43 +68,66 @@ def attendance_rate(row):
     return round(100 * (row.attended or 0) / possible) if possible else None
 
 
-def scope_attendance(query, actor):
-    """Limit an Attendance query to what ``actor`` may review."""
-    if actor.role == PLATFORM_ADMIN:
-        return query
+def attendance_conditions(actor, filters, *, session_id=None):
+    """Conditions on the Attendance table alone (sub-selects, no joins) for what ``actor`` may review and the
+    filters, so that the database can walk the index on ``part_starts_at`` newest first."""
+    conditions = []
     if actor.role == TRAINER:
-        return query.where(teaches_clause(actor))
-    if actor.role == COMPANY_ADMIN:
-        return query.where(User.company_id == actor.company_id)
-    return query.where(Attendance.user_id == actor.id)
+        conditions.append(Attendance.session_id.in_(select(SessionTrainer.session_id)
+                                                    .where(SessionTrainer.user_id == actor.id)))
+    elif actor.role == COMPANY_ADMIN:
+        conditions.append(Attendance.user_id.in_(select(User.id).where(User.company_id == actor.company_id)))
+    elif actor.role != PLATFORM_ADMIN:
+        conditions.append(Attendance.user_id == actor.id)
+    if session_id is not None:
+        conditions.append(Attendance.session_id == session_id)
+    if filters.course_id:
+        conditions.append(Attendance.session_id.in_(select(TrainingSession.id)
+                                                    .where(TrainingSession.course_id == filters.course_id)))
+    if filters.company_id and actor.role != COMPANY_ADMIN:
+        conditions.append(Attendance.user_id.in_(select(User.id).where(User.company_id == filters.company_id)))
+    if filters.status:
+        conditions.append(Attendance.status == filters.status)
+    if filters.date_from:
+        conditions.append(Attendance.part_starts_at >= local_to_utc(filters.date_from, time()))
+    if filters.date_to:
+        conditions.append(Attendance.part_starts_at < local_to_utc(filters.date_to + timedelta(days=1), time()))
+    return conditions
 
 
-def list_attendance(actor, filters, *, session_id=None):
-    """Attendance rows visible to ``actor``: one per trainee and part, newest first."""
-    query = (
+def _attendance_rows(conditions):
+    return (
         select(Attendance.id, Attendance.session_id, Attendance.part_starts_at.label("starts_at"), SessionPart.ends_at,
-               Course.code,
-               TrainingSession.course_id, User.first_name, User.last_name, User.email, Company.name.label("company"),
-               Attendance.status, Attendance.minutes, Attendance.note, Attendance.updated_at)
+               Course.code, TrainingSession.course_id, User.first_name, User.last_name, User.email,
+               Company.name.label("company"), Attendance.status, Attendance.minutes, Attendance.note,
+               Attendance.updated_at)
         .join(SessionPart, SessionPart.id == Attendance.part_id)
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .join(Course, Course.id == TrainingSession.course_id)
         .join(User, User.id == Attendance.user_id)
         .outerjoin(Company, Company.id == User.company_id)
-        # Newest parts first through the index on the repeated part start: a page reads only the newest rows.
-        .order_by(Attendance.part_starts_at.desc(), Attendance.part_id, User.last_name, User.first_name,
-                  Attendance.id)
+        .where(*conditions)
     )
-    query = scope_attendance(query, actor)
-    if session_id is not None:
-        query = query.where(Attendance.session_id == session_id)
-    if filters.course_id:
-        query = query.where(TrainingSession.course_id == filters.course_id)
-    if filters.company_id and actor.role != COMPANY_ADMIN:
-        query = query.where(User.company_id == filters.company_id)
-    if filters.status:
-        query = query.where(Attendance.status == filters.status)
-    return _date_range(query, Attendance.part_starts_at, filters)
+
+
+def list_attendance(actor, filters, *, session_id=None):
+    """Attendance rows visible to ``actor`` (one per trainee and part), newest part first; for exports."""
+    return _attendance_rows(attendance_conditions(actor, filters, session_id=session_id)).order_by(
+        Attendance.part_starts_at.desc(), Attendance.part_id, User.last_name, User.first_name, Attendance.id)
+
+
+def page_attendance(actor, filters, number, per_page=PER_PAGE):
+    """One page of ``list_attendance`` in three fixed queries: count and page ids on the Attendance table
+    alone (newest part first, through its index), then the page's rows with their joins."""
+    conditions = attendance_conditions(actor, filters)
+    number = max(1, min(number or 1, 10_000))
+    total = db.session.scalar(select(func.count(Attendance.id)).where(*conditions))
+    ids = select(Attendance.id).where(*conditions).order_by(
+        Attendance.part_starts_at.desc(), Attendance.part_id.desc(), Attendance.id.desc()
+    ).limit(per_page).offset((number - 1) * per_page)
+    rows = db.session.execute(_attendance_rows([Attendance.id.in_(ids.scalar_subquery())]).order_by(
+        Attendance.part_starts_at.desc(), Attendance.part_id.desc(), User.last_name, User.first_name)).all()
+    return Page(items=rows, number=number, per_page=per_page, total=total)
 
 
 def list_history(session_id):

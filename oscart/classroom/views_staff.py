@@ -97,7 +97,7 @@ def teach():
 @require("classroom.review")
 def attendance_list():
     form, filters = _filters(current_user)
-    page = paginate(review.list_attendance(current_user, filters), request.args.get("page", 1, type=int))
+    page = review.page_attendance(current_user, filters, request.args.get("page", 1, type=int))
     titles = services.course_titles([row.course_id for row in page.items], current_user.language)
     return render_template("classroom/attendance.html", page=page, filters=form, titles=titles)
 

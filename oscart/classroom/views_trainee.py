@@ -27,7 +27,7 @@ def index():
 @require("training.follow")
 def mine():
     upcoming = services.list_upcoming_registrations(current_user)
-    page = paginate(review.list_attendance(current_user, review.Filters()), request.args.get("page", 1, type=int))
+    page = review.page_attendance(current_user, review.Filters(), request.args.get("page", 1, type=int))
     titles = services.course_titles([row.course_id for row in page.items], current_user.language)
     return render_template("classroom/mine.html", upcoming=upcoming, page=page, titles=titles)
 
