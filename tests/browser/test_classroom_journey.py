@@ -103,7 +103,7 @@ def test_company_admin_registers_employees_and_sees_the_waiting_list(new_page, s
     page.goto(f"/classroom/sessions/{session.id}")
     page.get_by_label("Jansen, Anna").check()
     page.get_by_label("Willems, Pieter").check()
-    page.get_by_role("button", name="Register selected").click()
+    page.get_by_role("button", name="Register selected", exact=True).click()
     expect(page.locator(".flashes")).to_contain_text("Anna Jansen is registered.")
     expect(page.locator(".flashes")).to_contain_text("Pieter Willems is on the waiting list: the session is full.")
     expect(page.locator(".classroom-roster")).to_contain_text("Waiting list (1)")
