@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -55,6 +55,17 @@ def test_bad_plans_are_refused(browser, world, overrides, message):
     assert response.status_code == 200
     assert message in response.text
     assert db.session.scalar(select(TrainingSession.id)) is None
+
+
+def test_meeting_link_must_be_a_web_address(app, world):
+    from oscart.classroom.services import save_session
+    from oscart.exceptions import RuleViolation
+
+    start = datetime(2027, 3, 1, 8, tzinfo=UTC)
+    with app.test_request_context(), pytest.raises(RuleViolation, match="must start with https://"):
+        save_session(None, actor=world.admin, course_id=world.course.id, parts=[(start, start + timedelta(hours=2))],
+                     capacity=5, language="nl", meeting_url="javascript://x.example/%0aalert(1)",
+                     trainer_ids=[world.trainer.id])
 
 
 def test_trainer_plans_own_course_and_must_teach_it(browser, world):

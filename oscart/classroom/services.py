@@ -72,6 +72,8 @@ def _check_plan(actor, *, course_id, parts, capacity, language, place, meeting_u
         raise RuleViolation(_l("Choose one of the offered languages."), "language")
     if not (place or "").strip() and not (meeting_url or "").strip():
         raise RuleViolation(_l("Give a place or a meeting link."), "place")
+    if (meeting_url or "").strip() and not meeting_url.strip().lower().startswith(("https://", "http://")):
+        raise RuleViolation(_l("The meeting link must start with https://."), "meeting_url")
     if company_id and db.session.get(Company, company_id) is None:
         raise RuleViolation(_l("Choose one of the offered companies."), "company_id")
     valid = set(db.session.scalars(select(User.id).where(User.id.in_(trainer_ids),
@@ -177,6 +179,16 @@ def get_part(part_id, *, actor):
     session = get_session(session_id, actor=actor)
     part = db.session.get(SessionPart, part_id)
     return session, part
+
+
+def list_registrations(session_id):
+    """Everyone registered or waiting for a session, for its trainers; rows in one query."""
+    return db.session.execute(
+        select(User.first_name, User.last_name, Company.name.label("company"), Registration.status,
+               Registration.position, Registration.is_walk_in)
+        .join(Registration, Registration.user_id == User.id).outerjoin(Company, Company.id == User.company_id)
+        .where(Registration.session_id == session_id, Registration.status.in_((REGISTERED, WAITLISTED)))
+        .order_by(Registration.status, Registration.position, User.last_name, User.first_name)).all()
 
 
 def counts(session_id):

@@ -46,7 +46,8 @@ def session(session_id):
         "classroom/session.html", session=training_session, parts=parts, registered=registered,
         waitlisted=waitlisted, mine=mine, roster=roster, teaches=teaches, now=utcnow(),
         title=services.course_titles([training_session.course_id], current_user.language).get(
-            training_session.course_id, ""), trainers=services.session_trainers(session_id), form=RosterForm())
+            training_session.course_id, ""), trainers=services.session_trainers(session_id), form=RosterForm(),
+        people=services.list_registrations(session_id) if teaches else None)
 
 
 def _teaches(training_session):
