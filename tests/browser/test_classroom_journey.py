@@ -108,3 +108,19 @@ def test_company_admin_registers_employees_and_sees_the_waiting_list(new_page, s
     expect(page.locator(".flashes")).to_contain_text("Pieter Willems is on the waiting list: the session is full.")
     expect(page.locator(".classroom-roster")).to_contain_text("Waiting list (1)")
     screenshot(page, "classroom-company-register")
+
+
+def test_trainee_registers_and_finds_the_session_under_my_sessions(new_page, screenshot):
+    world = make_world()
+    session = make_training_session(world.course, trainers=[world.trainer], capacity=5)
+    page = new_page(viewport={"width": 390, "height": 844}, locale="nl-BE")  # a phone
+    login(page, world.anna.email)
+    page.goto("/classroom/")
+    page.get_by_role("link", name="VCA basis").click()
+    expect(page).to_have_url(re.compile(rf"/classroom/sessions/{session.id}$"))
+    page.get_by_role("button", name="Inschrijven").click()
+    expect(page.locator(".flashes")).to_contain_text("U bent ingeschreven.")
+    screenshot(page, "classroom-trainee-registered")
+    page.get_by_role("link", name="Mijn sessies").click()
+    expect(page.locator(".classroom-list")).to_contain_text("VCA basis")
+    screenshot(page, "classroom-trainee-my-sessions")
