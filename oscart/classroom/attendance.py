@@ -12,8 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from oscart.accounts.models import User
-from oscart.audit.models import AuditEvent
-from oscart.audit.services import current_ip
+from oscart.audit.services import record_events
 from oscart.classroom.access import check_teaches
 from oscart.classroom.completion import complete_from_attendance
 from oscart.classroom.models import (
@@ -212,10 +211,8 @@ def _audit(part, session, changed, existing, actor):
         row = existing.get(entry["user_id"])
         before = row and {"status": row.status, "minutes": row.minutes, "note": row.note}
         events.append({
-            "at": utcnow(), "action": "classroom.attendance_marked", "actor_id": actor.id,
-            "subject_id": entry["user_id"], "company_id": companies.get(entry["user_id"]), "ip": current_ip.get(),
-            "target": f"classroom-session:{session.id}",
+            "action": "classroom.attendance_marked", "actor_id": actor.id, "subject_id": entry["user_id"],
+            "company_id": companies.get(entry["user_id"]), "target": f"classroom-session:{session.id}",
             "details": {"session_id": session.id, "part_id": part.id, "before": before,
                         "after": {"status": entry["status"], "minutes": entry["minutes"], "note": entry["note"]}}})
-    if events:
-        db.session.execute(insert(AuditEvent), events)
+    record_events(events)
