@@ -94,6 +94,9 @@ class Config:
     PRIVACY_UNSUBSCRIBE_MAX_AGE = _env_int("PRIVACY_UNSUBSCRIBE_MAX_AGE", 365 * 24 * 3600)
     PRIVACY_OFFER_DAYS = _env_int("PRIVACY_OFFER_DAYS", 7)
 
+    # Classroom: trainees may cancel until this many hours before a session's first part (unless set per session).
+    CLASSROOM_CANCELLATION_HOURS = _env_int("CLASSROOM_CANCELLATION_HOURS", 48)
+
 
 class DevelopmentConfig(Config):
     DEBUG = True

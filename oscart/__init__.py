@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "oscart.audit.views",
     "oscart.privacy.views",
     "oscart.privacy.admin_views",
+    "oscart.classroom.views",
 )
 
 

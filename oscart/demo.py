@@ -31,7 +31,7 @@ ACCOUNTS = (
 )
 
 # Feature modules that add their own demo data; each has seed(demo) and runs in this order.
-FEATURE_SEEDERS = ("oscart.auth.demo", "oscart.privacy.demo")
+FEATURE_SEEDERS = ("oscart.auth.demo", "oscart.classroom.demo", "oscart.privacy.demo")
 
 
 class Demo:

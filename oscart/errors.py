@@ -66,7 +66,7 @@ def handle_domain_error(error):
     if isinstance(error, exceptions.NotFound):
         return render_error(404)
     if isinstance(error, exceptions.PermissionDenied):
-        return render_error(403)
+        return render_error(403, error.message or None)
     if isinstance(error, exceptions.Conflict):
         return render_error(409, error.message or None)
     return render_error(400, error.message or None)

@@ -3,6 +3,13 @@
 from oscart.accounts.models import User  # noqa: F401
 from oscart.audit.models import AuditEvent  # noqa: F401
 from oscart.auth.models import UserSession  # noqa: F401
+from oscart.classroom.models import (  # noqa: F401
+    Attendance,
+    Registration,
+    SessionPart,
+    SessionTrainer,
+    TrainingSession,
+)
 from oscart.companies.models import Company  # noqa: F401
 from oscart.mail.models import OutboxMessage  # noqa: F401
 from oscart.privacy.models import (  # noqa: F401

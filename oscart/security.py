@@ -27,14 +27,16 @@ ROLE_LABELS = {
 _BASE = {"profile.edit", "training.follow", "certificates.own", "privacy.self"}
 PERMISSIONS = {
     TRAINEE: _BASE,
-    TRAINER: _BASE | {"training.author", "classroom.teach"},
-    COMPANY_ADMIN: _BASE | {"company.manage", "company.author", "company.audit", "audit.view"},
+    # classroom.plan for trainers is limited to courses they created or teach (oscart/classroom/access.py).
+    TRAINER: _BASE | {"training.author", "classroom.teach", "classroom.plan", "classroom.review"},
+    COMPANY_ADMIN: _BASE | {"company.manage", "company.author", "company.audit", "audit.view", "classroom.review"},
     PLATFORM_ADMIN: _BASE
     | {
         "platform.manage",
         "training.author",
         "classroom.teach",
         "classroom.plan",
+        "classroom.review",
         "certificates.manage",
         "privacy.decide",
         "audit.all",

@@ -82,3 +82,65 @@ def make_privacy_course(code=None, title="First aid", **fields):
     db.session.add(CourseTranslation(course_id=course.id, language="nl", title=title))
     db.session.commit()
     return course
+
+
+# --- Classroom --------------------------------------------------------------------------------------
+
+def make_course(code=None, format="classroom", threshold=100, title="Safety basics", **fields):
+    from oscart.training.models import PUBLISHED, Course, CourseTranslation
+
+    course = Course(code=code or f"C{next(_seq)}", format=format, attendance_threshold_percent=threshold,
+                    status=PUBLISHED, **fields)
+    db.session.add(course)
+    db.session.flush()
+    db.session.add(CourseTranslation(course_id=course.id, language="nl", title=title))
+    db.session.add(CourseTranslation(course_id=course.id, language="fr", title=f"{title} (fr)"))
+    db.session.commit()
+    return course
+
+
+def make_training_session(course=None, *, trainers=(), parts=None, company=None, capacity=12, language="nl",
+                          place="Antwerpen, Oscart Campus", cancellation_deadline_at=None):
+    """A session with ``parts`` [(start, end)] (default: one 4-hour part in a week at 09:00 UTC)."""
+    from datetime import timedelta
+
+    from oscart.classroom.models import SessionPart, SessionTrainer, TrainingSession
+    from oscart.database import utcnow
+
+    course = course or make_course()
+    if parts is None:
+        start = (utcnow() + timedelta(days=7)).replace(hour=9, minute=0, second=0, microsecond=0)
+        parts = [(start, start + timedelta(hours=4))]
+    session = TrainingSession(
+        course_id=course.id, company_id=company.id if company else None, capacity=capacity, language=language,
+        place=place, meeting_url="", starts_at=parts[0][0], ends_at=parts[-1][1],
+        total_minutes=sum(int((end - start).total_seconds() // 60) for start, end in parts),
+        cancellation_deadline_at=cancellation_deadline_at or parts[0][0] - timedelta(hours=48))
+    db.session.add(session)
+    db.session.flush()
+    for start, end in parts:
+        db.session.add(SessionPart(session_id=session.id, starts_at=start, ends_at=end))
+    for trainer in trainers:
+        db.session.add(SessionTrainer(session_id=session.id, user_id=trainer.id))
+    db.session.commit()
+    return session
+
+
+def make_registration(session, user, status="registered", position=None):
+    from oscart.classroom.models import Registration
+
+    registration = Registration(session_id=session.id, user_id=user.id, status=status, position=position)
+    db.session.add(registration)
+    db.session.commit()
+    return registration
+
+
+def past_parts(hours_ago=5, length_hours=4, count=1):
+    """Parts that have started: ``count`` days back, each ``length_hours`` long."""
+    from datetime import timedelta
+
+    from oscart.database import utcnow
+
+    base = utcnow().replace(second=0, microsecond=0) - timedelta(hours=hours_ago)
+    return [(base - timedelta(days=i), base - timedelta(days=i) + timedelta(hours=length_hours))
+            for i in reversed(range(count))]

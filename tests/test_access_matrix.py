@@ -30,6 +30,7 @@ import io
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
 from oscart.auth.services import start_session
 from oscart.database import utcnow
@@ -121,6 +122,22 @@ ACCESS = {
     "privacy_admin.new_incident": {"GET": ADMIN, "POST": ADMIN},
     "privacy_admin.incident": {"GET": ADMIN},
     "privacy_admin.notify": {"POST": only(PLATFORM_ADMIN, ok=302)},
+    # classroom (ids: an in-company session of the side's company, taught by the trainer)
+    "classroom.index": {"GET": LOGGED_IN},
+    "classroom.mine": {"GET": LOGGED_IN},
+    "classroom.session": {"GET": {"own": LOGGED_IN, "other": per_role(302, 404, 200, 404, 200)}},
+    "classroom.register": {"POST": {"own": everyone(302), "other": per_role(302, 404, 302, 404, 302)}},
+    "classroom.cancel": {"POST": {"own": everyone(302), "other": per_role(302, 404, 302, 404, 302)}},
+    "classroom.employees": {"POST": {"own": only(COMPANY_ADMIN, ok=302), "other": per_role(302, 403, 403, 404, 403)}},
+    "classroom.plan": {"GET": only(TRAINER, PLATFORM_ADMIN), "POST": only(TRAINER, PLATFORM_ADMIN)},
+    "classroom.teach": {"GET": only(TRAINER, PLATFORM_ADMIN)},
+    "classroom.attendance_list": {"GET": only(TRAINER, COMPANY_ADMIN, PLATFORM_ADMIN)},
+    "classroom.attendance_csv": {"GET": only(TRAINER, COMPANY_ADMIN, PLATFORM_ADMIN)},
+    "classroom.session_csv": {"GET": {"own": only(TRAINER, COMPANY_ADMIN, PLATFORM_ADMIN),
+                                      "other": per_role(302, 403, 200, 404, 200)}},
+    "classroom.attendance_sheet": {"GET": only(TRAINER, PLATFORM_ADMIN), "POST": only(TRAINER, PLATFORM_ADMIN, ok=302)},
+    "classroom.signin_sheet": {"GET": only(TRAINER, PLATFORM_ADMIN)},
+    "classroom.history": {"GET": only(TRAINER, PLATFORM_ADMIN)},
 }
 
 SKIPPED_ENDPOINTS = {"static"}
@@ -139,6 +156,7 @@ class World:
                                                      photo_mime="image/jpeg", photo_updated_at=utcnow())
         self.people[(TRAINER, None)] = make_user(role=TRAINER)
         self.people[(PLATFORM_ADMIN, None)] = make_user(role=PLATFORM_ADMIN)
+        self._sessions = {}
 
     def actor(self, role, key):
         if role == "anonymous":
@@ -147,6 +165,19 @@ class World:
 
     def key(self, side, home):
         return home if side == "own" else ("B" if home == "A" else "A")
+
+    def training_session(self, key):
+        from tests.factories import make_training_session, past_parts
+
+        if key not in self._sessions:
+            self._sessions[key] = make_training_session(company=self.companies[key], parts=past_parts(),
+                                                        trainers=[self.people[(TRAINER, None)]])
+        return self._sessions[key]
+
+    def started_part(self, key):
+        from oscart.classroom.models import SessionPart
+
+        return db.session.scalar(select(SessionPart).where(SessionPart.session_id == self.training_session(key).id))
 
     def message_for(self, user):
         from oscart.mail.models import OutboxMessage
@@ -213,6 +244,8 @@ ID_PROVIDERS = {
     "request_id": lambda world, side, role, home: world.privacy_request(world.key(side, home)).id,
     "campaign_id": lambda world, side, role, home: world.campaign().id,
     "incident_id": lambda world, side, role, home: world.incident().id,
+    "session_id": lambda world, side, role, home: world.training_session(world.key(side, home)).id,
+    "part_id": lambda world, side, role, home: world.started_part(world.key(side, home)).id,
 }
 
 CASES = [("anonymous", "A"), (TRAINEE, "A"), (TRAINEE, "B"), (TRAINER, "A"), (COMPANY_ADMIN, "A"),

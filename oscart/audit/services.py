@@ -2,7 +2,9 @@
 
 from contextvars import ContextVar
 
-from oscart.audit.chain import normalise_details, seal
+from sqlalchemy import insert
+
+from oscart.audit.chain import normalise_details, seal, seal_batch
 from oscart.audit.models import AuditEvent
 from oscart.database import utcnow
 from oscart.extensions import db
@@ -32,3 +34,16 @@ def record_event(action, *, actor=None, subject=None, company_id=None, target=No
     seal(event)
     db.session.add(event)
     return event
+
+
+def record_events(events):
+    """Add several events in one INSERT, whatever their number (e.g. one per row of a saved attendance
+    sheet). ``events``: dicts with action, actor_id, subject_id, company_id, target and details."""
+    if not events:
+        return
+    at, ip = utcnow(), current_ip.get()
+    rows = seal_batch([AuditEvent(at=at, ip=ip, **{**event, "details": normalise_details(event.get("details"))})
+                       for event in events])
+    columns = ("seq", "at", "actor_id", "company_id", "subject_id", "ip", "action", "target", "details",
+               "prev_hash", "hash")
+    db.session.execute(insert(AuditEvent), [{name: getattr(row, name) for name in columns} for row in rows])

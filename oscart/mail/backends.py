@@ -1,5 +1,6 @@
 """Mail transports: SMTP in production, console, file or memory elsewhere."""
 
+import base64
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -20,6 +21,10 @@ def build_email(message, config):
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    for item in message.attachments or ():
+        maintype, _, subtype = item["content_type"].partition("/")
+        email.add_attachment(base64.b64decode(item["data"]), maintype=maintype, subtype=subtype,
+                             filename=item["filename"])
     return email
 
 

@@ -27,6 +27,8 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict | None] = mapped_column(db.JSON)
+    # Small files sent along (e.g. an .ics invitation): [{"filename", "content_type", "data" (base64)}].
+    attachments: Mapped[list | None] = mapped_column(db.JSON)
     status: Mapped[str] = mapped_column(String(10), default=PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,5 +1,6 @@
 """Queueing mail in the outbox and delivering it."""
 
+import base64
 from datetime import timedelta
 
 from flask import current_app, render_template
@@ -12,10 +13,12 @@ from oscart.mail import backends
 from oscart.mail.models import FAILED, PENDING, SENT, TRANSACTIONAL, OutboxMessage
 
 
-def queue_mail(template, *, to, language, subject, user=None, kind=TRANSACTIONAL, headers=None, **context):
+def queue_mail(template, *, to, language, subject, user=None, kind=TRANSACTIONAL, headers=None, attachments=None,
+               **context):
     """Render ``mail/<template>.txt`` and ``.html`` in ``language`` and add them to the outbox.
 
     ``subject`` is a lazy string so that it is translated in the recipient's language.
+    ``attachments``: ``(filename, content_type, bytes)`` tuples, kept small (they live in the outbox row).
     """
     with force_locale(language):
         context = {"user": user, "language": language, **context}
@@ -32,10 +35,15 @@ def queue_mail(template, *, to, language, subject, user=None, kind=TRANSACTIONAL
         body_text=text,
         body_html=html,
         headers=headers,
+        attachments=[encode_attachment(*item) for item in attachments] if attachments else None,
     )
     db.session.add(message)
     db.session.info["outbox_dirty"] = True
     return message
+
+
+def encode_attachment(filename, content_type, data):
+    return {"filename": filename, "content_type": content_type, "data": base64.b64encode(data).decode("ascii")}
 
 
 def mail_user(user, template, subject, **context):

@@ -1,0 +1,74 @@
+"""Who may see, teach and plan which session. A session the actor may not see answers NotFound."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, or_, select
+
+from oscart.classroom.models import SessionTrainer, TrainingSession
+from oscart.exceptions import NotFound, PermissionDenied
+from oscart.extensions import db
+from oscart.security import PLATFORM_ADMIN, TRAINER, can
+from oscart.training.models import Course
+from oscart.training.visibility import visible_to_company_clause
+
+STAFF_ROLES = (TRAINER, PLATFORM_ADMIN)
+
+
+def is_staff(user):
+    return user.role in STAFF_ROLES
+
+
+def visible_sessions_clause(actor):
+    """SQL condition on TrainingSession (joined with Course): sessions ``actor`` may see.
+
+    Oscart staff see every session; anyone else sees open sessions of courses visible to their company
+    and the in-company sessions of their own company.
+    """
+    if is_staff(actor):
+        return TrainingSession.id.isnot(None)
+    return (
+        or_(TrainingSession.company_id.is_(None), TrainingSession.company_id == actor.company_id)
+        & visible_to_company_clause(actor.company_id)
+    )
+
+
+def teaches_clause(actor):
+    """SQL condition on TrainingSession: the actor is one of its trainers (platform admins: any session)."""
+    if actor.role == PLATFORM_ADMIN:
+        return TrainingSession.id.isnot(None)
+    return exists().where(SessionTrainer.session_id == TrainingSession.id, SessionTrainer.user_id == actor.id)
+
+
+def get_session(session_id, *, actor, for_update=False):
+    query = (select(TrainingSession).join(Course, Course.id == TrainingSession.course_id)
+             .where(TrainingSession.id == session_id, visible_sessions_clause(actor)))
+    if for_update:
+        query = query.with_for_update(of=TrainingSession)
+    session = db.session.scalar(query)
+    if session is None:
+        raise NotFound()
+    return session
+
+
+def check_teaches(session, actor):
+    """PermissionDenied unless ``actor`` may mark and export this session's attendance."""
+    if not can(actor, "classroom.teach"):
+        raise PermissionDenied()
+    if actor.role == PLATFORM_ADMIN:
+        return
+    is_trainer = db.session.scalar(select(exists().where(SessionTrainer.session_id == session.id,
+                                                          SessionTrainer.user_id == actor.id)))
+    if not is_trainer:
+        raise PermissionDenied(_l("This session is given by another trainer."))
+
+
+def plannable_courses_clause(actor):
+    """SQL condition on Course: courses ``actor`` may plan sessions of.
+
+    Platform admins plan any classroom or blended course; a trainer plans courses they created or
+    already teach a session of (so a trainer never plans sessions of a colleague's own course).
+    """
+    if actor.role == PLATFORM_ADMIN:
+        return Course.id.isnot(None)
+    teaches = exists().where(TrainingSession.course_id == Course.id, SessionTrainer.session_id == TrainingSession.id,
+                             SessionTrainer.user_id == actor.id)
+    return or_(Course.created_by_id == actor.id, teaches)

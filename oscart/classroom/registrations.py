@@ -1,0 +1,173 @@
+"""Registering for sessions: capacity, waiting list that moves up, cancellation deadline, bulk by company."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from oscart.accounts.models import User
+from oscart.audit.services import record_event
+from oscart.classroom.ics import session_calendar
+from oscart.classroom.models import CANCELLED, REGISTERED, WAITLISTED, Registration
+from oscart.classroom.services import course_titles, session_parts
+from oscart.database import utcnow
+from oscart.exceptions import NotFound, RuleViolation
+from oscart.extensions import db
+from oscart.mail.services import mail_user
+
+SUBJECTS = {
+    REGISTERED: _l("Your place in the session is confirmed"),
+    WAITLISTED: _l("You are on the waiting list"),
+    "promoted": _l("A place has become free for you"),
+    CANCELLED: _l("Your registration has been cancelled"),
+}
+
+
+def _snapshot(registration):
+    if registration is None:
+        return None
+    return {"status": registration.status, "position": registration.position}
+
+
+def find_registration(session_id, user_id):
+    return db.session.scalar(select(Registration).where(Registration.session_id == session_id,
+                                                        Registration.user_id == user_id))
+
+
+def _taken(session_id):
+    return db.session.scalar(select(func.count(Registration.id)).where(Registration.session_id == session_id,
+                                                                       Registration.status == REGISTERED))
+
+
+def register_user(session, user, *, actor, now=None, walk_in=False):
+    """Give ``user`` a place, or the next place on the waiting list when the session is full.
+
+    The caller loads ``session`` with ``for_update=True`` so concurrent registrations queue on PostgreSQL.
+    """
+    now = now or utcnow()
+    if not walk_in and session.starts_at <= now:
+        raise RuleViolation(_l("Registration is closed: this session has already started."))
+    if session.company_id is not None and user.company_id != session.company_id:
+        raise RuleViolation(_l("%(name)s cannot join: this is an in-company session of another company.",
+                               name=user.full_name))
+    registration = find_registration(session.id, user.id)
+    if registration is not None and registration.status != CANCELLED:
+        raise RuleViolation(_l("%(name)s is already registered for this session.", name=user.full_name))
+    before = _snapshot(registration)
+    has_seat = walk_in or _taken(session.id) < session.capacity
+    if registration is None:
+        registration = Registration(session_id=session.id, user_id=user.id)
+        db.session.add(registration)
+    registration.registered_by_id, registration.cancelled_at, registration.is_walk_in = actor.id, None, walk_in
+    if has_seat:
+        registration.status, registration.position = REGISTERED, None
+    else:
+        last = db.session.scalar(select(func.max(Registration.position)).where(
+            Registration.session_id == session.id, Registration.status == WAITLISTED))
+        registration.status, registration.position = WAITLISTED, (last or 0) + 1
+    db.session.flush()
+    _audit("classroom.registered", registration, session, user, actor, before, walk_in=walk_in)
+    if not walk_in:
+        _send(registration.status, session, user)
+    return registration
+
+
+def cancel_registration(session, user, *, actor, now=None, enforce_deadline=True):
+    """Cancel ``user``'s place (or waiting-list place); the first on the waiting list moves up."""
+    now = now or utcnow()
+    registration = find_registration(session.id, user.id)
+    if registration is None or registration.status == CANCELLED:
+        raise RuleViolation(_l("%(name)s is not registered for this session.", name=user.full_name))
+    if registration.status == REGISTERED and enforce_deadline and now > session.cancellation_deadline_at:
+        raise RuleViolation(_l("The cancellation deadline has passed. Please contact Oscart to cancel."))
+    before = _snapshot(registration)
+    was_registered = registration.status == REGISTERED
+    registration.status, registration.position, registration.cancelled_at = CANCELLED, None, now
+    db.session.flush()
+    _audit("classroom.cancelled", registration, session, user, actor, before)
+    _send(CANCELLED, session, user)
+    if was_registered:
+        promote_waitlist(session, actor=actor, now=now)
+    return registration
+
+
+def promote_waitlist(session, *, actor, now=None):
+    """Move people up from the waiting list while seats are free (before the session starts)."""
+    if session.starts_at <= (now or utcnow()):
+        return []
+    free = session.capacity - _taken(session.id)
+    if free <= 0:
+        return []
+    promoted = list(db.session.scalars(select(Registration).where(
+        Registration.session_id == session.id, Registration.status == WAITLISTED)
+        .order_by(Registration.position, Registration.id).limit(free)))
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([r.user_id for r in promoted])))}
+    for registration in promoted:
+        before = _snapshot(registration)
+        registration.status, registration.position = REGISTERED, None
+        user = users[registration.user_id]
+        _audit("classroom.promoted", registration, session, user, actor, before)
+        _send("promoted", session, user)
+    db.session.flush()
+    return promoted
+
+
+def _audit(action, registration, session, user, actor, before, **extra):
+    record_event(action, actor=actor, subject=user, target=f"classroom-session:{session.id}",
+                 session_id=session.id, before=before, after=_snapshot(registration), **extra)
+
+
+def _send(kind, session, user):
+    parts = session_parts(session.id)
+    title = course_titles([session.course_id], user.language).get(session.course_id, "")
+    # Built by hand: mail is also queued from the CLI, where url_for has no request to build from.
+    link = f"{current_app.config['PUBLIC_BASE_URL']}/classroom/sessions/{session.id}"
+    attachments = None
+    if kind in (REGISTERED, "promoted", CANCELLED):
+        ics = session_calendar(session, parts, title=title, url=link, cancelled=kind == CANCELLED)
+        attachments = [("session.ics", "text/calendar", ics)]
+    mail_user(user, "classroom_registration", SUBJECTS[kind], event=kind, session=session, parts=parts, title=title,
+              link=link, attachments=attachments)
+
+
+def _employees(actor, user_ids):
+    """The actor's own employees among ``user_ids``; any other id is NotFound, like a missing one."""
+    users = list(db.session.scalars(select(User).where(User.id.in_(user_ids), User.company_id == actor.company_id)
+                                    .order_by(User.last_name, User.first_name)))
+    if len(users) != len(set(user_ids)):
+        raise NotFound()
+    return users
+
+
+def register_employees(session, user_ids, *, actor, now=None):
+    """A company admin registers several of their employees; returns [(user, status or error message)]."""
+    results = []
+    for user in _employees(actor, user_ids):
+        try:
+            results.append((user, register_user(session, user, actor=actor, now=now).status, None))
+        except RuleViolation as error:
+            results.append((user, None, error.message))
+    return results
+
+
+def unregister_employees(session, user_ids, *, actor, now=None):
+    results = []
+    for user in _employees(actor, user_ids):
+        try:
+            cancel_registration(session, user, actor=actor, now=now)
+            results.append((user, CANCELLED, None))
+        except RuleViolation as error:
+            results.append((user, None, error.message))
+    return results
+
+
+def company_roster(session, actor):
+    """The company admin's employees (trainees) with their registration status in ``session``; rows."""
+    status = (select(Registration.status).where(Registration.session_id == session.id,
+                                                Registration.user_id == User.id).scalar_subquery())
+    position = (select(Registration.position).where(Registration.session_id == session.id,
+                                                    Registration.user_id == User.id).scalar_subquery())
+    return db.session.execute(
+        select(User.id, User.first_name, User.last_name, User.email, status.label("status"),
+               position.label("position"))
+        .where(User.company_id == actor.company_id, User.is_active.is_(True))
+        .order_by(User.last_name, User.first_name).limit(500)).all()

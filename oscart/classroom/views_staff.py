@@ -1,0 +1,186 @@
+"""Pages for trainers, platform admins and (review, exports) company admins."""
+
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from oscart.classroom import access, attendance, exports, review, services
+from oscart.classroom.blueprint import bp
+from oscart.classroom.forms import PART_ROWS, ReviewFilterForm, SessionForm, SheetForm, parse_sheet_rows
+from oscart.companies.models import Company
+from oscart.exceptions import RuleViolation
+from oscart.extensions import db
+from oscart.pagination import paginate
+from oscart.security import require
+
+
+@bp.route("/plan", methods=["GET", "POST"], defaults={"session_id": None})
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@require("classroom.plan")
+def plan(session_id):
+    training_session = access.get_session(session_id, actor=current_user) if session_id else None
+    form = SessionForm()
+    _session_choices(form)
+    if request.method == "GET":
+        _prefill(form, training_session)
+    times = form.part_times() if form.validate_on_submit() else None
+    if times is not None and not any(entry.form.day.errors for entry in form.parts):
+        parts = [(services.local_to_utc(day, start), services.local_to_utc(day, end)) for day, start, end in times]
+        deadline = form.cancellation_deadline.data
+        try:
+            saved = services.save_session(
+                training_session, actor=current_user, course_id=form.course_id.data, parts=parts,
+                capacity=form.capacity.data, language=form.language.data, place=form.place.data,
+                meeting_url=form.meeting_url.data, company_id=form.company_id.data or None,
+                trainer_ids=form.trainer_ids.data,
+                cancellation_deadline_at=services.local_to_utc(deadline.date(), deadline.time()) if deadline else None)
+        except RuleViolation as error:
+            db.session.rollback()
+            # Errors about the parts as a whole show above the form (the part rows carry their own).
+            form.add_error(None if error.field == "parts" else error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The session has been saved."), "success")
+            return redirect(url_for("classroom.session", session_id=saved.id))
+    return render_template("classroom/plan.html", form=form, session=training_session)
+
+
+def _session_choices(form):
+    courses = db.session.execute(services.plannable_courses(current_user))
+    form.course_id.choices = [(row.id, row.code) for row in courses]
+    form.company_id.choices = [(0, _("— open to every company —"))] + [
+        (row.id, row.name) for row in db.session.execute(select(Company.id, Company.name).order_by(Company.name))]
+    form.trainer_ids.choices = [(row.id, f"{row.first_name} {row.last_name}")
+                                for row in db.session.execute(services.trainer_choices())]
+
+
+def _prefill(form, training_session):
+    if training_session is None:
+        form.trainer_ids.data = [current_user.id]
+        return
+    for name in ("course_id", "language", "capacity", "place", "meeting_url"):
+        getattr(form, name).data = getattr(training_session, name)
+    form.company_id.data = training_session.company_id or 0
+    form.trainer_ids.data = [row.id for row in services.session_trainers(training_session.id)]
+    for entry, part in zip(form.parts, services.session_parts(training_session.id)[:PART_ROWS], strict=False):
+        start, end = (moment.astimezone(services.BRUSSELS) for moment in (part.starts_at, part.ends_at))
+        entry.day.data, entry.start.data, entry.end.data = start.date(), start.time(), end.time()
+    deadline = training_session.cancellation_deadline_at.astimezone(services.BRUSSELS)
+    form.cancellation_deadline.data = deadline.replace(tzinfo=None)
+
+
+def _filters(actor):
+    form = ReviewFilterForm(request.args)
+    courses, companies = review.filter_choices(actor)
+    form.course.choices = [(0, _("All courses"))] + [(row.id, row.code) for row in courses]
+    form.company.choices = [(0, _("All companies"))] + [(row.id, row.name) for row in companies]
+    form.validate()
+    data = review.Filters(course_id=form.course.data or None, company_id=form.company.data or None,
+                          date_from=form.date_from.data if not form.date_from.errors else None,
+                          date_to=form.date_to.data if not form.date_to.errors else None,
+                          status=form.status.data or None)
+    return form, data
+
+
+@bp.get("/teach")
+@require("classroom.teach")
+def teach():
+    form, filters = _filters(current_user)
+    page = paginate(review.list_sessions_for_review(current_user, filters), request.args.get("page", 1, type=int))
+    titles = services.course_titles([row.course_id for row in page.items], current_user.language)
+    return render_template("classroom/teach.html", page=page, filters=form, titles=titles,
+                           rate=review.attendance_rate)
+
+
+@bp.get("/attendance")
+@require("classroom.review")
+def attendance_list():
+    form, filters = _filters(current_user)
+    page = review.page_attendance(current_user, filters, request.args.get("page", 1, type=int))
+    titles = services.course_titles([row.course_id for row in page.items], current_user.language)
+    return render_template("classroom/attendance.html", page=page, filters=form, titles=titles)
+
+
+def _csv_response(query, filename):
+    body = stream_with_context(exports.attendance_csv(query))
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/attendance.csv")
+@require("classroom.review")
+def attendance_csv():
+    _form, filters = _filters(current_user)
+    return _csv_response(review.list_attendance(current_user, filters), "attendance.csv")
+
+
+@bp.get("/sessions/<int:session_id>/attendance.csv")
+@require("classroom.review")
+def session_csv(session_id):
+    training_session = access.get_session(session_id, actor=current_user)
+    if access.is_staff(current_user):
+        access.check_teaches(training_session, current_user)
+    query = review.list_attendance(current_user, review.Filters(), session_id=session_id)
+    return _csv_response(query, f"attendance-session-{session_id}.csv")
+
+
+@bp.get("/sessions/<int:session_id>/history")
+@require("classroom.teach")
+def history(session_id):
+    training_session = access.get_session(session_id, actor=current_user)
+    access.check_teaches(training_session, current_user)
+    page = paginate(review.list_history(session_id), request.args.get("page", 1, type=int))
+    return render_template("classroom/history.html", session=training_session, page=page,
+                           title=services.course_titles([training_session.course_id], current_user.language)
+                           .get(training_session.course_id, ""))
+
+
+@bp.route("/parts/<int:part_id>/sheet", methods=["GET", "POST"])
+@require("classroom.teach")
+def attendance_sheet(part_id):
+    sheet = attendance.load_sheet(part_id, actor=current_user)
+    form, conflict, row_errors, status = SheetForm(), None, {}, 200
+    if form.validate_on_submit():
+        entries, row_errors = parse_sheet_rows(request.form)
+        if not row_errors:
+            try:
+                changed = attendance.save_sheet(part_id, entries, actor=current_user, walk_in_ids=form.walk_in.data)
+            except attendance.SheetConflict as error:
+                db.session.rollback()
+                conflict, status = error, 409
+                sheet = attendance.load_sheet(part_id, actor=current_user)
+            except RuleViolation as error:
+                db.session.rollback()
+                sheet = attendance.load_sheet(part_id, actor=current_user)
+                row_errors = {error.field: error.message} if error.field else {}
+                form.add_error(None, error.message)  # also above the sheet: the row may be far down
+                status = 400
+            else:
+                db.session.commit()
+                flash(_("Attendance saved (%(count)s changes).", count=changed), "success")
+                return redirect(url_for("classroom.attendance_sheet", part_id=part_id))
+        else:
+            status = 400
+    return render_template("classroom/sheet.html", sheet=sheet, form=form, conflict=conflict,
+                           row_errors=row_errors, posted=request.form if status != 200 and not conflict else {},
+                           **_sheet_context(sheet)), status
+
+
+def _sheet_context(sheet):
+    parts = services.session_parts(sheet.session.id)
+    return {"parts": parts, "title": services.course_titles([sheet.session.course_id], current_user.language)
+            .get(sheet.session.course_id, "")}
+
+
+@bp.get("/parts/<int:part_id>/signin.pdf")
+@require("classroom.teach")
+def signin_sheet(part_id):
+    sheet = attendance.load_sheet(part_id, actor=current_user)
+    session = sheet.session
+    pdf = exports.signin_sheet_pdf(
+        session, sheet.part, rows=sheet.rows, parts=services.session_parts(session.id),
+        trainers=services.session_trainers(session.id), language=session.language,
+        title=services.course_titles([session.course_id], session.language).get(session.course_id, ""))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="sign-in-{part_id}.pdf"'})

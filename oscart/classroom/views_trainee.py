@@ -1,0 +1,120 @@
+"""Pages for trainees and company admins: open sessions, registering, my sessions."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from oscart.classroom import access, registrations, review, services
+from oscart.classroom.blueprint import bp
+from oscart.classroom.forms import RosterForm
+from oscart.classroom.models import REGISTERED, WAITLISTED
+from oscart.database import utcnow
+from oscart.exceptions import PermissionDenied, RuleViolation
+from oscart.extensions import db
+from oscart.pagination import paginate
+from oscart.security import can, require
+
+
+@bp.get("/")
+@login_required
+def index():
+    page = paginate(services.list_open_sessions(current_user), request.args.get("page", 1, type=int))
+    titles = services.course_titles([row.course_id for row in page.items], current_user.language)
+    return render_template("classroom/index.html", page=page, titles=titles)
+
+
+@bp.get("/mine")
+@require("training.follow")
+def mine():
+    upcoming = services.list_upcoming_registrations(current_user)
+    page = review.page_attendance(current_user, review.Filters(), request.args.get("page", 1, type=int))
+    titles = services.course_titles([row.course_id for row in page.items], current_user.language)
+    return render_template("classroom/mine.html", upcoming=upcoming, page=page, titles=titles)
+
+
+@bp.get("/sessions/<int:session_id>")
+@login_required
+def session(session_id):
+    training_session = access.get_session(session_id, actor=current_user)
+    parts = services.session_parts(session_id)
+    registered, waitlisted = services.counts(session_id)
+    mine = registrations.find_registration(session_id, current_user.id)
+    roster = (registrations.company_roster(training_session, current_user)
+              if can(current_user, "company.manage") else None)
+    teaches = access.is_staff(current_user) and _teaches(training_session)
+    return render_template(
+        "classroom/session.html", session=training_session, parts=parts, registered=registered,
+        waitlisted=waitlisted, mine=mine, roster=roster, teaches=teaches, now=utcnow(),
+        title=services.course_titles([training_session.course_id], current_user.language).get(
+            training_session.course_id, ""), trainers=services.session_trainers(session_id), form=RosterForm(),
+        people=services.list_registrations(session_id) if teaches else None)
+
+
+def _teaches(training_session):
+    try:
+        access.check_teaches(training_session, current_user)
+    except PermissionDenied:
+        return False
+    return True
+
+
+@bp.post("/sessions/<int:session_id>/register")
+@require("training.follow")
+def register(session_id):
+    training_session = access.get_session(session_id, actor=current_user, for_update=True)
+    try:
+        registration = registrations.register_user(training_session, current_user, actor=current_user)
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        if registration.status == REGISTERED:
+            flash(_("You are registered. A confirmation with a calendar file is on its way."), "success")
+        else:
+            flash(_("The session is full: you are on the waiting list (number %(position)s). We will e-mail you "
+                    "when a place becomes free.", position=registration.position), "warning")
+    return redirect(url_for("classroom.session", session_id=session_id))
+
+
+@bp.post("/sessions/<int:session_id>/cancel")
+@require("training.follow")
+def cancel(session_id):
+    training_session = access.get_session(session_id, actor=current_user, for_update=True)
+    try:
+        registrations.cancel_registration(training_session, current_user, actor=current_user)
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Your registration has been cancelled."), "success")
+    return redirect(url_for("classroom.session", session_id=session_id))
+
+
+@bp.post("/sessions/<int:session_id>/employees")
+@require("company.manage")
+def employees(session_id):
+    training_session = access.get_session(session_id, actor=current_user, for_update=True)
+    form = RosterForm()
+    if form.validate_on_submit() and form.user_ids.data:
+        action = (registrations.unregister_employees if request.form.get("action") == "unregister"
+                  else registrations.register_employees)
+        results = action(training_session, form.user_ids.data, actor=current_user)
+        db.session.commit()
+        for user, status, error in results:
+            if error:
+                flash(str(error), "error")
+            else:
+                flash(_bulk_message(user, status), "warning" if status == WAITLISTED else "success")
+    else:
+        flash(_("Choose at least one employee."), "error")
+    return redirect(url_for("classroom.session", session_id=session_id))
+
+
+def _bulk_message(user, status):
+    if status == REGISTERED:
+        return _("%(name)s is registered.", name=user.full_name)
+    if status == WAITLISTED:
+        return _("%(name)s is on the waiting list: the session is full.", name=user.full_name)
+    return _("%(name)s is no longer registered.", name=user.full_name)

@@ -1,0 +1,14 @@
+// Attendance sheet: a button that marks everyone without a status as present (the form works without it).
+document.addEventListener("DOMContentLoaded", () => {
+  const button = document.querySelector("[data-mark-all-present]");
+  if (!button) return;
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    document.querySelectorAll(".sheet-row").forEach((row) => {
+      if (!row.querySelector("input[type=radio]:checked")) {
+        const present = row.querySelector("input[type=radio][value=present]");
+        if (present) present.checked = true;
+      }
+    });
+  });
+});

@@ -1,0 +1,20 @@
+from sqlalchemy import func, select
+
+from oscart.classroom.models import Attendance, Registration, TrainingSession
+from oscart.demo import seed_demo
+from oscart.extensions import db
+from oscart.training.models import COMPLETED, Enrolment
+
+
+def test_demo_is_idempotent_and_covers_every_status(app):
+    with app.test_request_context():
+        seed_demo()
+        db.session.commit()
+        seed_demo()
+        db.session.commit()
+    assert db.session.scalar(select(func.count(TrainingSession.id))) == 4
+    statuses = set(db.session.scalars(select(Attendance.status)))
+    assert statuses == {"present", "late", "left_early", "excused", "absent"}
+    assert db.session.scalar(select(func.count(Registration.id)).where(Registration.status == "waitlisted")) == 2
+    assert db.session.scalar(select(func.count(TrainingSession.id)).where(TrainingSession.company_id.isnot(None))) == 1
+    assert db.session.scalar(select(func.count(Enrolment.id)).where(Enrolment.status == COMPLETED)) == 3
