@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "oscart.accounts.views",
     "oscart.companies.views",
     "oscart.admin.views",
+    "oscart.certificates.views",
 )
 
 
@@ -71,8 +72,10 @@ def register_blueprints(app):
 
 
 def register_commands(app):
+    from oscart.certificates.cli import certificates_cli
     from oscart.cli import seed_demo_command
     from oscart.mail.cli import outbox_cli
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(certificates_cli)

@@ -44,5 +44,5 @@ def security_headers(response):
     if current_app.config["SECURITY_HSTS"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.endpoint != "static" and current_user and current_user.is_authenticated:
-        headers["Cache-Control"] = "no-store"
+        headers.setdefault("Cache-Control", "no-store")  # a view may allow caching (issued certificate PDFs)
     return response
