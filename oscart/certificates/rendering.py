@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import segno
-from babel.dates import format_interval
 from flask import current_app
 from flask_babel import force_locale, format_date, format_decimal
 
@@ -57,7 +56,7 @@ def render_html(facts):
 
 def _date_text(facts):
     if facts.started_on and facts.started_on < facts.completed_on:
-        return format_interval(facts.started_on, facts.completed_on, "yMMMMd", locale=facts.language)
+        return f"{format_date(facts.started_on, 'long')} – {format_date(facts.completed_on, 'long')}"
     return format_date(facts.completed_on, "long")
 
 
