@@ -3,8 +3,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 BAD_CHARACTERS = ("\x00", "\ufffd")
+
+
+def choices(pairs):
+    """SelectField choices from (value, label) pairs or a dict; WTForms 3.3 deprecates plain tuples."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]
 
 
 class BaseForm(FlaskForm):

@@ -54,7 +54,7 @@ class BlobReader:
             start = self.position[certificate_id]
             batch = self.ids[start:start + BATCH]
             rows = db.session.execute(select(Certificate.id, Certificate.pdf).where(Certificate.id.in_(batch)))
-            self.loaded = dict(rows.tuples().all())
+            self.loaded = {cid: pdf for cid, pdf in rows}
         return self.loaded.pop(certificate_id)
 
 

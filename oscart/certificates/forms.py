@@ -4,7 +4,7 @@ from wtforms import DateField, EmailField, IntegerField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from oscart.certificates.models import EXPIRED, EXPIRING, REVOKED, SUPERSEDED, VALID
-from oscart.forms import BaseForm
+from oscart.forms import BaseForm, choices
 
 STATUS_LABELS = {
     VALID: _l("Valid"),
@@ -24,12 +24,13 @@ class CompanyFilterForm(BaseForm):
     date_from = DateField(_l("Completed from"), validators=[Optional()])
     date_to = DateField(_l("Completed until"), validators=[Optional()])
     status = SelectField(_l("Status"), default="",
-                         choices=[("", _l("All statuses")), *((k, v) for k, v in STATUS_LABELS.items())])
+                         choices=choices([("", _l("All statuses")), *STATUS_LABELS.items()]))
     within = IntegerField(_l("Expiring within (days)"), default=30, validators=[Optional(), NumberRange(1, 730)])
 
     def set_choices(self, courses, people):
-        self.course.choices = [(0, _l("All courses"))] + [(cid, title) for cid, title in courses]
-        self.employee.choices = [(0, _l("All employees"))] + [(uid, f"{last}, {first}") for uid, last, first in people]
+        self.course.choices = choices([(0, _l("All courses")), *((cid, title) for cid, title in courses)])
+        self.employee.choices = choices([(0, _l("All employees")),
+                                         *((uid, f"{last}, {first}") for uid, last, first in people)])
 
 
 class AdminFilterForm(BaseForm):
@@ -38,7 +39,7 @@ class AdminFilterForm(BaseForm):
 
     q = StringField(_l("Code, name or course"), validators=[Optional(), Length(max=100)])
     status = SelectField(_l("Status"), default="",
-                         choices=[("", _l("All statuses")), *((k, v) for k, v in STATUS_LABELS.items())])
+                         choices=choices([("", _l("All statuses")), *STATUS_LABELS.items()]))
 
 
 class RefresherForm(BaseForm):

@@ -13,6 +13,7 @@ from oscart.certificates.forms import AdminFilterForm, ManualIssueForm, ReasonFo
 from oscart.certificates.models import Certificate
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
+from oscart.forms import choices
 from oscart.pagination import paginate
 from oscart.security import require
 from oscart.training.models import Course, CourseTranslation
@@ -105,4 +106,4 @@ def _course_choices():
         current = titles.get(course_id)
         if current is None or language == "en":
             titles[course_id] = f"{code} — {title}" if title else code
-    return [(0, "—")] + sorted(titles.items(), key=lambda item: item[1])
+    return choices([(0, "—"), *sorted(titles.items(), key=lambda item: item[1])])
