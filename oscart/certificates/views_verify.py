@@ -32,7 +32,7 @@ def verify_form():
     return render_template("certificates/verify_form.html", form=form), 200
 
 
-@bp.route("/verify/<code>", methods=["GET", "POST"])
+@bp.route("/verify/<path:code>", methods=["GET", "POST"])
 @limiter.limit(_verify_limit, deduct_when=_unknown)
 def verify(code):
     certificate = services.find_by_code(code)
