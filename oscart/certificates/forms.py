@@ -70,4 +70,4 @@ class VerifyCodeForm(BaseForm):
 
 
 class VerifyUploadForm(BaseForm):
-    file = FileField(_l("Certificate PDF"), validators=[FileRequired()])
+    file = FileField(_l("Certificate PDF"), validators=[FileRequired()], render_kw={"accept": "application/pdf,.pdf"})

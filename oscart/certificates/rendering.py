@@ -42,12 +42,12 @@ def qr_data_uri(url):
     return segno.make(url, error="m").png_data_uri(scale=6, border=0, dark="#10283d")
 
 
-def render_html(facts):
+def render_html(facts, *, signed=False):
     url = verify_url(facts.code)
     with force_locale(facts.language):
         # Straight from the Jinja environment: a certificate depends on its facts only, never on a request.
         return current_app.jinja_env.get_template(TEMPLATE).render(
-            facts=facts, issuer=ISSUER, verify_url=url, qr=qr_data_uri(url), static=pdf_static_url,
+            facts=facts, issuer=ISSUER, signed=signed, verify_url=url, qr=qr_data_uri(url), static=pdf_static_url,
             hours=format_decimal(facts.hours.normalize() if facts.hours else 0),
             dates=_date_text(facts), valid_until=format_date(facts.valid_until, "long") if facts.valid_until else None,
             issued=format_date(facts.issued_on or facts.completed_on, "long"),
@@ -62,8 +62,8 @@ def _date_text(facts):
 
 def render_certificate(facts):
     """(PDF bytes, is_signed): rendered from the template and signed if a signer is configured."""
-    pdf = render_pdf(render_html(facts), stylesheets=STYLESHEETS)
     signer = signing.configured_signer()
+    pdf = render_pdf(render_html(facts, signed=signer is not None), stylesheets=STYLESHEETS)
     if signer is None:
         return pdf, False
     return signing.sign_pdf(pdf, signer), True

@@ -4,7 +4,9 @@ A signer is configured with CERTIFICATE_SIGNING_CERT and CERTIFICATE_SIGNING_KEY
 encrypted key, CERTIFICATE_SIGNING_KEY_PASSPHRASE. Without them certificates are issued unsigned.
 """
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from io import BytesIO
@@ -42,6 +44,16 @@ def _load_signer(cert_path, key_path, mtime, passphrase):
 
 def sign_pdf(pdf, signer):
     """``pdf`` with a PAdES (ETSI.CAdES.detached) signature appended as an incremental update."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _sign(pdf, signer)
+    # pyHanko's synchronous API runs its own event loop, which a thread with a running loop cannot do.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_sign, pdf, signer).result()
+
+
+def _sign(pdf, signer):
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
                                         md_algorithm="sha256", reason="Certificate issued by Oscart Group NV",
                                         location="Belgium")
