@@ -39,7 +39,7 @@ def verify_url(code):
 
 def qr_data_uri(url):
     """An SVG QR code as a data: URL (the PDF fetcher accepts SVG and PNG data, nothing else)."""
-    return segno.make(url, error="m").png_data_uri(scale=6, border=0, dark="#10283d")
+    return segno.make(url, error="m").png_data_uri(scale=4, border=0, dark="#10283d")
 
 
 def render_html(facts, *, signed=False):
