@@ -79,6 +79,7 @@ class Config:
     CERTIFICATE_SIGNING_CERT = os.environ.get("CERTIFICATE_SIGNING_CERT")
     CERTIFICATE_SIGNING_KEY = os.environ.get("CERTIFICATE_SIGNING_KEY")
     CERTIFICATE_SIGNING_KEY_PASSPHRASE = os.environ.get("CERTIFICATE_SIGNING_KEY_PASSPHRASE")
+    CERTIFICATE_SIGNING_CHAIN = os.environ.get("CERTIFICATE_SIGNING_CHAIN")  # intermediates (PEM), optional
     # Where `seed-demo` writes its self-signed demo signer (development uses it when no signer is set).
     CERTIFICATE_DEMO_SIGNER_DIR = os.environ.get("CERTIFICATE_DEMO_SIGNER_DIR",
                                                  str(BASE_DIR / "instance" / "demo-signer"))

@@ -1,6 +1,7 @@
 """PAdES signatures on issued certificates (pyHanko), and the self-signed demo signer.
 
-A signer is configured with CERTIFICATE_SIGNING_CERT and CERTIFICATE_SIGNING_KEY (PEM files) and, for an
+A signer is configured with CERTIFICATE_SIGNING_CERT and CERTIFICATE_SIGNING_KEY (PEM files), optionally
+CERTIFICATE_SIGNING_CHAIN (PEM with the intermediate certificates, embedded in each signature) and, for an
 encrypted key, CERTIFICATE_SIGNING_KEY_PASSPHRASE. Without them certificates are issued unsigned.
 """
 
@@ -33,12 +34,13 @@ def configured_signer():
                     cert_path, key_path)
         return None
     passphrase = cfg.get("CERTIFICATE_SIGNING_KEY_PASSPHRASE")
-    return _load_signer(str(cert_path), str(key_path), cert_path.stat().st_mtime, passphrase)
+    chain = cfg.get("CERTIFICATE_SIGNING_CHAIN") or None
+    return _load_signer(str(cert_path), str(key_path), chain, cert_path.stat().st_mtime, passphrase)
 
 
 @lru_cache(maxsize=4)
-def _load_signer(cert_path, key_path, mtime, passphrase):
-    return signers.SimpleSigner.load(key_path, cert_path,
+def _load_signer(cert_path, key_path, chain_path, mtime, passphrase):
+    return signers.SimpleSigner.load(key_path, cert_path, ca_chain_files=(chain_path,) if chain_path else None,
                                      key_passphrase=passphrase.encode() if passphrase else None)
 
 
