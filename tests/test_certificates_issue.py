@@ -231,3 +231,41 @@ def test_admin_revokes_and_reissues_through_the_pages(browser):
     response = browser.submit(f"/certificates/manage/{new_id}/revoke", {"revoke-reason": "Fraud"}, form_page=page)
     assert response.status_code == 302
     assert db.session.get(Certificate, new_id).revoked_reason == "Fraud"
+
+
+def test_two_requests_issuing_at_once_store_one_certificate(app, monkeypatch):
+    """Two threads, each with its own connection, both past the 'already issued?' check at the same time."""
+    import threading
+
+    trainee = make_user(company=make_company())
+    enrolment = make_enrolment(trainee, make_course())
+    complete_enrolment(enrolment, actor=trainee)
+    db.session.commit()
+    db.session.query(Certificate).delete()  # as if the completion had not issued yet
+    db.session.commit()
+    enrolment_id = enrolment.id
+    barrier, real_render, results = threading.Barrier(2, timeout=20), issuing.render_certificate, []
+
+    def render_together(facts):
+        pdf = real_render(facts)
+        barrier.wait()
+        return pdf
+
+    monkeypatch.setattr(issuing, "render_certificate", render_together)
+
+    def request():
+        with app.app_context():
+            from oscart.training.models import Enrolment
+
+            certificate = issuing.issue_for_enrolment(db.session.get(Enrolment, enrolment_id))
+            results.append(certificate.code)
+            db.session.commit()
+
+    threads = [threading.Thread(target=request) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    db.session.expire_all()
+    stored = db.session.scalars(select(Certificate.code)).all()
+    assert len(stored) == 1 and len(results) == 2
