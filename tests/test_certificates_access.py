@@ -182,3 +182,15 @@ def test_platform_admin_list_and_detail(browser, world):
     assert world["anna_cert"].code in page.text and world["bruno_cert"].code not in page.text
     assert browser.get(f"/certificates/manage/{world['bruno_cert'].id}").status_code == 200
     assert browser.get("/certificates/manage/999999").status_code == 404
+
+
+def test_my_certificates_runs_fixed_number_of_queries(browser, world, count_queries):
+    browser.login(world["anna"].email)
+    with count_queries() as small:
+        browser.get("/certificates/")
+    for _ in range(5):
+        make_certificate(world["anna"], make_course())
+    with count_queries() as large:
+        page = browser.get("/certificates/")
+    assert page.text.count("/download") == 6
+    assert large.count == small.count
