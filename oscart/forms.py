@@ -1,17 +1,34 @@
-"""Base form: every text field refuses NUL bytes and undecodable input with a clear message."""
+"""Base form and validators with our own translated messages.
+
+WTForms' built-in messages are translated too (Flask-WTF loads WTForms' catalogues for the current
+locale), so a validator without ``message=`` still speaks the user's language; these helpers give the
+portal's own wording.
+"""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length
 
 BAD_CHARACTERS = ("\x00", "\ufffd")
 
 
+def required():
+    return DataRequired(message=_l("Please fill in this field."))
+
+
+def max_length(count):
+    return Length(max=count, message=_l("Use at most %(max)d characters."))
+
+
+def email_address():
+    return Email(check_deliverability=False, message=_l("Enter a valid e-mail address, such as name@example.com."))
+
+
 def choices(pairs):
-    """SelectField choices from (value, label) pairs or a dict; WTForms 3.3 deprecates plain tuples."""
-    items = pairs.items() if isinstance(pairs, dict) else pairs
-    return [SelectChoice(value, label) for value, label in items]
+    """SelectField options from (value, label) pairs (WTForms 3.3 deprecates plain tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class BaseForm(FlaskForm):
@@ -31,4 +48,3 @@ class BaseForm(FlaskForm):
             self.form_errors.append(message)
         else:
             field.errors = [*field.errors, message]
-

@@ -15,6 +15,6 @@ def init_app(app):
 
 
 def _request_context():
-    # Mail rendered by a CLI command (reminders) has no request.
-    path = request.full_path.rstrip("?") if has_request_context() else "/"
+    # Mails are also rendered outside a request (CLI commands, the outbox worker).
+    path = request.full_path.rstrip("?") if has_request_context() else ""
     return {"current_language": str(get_locale() or "nl"), "current_path": path}
