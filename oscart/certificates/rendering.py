@@ -56,8 +56,13 @@ def render_html(facts, *, signed=False):
 
 def _date_text(facts):
     if facts.started_on and facts.started_on < facts.completed_on:
-        return f"{format_date(facts.started_on, 'long')} – {format_date(facts.completed_on, 'long')}"
-    return format_date(facts.completed_on, "long")
+        return f"{_unbroken(facts.started_on)} – {_unbroken(facts.completed_on)}"
+    return _unbroken(facts.completed_on)
+
+
+def _unbroken(day):
+    """A long date that never wraps inside itself (only between the two dates of a range)."""
+    return format_date(day, "long").replace(" ", "\u00a0")
 
 
 def render_certificate(facts):
