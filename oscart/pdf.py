@@ -81,6 +81,10 @@ class SafeFetcher(URLFetcher):
         return safe_url_fetcher(url)
 
 
+# Stateless (fetch never uses the opener), so one instance serves every thread.
+FETCHER = SafeFetcher()
+
+
 def render_pdf(html, *, stylesheets=(), timeout=RENDER_TIMEOUT_SECONDS):
     """PDF bytes of ``html`` (a complete document rendered by a trusted template).
 
@@ -89,7 +93,7 @@ def render_pdf(html, *, stylesheets=(), timeout=RENDER_TIMEOUT_SECONDS):
     """
     with time_limit(timeout):
         font_config, sheets = _compiled_stylesheets(tuple(stylesheets))
-        document = HTML(string=html, base_url=f"{STATIC_SCHEME}:", url_fetcher=SafeFetcher())
+        document = HTML(string=html, base_url=f"{STATIC_SCHEME}:", url_fetcher=FETCHER)
         return document.write_pdf(stylesheets=sheets, font_config=font_config, attachments=[], pdf_forms=False)
 
 
@@ -102,7 +106,7 @@ def _compiled_stylesheets(names):
     if key not in cache:
         font_config = FontConfiguration()
         sheets = [CSS(string=safe_url_fetcher(pdf_static_url(name)).read().decode(), font_config=font_config,
-                      url_fetcher=SafeFetcher()) for name in names]
+                      url_fetcher=FETCHER) for name in names]
         cache.clear()
         cache[key] = (font_config, sheets)
     return cache[key]
