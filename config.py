@@ -93,10 +93,9 @@ class DevelopmentConfig(Config):
     DEBUG = True
     SECRET_KEY = Config.SECRET_KEY or "development-only-secret-key"
     # Sign with the demo signer that `seed-demo` creates, unless a real one is configured.
-    CERTIFICATE_SIGNING_CERT = Config.CERTIFICATE_SIGNING_CERT or str(
-        Path(Config.CERTIFICATE_DEMO_SIGNER_DIR) / "signer-cert.pem")
-    CERTIFICATE_SIGNING_KEY = Config.CERTIFICATE_SIGNING_KEY or str(
-        Path(Config.CERTIFICATE_DEMO_SIGNER_DIR) / "signer-key.pem")
+    if not (Config.CERTIFICATE_SIGNING_CERT or Config.CERTIFICATE_SIGNING_KEY):
+        CERTIFICATE_SIGNING_CERT = str(Path(Config.CERTIFICATE_DEMO_SIGNER_DIR) / "signer-cert.pem")
+        CERTIFICATE_SIGNING_KEY = str(Path(Config.CERTIFICATE_DEMO_SIGNER_DIR) / "signer-key.pem")
 
 
 class TestingConfig(Config):
