@@ -125,3 +125,14 @@ def test_certificate_is_unsigned_without_signer():
     certificate = make_certificate(make_user(company=make_company()))
     assert not certificate.is_signed
     assert b"/ByteRange" not in certificate.pdf
+
+
+def test_unloadable_signer_is_reported_at_start_up(app, tmp_path, caplog):
+    broken = tmp_path / "broken.pem"
+    broken.write_text("not a certificate")
+    app.config.update(CERTIFICATE_SIGNING_CERT=str(broken), CERTIFICATE_SIGNING_KEY=str(broken))
+    try:
+        signing.check_configuration(app)
+    finally:
+        app.config.update(CERTIFICATE_SIGNING_CERT=None, CERTIFICATE_SIGNING_KEY=None)
+    assert "cannot be loaded" in caplog.text

@@ -35,13 +35,26 @@ def configured_signer():
         return None
     passphrase = cfg.get("CERTIFICATE_SIGNING_KEY_PASSPHRASE")
     chain = cfg.get("CERTIFICATE_SIGNING_CHAIN") or None
-    return _load_signer(str(cert_path), str(key_path), chain, cert_path.stat().st_mtime, passphrase)
+    signer = _load_signer(str(cert_path), str(key_path), chain, cert_path.stat().st_mtime, passphrase)
+    if signer is None:  # pyHanko logs why and returns None; never issue silently unsigned then
+        raise RuntimeError(f"cannot load the certificate signer from {cert_path} and {key_path}")
+    return signer
 
 
 @lru_cache(maxsize=4)
 def _load_signer(cert_path, key_path, chain_path, mtime, passphrase):
     return signers.SimpleSigner.load(key_path, cert_path, ca_chain_files=(chain_path,) if chain_path else None,
                                      key_passphrase=passphrase.encode() if passphrase else None)
+
+
+def check_configuration(app):
+    """Log at start-up when a configured signer cannot be loaded: issuing would fail until it is fixed."""
+    with app.app_context():
+        try:
+            configured_signer()
+        except Exception:  # noqa: BLE001 - any load error (file, format, passphrase) is reported as is
+            log.exception("The certificate signer (CERTIFICATE_SIGNING_CERT/KEY) cannot be loaded; "
+                          "issuing certificates will fail until this is fixed.")
 
 
 def sign_pdf(pdf, signer):

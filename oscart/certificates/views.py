@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from oscart.audit.services import record_event
-from oscart.certificates import dates, exports, renewal, services
+from oscart.certificates import dates, exports, renewal, services, signing
 from oscart.certificates.blueprint import bp
 from oscart.certificates.forms import STATUS_LABELS, CompanyFilterForm, RefresherForm
 from oscart.certificates.models import certificate_status
@@ -24,6 +24,7 @@ import_module("oscart.certificates.views_verify")
 import_module("oscart.certificates.views_manage")
 
 bp.record_once(lambda state: warn_if_slow_subsetting())
+bp.record_once(lambda state: signing.check_configuration(state.app))
 
 # Issued PDFs never change: browsers may keep them (privately) as long as they like.
 PDF_CACHE_CONTROL = "private, max-age=31536000, immutable"
