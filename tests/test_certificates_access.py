@@ -100,7 +100,7 @@ def test_company_bulk_zip_holds_only_own_company_with_safe_names(browser, world)
     second = make_user(company=world["acme"], first_name="Élodie", last_name="D'Hondt / Smet")
     make_certificate(second, world["course"], completed_at=datetime(2026, 3, 12, 12, tzinfo=UTC))
     browser.login(world["acme_hr"].email)
-    response = browser.get("/certificates/company/certificates.zip", buffered=True)
+    response = browser.get("/certificates/company/certificates.zip")
     assert response.status_code == 200 and response.headers["Content-Type"] == "application/zip"
     assert int(response.headers["Content-Length"]) == len(response.data)
     archive = zipfile.ZipFile(BytesIO(response.data))
@@ -113,7 +113,7 @@ def test_same_file_names_are_numbered(browser, world):
     other = make_course(titles={"nl": "Veilig werken op hoogte"})
     make_certificate(world["anna"], other, completed_at=datetime(2026, 3, 12, 12, tzinfo=UTC))
     browser.login(world["acme_hr"].email)
-    response = browser.get("/certificates/company/certificates.zip", buffered=True)
+    response = browser.get("/certificates/company/certificates.zip")
     names = sorted(zipfile.ZipFile(BytesIO(response.data)).namelist())
     assert names == ["2026-03-12_Veilig-werken-op-hoogte_Jansen-Anna-2.pdf",
                      "2026-03-12_Veilig-werken-op-hoogte_Jansen-Anna.pdf"]
@@ -130,7 +130,7 @@ def test_filters_narrow_list_and_bulk_download(browser, world):
     assert world["anna_cert"].code in page.text and expired.code not in page.text
     page = browser.get(f"/certificates/company?employee={world['anna'].id}")
     assert world["anna_cert"].code in page.text and expired.code not in page.text
-    response = browser.get("/certificates/company/certificates.zip?status=expired", buffered=True)
+    response = browser.get("/certificates/company/certificates.zip?status=expired")
     zipped = zipfile.ZipFile(BytesIO(response.data))
     assert zipped.namelist() == ["2024-01-10_Eerste-hulp_Peeters-" + expired.holder_name.split()[0] + ".pdf"]
 

@@ -4,6 +4,7 @@ import re
 import unicodedata
 from io import BytesIO
 
+from flask import current_app
 from sqlalchemy import select
 from zipstream import ZIP_STORED, ZipStream
 
@@ -41,10 +42,15 @@ def unique_names(rows):
 
 
 class BlobReader:
-    """Reads stored PDFs in order, ``BATCH`` at a time: a fixed number of queries per batch and only one
-    batch of PDFs in memory, however many certificates are exported."""
+    """Reads stored PDFs in order, ``BATCH`` at a time: one query per batch and only one batch of PDFs in
+    memory, however many certificates are exported.
+
+    A streamed body is read after the request is over, so each batch is read in an application context of
+    its own, opened and closed within the one call (never across a ``yield``).
+    """
 
     def __init__(self, ids):
+        self.app = current_app._get_current_object()
         self.ids = list(ids)
         self.position = {cid: index for index, cid in enumerate(self.ids)}
         self.loaded = {}
@@ -53,8 +59,9 @@ class BlobReader:
         if certificate_id not in self.loaded:
             start = self.position[certificate_id]
             batch = self.ids[start:start + BATCH]
-            rows = db.session.execute(select(Certificate.id, Certificate.pdf).where(Certificate.id.in_(batch)))
-            self.loaded = {cid: pdf for cid, pdf in rows}
+            with self.app.app_context():
+                rows = db.session.execute(select(Certificate.id, Certificate.pdf).where(Certificate.id.in_(batch)))
+                self.loaded = {cid: pdf for cid, pdf in rows}
         return self.loaded.pop(certificate_id)
 
 

@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -90,7 +90,7 @@ def company_zip():
     if rows is None:
         return redirect(url_for("certificates.company", **request.args))
     stream = exports.zip_stream(rows)
-    response = Response(stream_with_context(iter(stream)), mimetype="application/zip")
+    response = Response(iter(stream), mimetype="application/zip")
     response.headers["Content-Length"] = str(len(stream))
     response.headers["Content-Disposition"] = f'attachment; filename="certificates_{dates.today()}.zip"'
     return response
