@@ -97,11 +97,28 @@ class Config:
     # Classroom: trainees may cancel until this many hours before a session's first part (unless set per session).
     CLASSROOM_CANCELLATION_HOURS = _env_int("CLASSROOM_CANCELLATION_HOURS", 48)
 
+    # Certificates. PAdES signing at issue time with a PEM certificate and key (unsigned when not set).
+    CERTIFICATE_SIGNING_CERT = os.environ.get("CERTIFICATE_SIGNING_CERT")
+    CERTIFICATE_SIGNING_KEY = os.environ.get("CERTIFICATE_SIGNING_KEY")
+    CERTIFICATE_SIGNING_KEY_PASSPHRASE = os.environ.get("CERTIFICATE_SIGNING_KEY_PASSPHRASE")
+    CERTIFICATE_SIGNING_CHAIN = os.environ.get("CERTIFICATE_SIGNING_CHAIN")  # intermediates (PEM), optional
+    # Where `seed-demo` writes its self-signed demo signer (development uses it when no signer is set).
+    CERTIFICATE_DEMO_SIGNER_DIR = os.environ.get("CERTIFICATE_DEMO_SIGNER_DIR",
+                                                 str(BASE_DIR / "instance" / "demo-signer"))
+    # Days before expiry that holders and company admins get a reminder (and the lists say "expiring").
+    CERTIFICATE_REMINDER_DAYS = _env_int("CERTIFICATE_REMINDER_DAYS", 30)
+    # Wrong verification codes per client address (only failures count).
+    RATELIMIT_VERIFY = os.environ.get("RATELIMIT_VERIFY", "20 per 10 minutes; 100 per day")
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
     TWO_STEP_REQUIRED_FOR_PLATFORM_ADMINS = _env_bool("TWO_STEP_REQUIRED_FOR_PLATFORM_ADMINS", False)
     SECRET_KEY = Config.SECRET_KEY or "development-only-secret-key"
+    # Sign with the demo signer that `seed-demo` creates, unless a real one is configured.
+    if not (Config.CERTIFICATE_SIGNING_CERT or Config.CERTIFICATE_SIGNING_KEY):
+        CERTIFICATE_SIGNING_CERT = str(Path(Config.CERTIFICATE_DEMO_SIGNER_DIR) / "signer-cert.pem")
+        CERTIFICATE_SIGNING_KEY = str(Path(Config.CERTIFICATE_DEMO_SIGNER_DIR) / "signer-key.pem")
 
 
 class TestingConfig(Config):

@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "oscart.privacy.views",
     "oscart.privacy.admin_views",
     "oscart.classroom.views",
+    "oscart.certificates.views",
 )
 
 
@@ -77,6 +78,7 @@ def register_blueprints(app):
 
 def register_commands(app):
     from oscart.audit.cli import audit_cli
+    from oscart.certificates.cli import certificates_cli
     from oscart.cli import seed_demo_command
     from oscart.mail.cli import outbox_cli
     from oscart.privacy.cli import privacy_cli
@@ -85,3 +87,4 @@ def register_commands(app):
     app.cli.add_command(outbox_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(certificates_cli)

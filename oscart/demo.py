@@ -31,7 +31,8 @@ ACCOUNTS = (
 )
 
 # Feature modules that add their own demo data; each has seed(demo) and runs in this order.
-FEATURE_SEEDERS = ("oscart.auth.demo", "oscart.classroom.demo", "oscart.privacy.demo")
+# The certificates seeder runs before classroom completions, so that its demo signer signs them too.
+FEATURE_SEEDERS = ("oscart.auth.demo", "oscart.certificates.demo", "oscart.classroom.demo", "oscart.privacy.demo")
 
 
 class Demo:

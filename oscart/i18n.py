@@ -1,6 +1,6 @@
 """Languages of the portal: UI locale selection and the content-language fallback chain."""
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import force_locale  # noqa: F401  (re-exported for mail and PDFs)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,6 +18,8 @@ def is_language(code):
 
 def select_locale():
     """User's stored preference → session choice → Accept-Language → Dutch."""
+    if not has_request_context():  # CLI commands and services called outside a request
+        return DEFAULT_LANGUAGE
     if current_user and current_user.is_authenticated and is_language(current_user.language):
         return current_user.language
     chosen = session.get("lang")

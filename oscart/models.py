@@ -3,6 +3,7 @@
 from oscart.accounts.models import User  # noqa: F401
 from oscart.audit.models import AuditEvent  # noqa: F401
 from oscart.auth.models import UserSession  # noqa: F401
+from oscart.certificates.models import Certificate  # noqa: F401
 from oscart.classroom.models import (  # noqa: F401
     Attendance,
     Registration,

@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
-from tests.factories import make_company, make_course, make_user
+from tests.factories import make_classroom_course, make_company, make_user
 
 
 def make_world():
@@ -20,5 +20,5 @@ def make_world():
         anna=make_user(role=TRAINEE, company=acme, language="nl", first_name="Anna", last_name="Jansen"),
         pieter=make_user(role=TRAINEE, company=acme, language="en", first_name="Pieter", last_name="Willems"),
         bruno=make_user(role=TRAINEE, company=globex, language="fr", first_name="Bruno", last_name="Martin"),
-        course=make_course(code="VCA", title="VCA basis"),
+        course=make_classroom_course(code="VCA", title="VCA basis"),
     )

@@ -86,7 +86,7 @@ def make_privacy_course(code=None, title="First aid", **fields):
 
 # --- Classroom --------------------------------------------------------------------------------------
 
-def make_course(code=None, format="classroom", threshold=100, title="Safety basics", **fields):
+def make_classroom_course(code=None, format="classroom", threshold=100, title="Safety basics", **fields):
     from oscart.training.models import PUBLISHED, Course, CourseTranslation
 
     course = Course(code=code or f"C{next(_seq)}", format=format, attendance_threshold_percent=threshold,
@@ -99,6 +99,25 @@ def make_course(code=None, format="classroom", threshold=100, title="Safety basi
     return course
 
 
+# --- Certificates -----------------------------------------------------------------------------------
+
+def make_course(code=None, *, titles=None, format="elearning", hours="4", validity_months=None, **fields):
+    from decimal import Decimal
+
+    from oscart.training.models import PUBLISHED, Course, CourseTranslation
+
+    n = next(_seq)
+    course = Course(code=code or f"C{n}", format=format, duration_hours=Decimal(hours), validity_months=validity_months,
+                    status=PUBLISHED, **fields)
+    db.session.add(course)
+    db.session.flush()
+    for language, title in (titles or {"nl": f"Cursus {n}", "fr": f"Cours {n}", "de": f"Kurs {n}",
+                                       "en": f"Course {n}"}).items():
+        db.session.add(CourseTranslation(course_id=course.id, language=language, title=title))
+    db.session.commit()
+    return course
+
+
 def make_training_session(course=None, *, trainers=(), parts=None, company=None, capacity=12, language="nl",
                           place="Antwerpen, Oscart Campus", cancellation_deadline_at=None):
     """A session with ``parts`` [(start, end)] (default: one 4-hour part in a week at 09:00 UTC)."""
@@ -107,7 +126,7 @@ def make_training_session(course=None, *, trainers=(), parts=None, company=None,
     from oscart.classroom.models import SessionPart, SessionTrainer, TrainingSession
     from oscart.database import utcnow
 
-    course = course or make_course()
+    course = course or make_classroom_course()
     if parts is None:
         start = (utcnow() + timedelta(days=7)).replace(hour=9, minute=0, second=0, microsecond=0)
         parts = [(start, start + timedelta(hours=4))]
@@ -144,3 +163,26 @@ def past_parts(hours_ago=5, length_hours=4, count=1):
     base = utcnow().replace(second=0, microsecond=0) - timedelta(hours=hours_ago)
     return [(base - timedelta(days=i), base - timedelta(days=i) + timedelta(hours=length_hours))
             for i in reversed(range(count))]
+
+
+def make_enrolment(user, course, **fields):
+    from oscart.training.models import Enrolment
+
+    enrolment = Enrolment(user_id=user.id, course_id=course.id, **fields)
+    db.session.add(enrolment)
+    db.session.commit()
+    return enrolment
+
+
+def make_certificate(user, course=None, *, session=None, completed_at=None, **course_fields):
+    """Complete an enrolment of ``user`` (the real path: the completion signal issues the certificate)."""
+    from sqlalchemy import select
+
+    from oscart.certificates.models import Certificate
+    from oscart.training.completion import complete_enrolment
+
+    course = course or make_course(**course_fields)
+    enrolment = make_enrolment(user, course)
+    complete_enrolment(enrolment, actor=user, session=session, now=completed_at)
+    db.session.commit()
+    return db.session.scalar(select(Certificate).where(Certificate.enrolment_id == enrolment.id))

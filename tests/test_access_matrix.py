@@ -138,6 +138,21 @@ ACCESS = {
     "classroom.attendance_sheet": {"GET": only(TRAINER, PLATFORM_ADMIN), "POST": only(TRAINER, PLATFORM_ADMIN, ok=302)},
     "classroom.signin_sheet": {"GET": only(TRAINER, PLATFORM_ADMIN)},
     "classroom.history": {"GET": only(TRAINER, PLATFORM_ADMIN)},
+    # certificates (ids: a certificate of the side company's trainee)
+    "certificates.verify_form": {"GET": PUBLIC},
+    "certificates.verify": {"GET": PUBLIC, "POST": PUBLIC},  # an empty upload gets the form again
+    "certificates.mine": {"GET": LOGGED_IN},
+    "certificates.download": {"GET": {"own": per_role(302, 200, 404, 200, 200),
+                                      "other": per_role(302, 404, 404, 404, 200)}},
+    "certificates.company": {"GET": only(COMPANY_ADMIN)},
+    "certificates.company_zip": {"GET": only(COMPANY_ADMIN)},
+    "certificates.company_pdf": {"GET": only(COMPANY_ADMIN)},
+    "certificates.refresher": {"POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    "certificates.manage": {"GET": ADMIN},
+    "certificates.detail": {"GET": ADMIN},
+    "certificates.reissue": {"POST": only(PLATFORM_ADMIN, ok=400)},  # a reason is required
+    "certificates.revoke": {"POST": only(PLATFORM_ADMIN, ok=400)},
+    "certificates.issue": {"GET": ADMIN, "POST": ADMIN},
 }
 
 SKIPPED_ENDPOINTS = {"static"}
@@ -157,6 +172,7 @@ class World:
         self.people[(TRAINER, None)] = make_user(role=TRAINER)
         self.people[(PLATFORM_ADMIN, None)] = make_user(role=PLATFORM_ADMIN)
         self._sessions = {}
+        self._certificates = {}
 
     def actor(self, role, key):
         if role == "anonymous":
@@ -178,6 +194,13 @@ class World:
         from oscart.classroom.models import SessionPart
 
         return db.session.scalar(select(SessionPart).where(SessionPart.session_id == self.training_session(key).id))
+
+    def certificate(self, key):
+        from tests.factories import make_certificate
+
+        if key not in self._certificates:
+            self._certificates[key] = make_certificate(self.people[(TRAINEE, key)])
+        return self._certificates[key]
 
     def message_for(self, user):
         from oscart.mail.models import OutboxMessage
@@ -246,6 +269,8 @@ ID_PROVIDERS = {
     "incident_id": lambda world, side, role, home: world.incident().id,
     "session_id": lambda world, side, role, home: world.training_session(world.key(side, home)).id,
     "part_id": lambda world, side, role, home: world.started_part(world.key(side, home)).id,
+    "certificate_id": lambda world, side, role, home: world.certificate(world.key(side, home)).id,
+    "code": lambda world, side, role, home: world.certificate(world.key(side, home)).code,
 }
 
 CASES = [("anonymous", "A"), (TRAINEE, "A"), (TRAINEE, "B"), (TRAINER, "A"), (COMPANY_ADMIN, "A"),

@@ -60,9 +60,9 @@ def test_trainer_may_edit_only_sessions_of_courses_they_created_or_teach(browser
     browser.login(world.trainer.email)
     # Thomas teaches a session of this course, so he may plan its sessions, also a colleague's.
     assert browser.get(f"/classroom/sessions/{other.id}/edit").status_code == 200
-    from tests.factories import make_course
+    from tests.factories import make_classroom_course
 
-    foreign_course = make_course(code="FOREIGN")
+    foreign_course = make_classroom_course(code="FOREIGN")
     foreign = make_training_session(foreign_course, trainers=[world.other_trainer])
     page = browser.get(f"/classroom/sessions/{foreign.id}/edit")
     assert "FOREIGN" not in page.text  # not offered as a course to plan

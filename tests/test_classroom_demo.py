@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 from oscart.classroom.models import Attendance, Registration, TrainingSession
 from oscart.demo import seed_demo
 from oscart.extensions import db
-from oscart.training.models import COMPLETED, Enrolment
+from oscart.training.models import COMPLETED, Course, Enrolment
 
 
 def test_demo_is_idempotent_and_covers_every_status(app):
@@ -17,4 +17,7 @@ def test_demo_is_idempotent_and_covers_every_status(app):
     assert statuses == {"present", "late", "left_early", "excused", "absent"}
     assert db.session.scalar(select(func.count(Registration.id)).where(Registration.status == "waitlisted")) == 2
     assert db.session.scalar(select(func.count(TrainingSession.id)).where(TrainingSession.company_id.isnot(None))) == 1
-    assert db.session.scalar(select(func.count(Enrolment.id)).where(Enrolment.status == COMPLETED)) == 3
+    completed_through_attendance = (select(func.count(Enrolment.id)).join(Course, Course.id == Enrolment.course_id)
+                                    .where(Enrolment.status == COMPLETED, Course.format != "elearning",
+                                           Course.code.in_(("VCA-BASIS", "EHBO-BLENDED"))))
+    assert db.session.scalar(completed_through_attendance) == 3

@@ -8,7 +8,7 @@ from oscart.classroom.ics import session_calendar
 from oscart.classroom.models import SessionPart, SessionTrainer, TrainingSession
 from oscart.extensions import db
 from tests.classroom_helpers import make_world
-from tests.factories import make_course, make_training_session
+from tests.factories import make_classroom_course, make_training_session
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_meeting_link_must_be_a_web_address(app, world):
 
 
 def test_trainer_plans_own_course_and_must_teach_it(browser, world):
-    own = make_course(code="OWN", created_by_id=world.trainer.id)
+    own = make_classroom_course(code="OWN", created_by_id=world.trainer.id)
     browser.login(world.trainer.email)
     data = plan_data(world, date(2027, 3, 1), course_id=str(own.id), trainer_ids=[str(world.other_trainer.id)])
     response = browser.submit("/classroom/plan", data, form_page="/classroom/plan")

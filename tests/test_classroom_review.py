@@ -146,11 +146,10 @@ def test_sign_in_sheet_pdf_lists_registered_trainees(browser, world):
 
 
 def test_pdf_fetcher_refuses_anything_but_bundled_static_files():
-    from oscart.pdf import STATIC_BASE, SafeURLFetcher
+    from oscart.pdf import FETCHER, pdf_static_url
 
-    fetcher = SafeURLFetcher()
-    assert fetcher.fetch(STATIC_BASE + "fonts/DejaVuSans.ttf").read()[:4] == b"\x00\x01\x00\x00"
-    for url in ("file:///etc/passwd", "http://127.0.0.1/", STATIC_BASE + "../pyproject.toml",
-                STATIC_BASE + "%2e%2e/pyproject.toml", "data:text/plain,hi"):
+    assert FETCHER.fetch(pdf_static_url("fonts/DejaVuSans.ttf")).read()[:4] == b"\x00\x01\x00\x00"
+    for url in ("file:///etc/passwd", "http://127.0.0.1/", pdf_static_url("../pyproject.toml"),
+                pdf_static_url("%2e%2e/pyproject.toml"), "data:text/plain,hi"):
         with pytest.raises(ValueError):
-            fetcher.fetch(url)
+            FETCHER.fetch(url)

@@ -2,6 +2,7 @@
 list, an in-company session for Acme, and trainees who completed a course through attendance."""
 
 from datetime import time, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -36,7 +37,7 @@ def _course(code, course_format, threshold, titles):
     course = db.session.scalar(select(Course).where(Course.code == code))
     if course is None:
         course = Course(code=code, format=course_format, attendance_threshold_percent=threshold, status=PUBLISHED,
-                        duration_hours=8, published_at=utcnow())
+                        duration_hours=Decimal("8"), published_at=utcnow())
         db.session.add(course)
         db.session.flush()
         for language, title in titles.items():

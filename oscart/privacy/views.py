@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, user_loaded_from_cookie, user_logged_in
 
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import csrf, db, limiter
@@ -29,13 +29,20 @@ from oscart.security import require
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
 
+@user_logged_in.connect
+@user_loaded_from_cookie.connect
+def remember_statement_version(sender, user, **extra):
+    """Once per login: remember in the session whether a new statement version awaits the user."""
+    version = statement.pending_version(user)
+    session["privacy_pending"] = version.number if version else 0
+
+
 @bp.before_app_request
 def check_statement_version():
-    """Once per login: remember in the session whether a new statement version awaits the user."""
+    """Sessions from before this check existed learn it on their next request."""
     if request.endpoint == "static" or not current_user.is_authenticated or "privacy_pending" in session:
         return
-    version = statement.pending_version(current_user)
-    session["privacy_pending"] = version.number if version else 0
+    remember_statement_version(None, current_user._get_current_object())
 
 
 @bp.app_context_processor

@@ -1,0 +1,159 @@
+"""Reading certificates: who may see which, lists with filters, verification by code."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_, select
+
+from oscart.accounts.models import User
+from oscart.certificates import dates
+from oscart.certificates.codes import normalize_code
+from oscart.certificates.models import EXPIRED, EXPIRING, REVOKED, SUPERSEDED, VALID, Certificate
+from oscart.exceptions import NotFound
+from oscart.extensions import db
+from oscart.security import can
+from oscart.training.models import Enrolment
+
+LIST_COLUMNS = (
+    Certificate.id, Certificate.code, Certificate.user_id, Certificate.course_id, Certificate.holder_name,
+    Certificate.course_title, Certificate.completed_on, Certificate.valid_until, Certificate.issued_at,
+    Certificate.revoked_at, Certificate.superseded_at, Certificate.pdf_size, Certificate.language,
+)
+
+
+@dataclass
+class Filters:
+    course_id: int | None = None
+    user_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str | None = None
+    within_days: int = 30
+
+
+def visible_to(actor):
+    """Which certificates the actor may open: the own, the own company's (company admins), any (platform admins)."""
+    if can(actor, "certificates.manage"):
+        return True
+    scope = Certificate.user_id == actor.id
+    if can(actor, "company.manage") and actor.company_id is not None:
+        scope = or_(scope, Certificate.company_id == actor.company_id)
+    return scope
+
+
+def get_certificate(certificate_id):
+    """Platform admins: any certificate by id."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFound()
+    return certificate
+
+
+def get_company_certificate(actor, certificate_id):
+    """A certificate of the actor's company; another company's id is NotFound, like a missing one."""
+    certificate = db.session.scalar(select(Certificate).where(
+        Certificate.id == certificate_id, Certificate.company_id == actor.company_id))
+    if certificate is None or actor.company_id is None:
+        raise NotFound()
+    return certificate
+
+
+def get_download(actor, certificate_id):
+    """The stored PDF and what its file name is made of, in one query; a certificate the actor may not
+    open is NotFound, exactly like a missing id."""
+    row = db.session.execute(
+        select(Certificate.id, Certificate.pdf, Certificate.pdf_sha256, Certificate.completed_on,
+               Certificate.course_title, User.last_name, User.first_name)
+        .join(User, User.id == Certificate.user_id)
+        .where(Certificate.id == certificate_id, visible_to(actor))
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def list_own(actor):
+    return select(*LIST_COLUMNS).where(Certificate.user_id == actor.id).order_by(
+        Certificate.completed_on.desc(), Certificate.id.desc())
+
+
+def list_company(actor, filters):
+    """Rows of every certificate issued to the actor's company's people, filtered; with the employee's
+    current name and whether a refresher enrolment is open."""
+    refresher = and_(Enrolment.user_id == Certificate.user_id, Enrolment.course_id == Certificate.course_id,
+                     Enrolment.status != "completed")
+    query = (
+        select(*LIST_COLUMNS, User.first_name, User.last_name, Enrolment.due_at.label("refresher_due_at"))
+        .join(User, User.id == Certificate.user_id)
+        .outerjoin(Enrolment, refresher)
+        .where(Certificate.company_id == actor.company_id)
+        .order_by(Certificate.completed_on.desc(), Certificate.id.desc())
+    )
+    return apply_filters(query, filters)
+
+
+def list_all(*, search=None, status=None):
+    """Platform admins: every certificate, newest first, searchable by code, holder or course."""
+    query = select(*LIST_COLUMNS).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    if search:
+        code = normalize_code(search)
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(Certificate.code == code, func.lower(Certificate.holder_name).like(pattern),
+                                func.lower(Certificate.course_title).like(pattern)))
+    return apply_filters(query, Filters(status=status))
+
+
+def apply_filters(query, filters):
+    if filters.course_id:
+        query = query.where(Certificate.course_id == filters.course_id)
+    if filters.user_id:
+        query = query.where(Certificate.user_id == filters.user_id)
+    if filters.date_from:
+        query = query.where(Certificate.completed_on >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Certificate.completed_on <= filters.date_to)
+    if filters.status:
+        query = query.where(status_clause(filters.status, dates.today(), filters.within_days))
+    return query
+
+
+def status_clause(status, today, within_days):
+    current = and_(Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None))
+    if status == REVOKED:
+        return Certificate.revoked_at.is_not(None)
+    if status == SUPERSEDED:
+        return and_(Certificate.revoked_at.is_(None), Certificate.superseded_at.is_not(None))
+    if status == EXPIRED:
+        return and_(current, Certificate.valid_until < today)
+    if status == EXPIRING:
+        return and_(current, Certificate.valid_until.between(today, today + timedelta(days=within_days)))
+    if status == VALID:
+        return and_(current, or_(Certificate.valid_until.is_(None), Certificate.valid_until >= today))
+    return True
+
+
+def company_filter_choices(actor):
+    """(courses, employees) that appear among the company's certificates, for the filter menus: two queries."""
+    scope = Certificate.company_id == actor.company_id
+    courses = db.session.execute(
+        select(Certificate.course_id, func.min(Certificate.course_title)).where(scope)
+        .group_by(Certificate.course_id).order_by(func.min(Certificate.course_title))).all()
+    people = db.session.execute(
+        select(User.id, User.last_name, User.first_name).where(
+            User.id.in_(select(Certificate.user_id).where(scope))).order_by(User.last_name, User.first_name)).all()
+    return courses, people
+
+
+def find_by_code(code):
+    """The certificate with this verification code, or None (for malformed codes too)."""
+    normalized = normalize_code(code)
+    if normalized is None:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.code == normalized))
+
+
+def export_rows(query):
+    """The columns a bulk export needs, from a filtered company list query."""
+    return db.session.execute(query.with_only_columns(
+        Certificate.id, Certificate.completed_on, Certificate.course_title, Certificate.pdf_size,
+        User.last_name, User.first_name, maintain_column_froms=True)).all()

@@ -1,0 +1,141 @@
+"""Certificates for trainees and company admins: lists, downloads, bulk exports, refreshers."""
+
+from importlib import import_module
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from oscart.audit.services import record_event
+from oscart.certificates import dates, exports, renewal, services, signing
+from oscart.certificates.blueprint import bp
+from oscart.certificates.forms import STATUS_LABELS, CompanyFilterForm, RefresherForm
+from oscart.certificates.models import certificate_status
+from oscart.exceptions import RuleViolation
+from oscart.extensions import db
+from oscart.pagination import paginate
+from oscart.pdf import warn_if_slow_subsetting
+from oscart.security import require
+
+__all__ = ["bp"]
+
+# The public verification and the platform admins' pages add their routes to the same blueprint.
+import_module("oscart.certificates.views_verify")
+import_module("oscart.certificates.views_manage")
+
+bp.record_once(lambda state: warn_if_slow_subsetting())
+bp.record_once(lambda state: signing.check_configuration(state.app))
+
+# Issued PDFs never change: browsers may keep them (privately) as long as they like.
+PDF_CACHE_CONTROL = "private, max-age=31536000, immutable"
+
+
+@bp.context_processor
+def _status_helpers():
+    return {"certificate_status_labels": STATUS_LABELS, "status_of": status_of, "today": dates.today()}
+
+
+def status_of(row, within_days=30, today=None):
+    return certificate_status(row.revoked_at, row.superseded_at, row.valid_until, today or dates.today(), within_days)
+
+
+@bp.get("/certificates/")
+@require("certificates.own")
+def mine():
+    rows = db.session.execute(services.list_own(current_user)).all()
+    return render_template("certificates/mine.html", rows=rows)
+
+
+@bp.get("/certificates/<int:certificate_id>/download")
+@require("certificates.own")
+def download(certificate_id):
+    row = services.get_download(current_user, certificate_id)
+    return pdf_response(row.pdf, exports.file_name(row), etag=row.pdf_sha256)
+
+
+def pdf_response(data, name, *, etag=None, cache=PDF_CACHE_CONTROL):
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = cache
+    if etag:
+        response.set_etag(etag)
+        response.make_conditional(request)
+    return response
+
+
+def _company_filters():
+    form = CompanyFilterForm(request.args)
+    form.set_choices(*services.company_filter_choices(current_user))
+    form.validate()
+    value = lambda field: None if field.errors else field.data  # noqa: E731
+    filters = services.Filters(course_id=value(form.course) or None, user_id=value(form.employee) or None,
+                               date_from=value(form.date_from), date_to=value(form.date_to),
+                               status=value(form.status) or None, within_days=value(form.within) or 30)
+    return form, filters
+
+
+@bp.get("/certificates/company")
+@require("company.manage")
+def company():
+    form, filters = _company_filters()
+    page = paginate(services.list_company(current_user, filters), request.args.get("page", 1, type=int))
+    return render_template("certificates/company.html", filters=form, page=page, within=filters.within_days,
+                           refresher_form=RefresherForm())
+
+
+@bp.get("/certificates/company/certificates.zip")
+@require("company.manage")
+def company_zip():
+    rows = _export_rows("zip")
+    if rows is None:
+        return redirect(url_for("certificates.company", **request.args))
+    stream = exports.zip_stream(rows)
+    response = Response(iter(stream), mimetype="application/zip")
+    response.headers["Content-Length"] = str(len(stream))
+    response.headers["Content-Disposition"] = f'attachment; filename="certificates_{dates.today()}.zip"'
+    return response
+
+
+@bp.get("/certificates/company/certificates.pdf")
+@require("company.manage")
+def company_pdf():
+    rows = _export_rows("pdf")
+    if rows is None:
+        return redirect(url_for("certificates.company", **request.args))
+    if len(rows) > exports.MAX_MERGED:
+        flash(_("One PDF can hold at most %(count)s certificates. Narrow the filters or download a ZIP.",
+                count=exports.MAX_MERGED), "error")
+        return redirect(url_for("certificates.company", **request.args))
+    return pdf_response(exports.merged_pdf(rows), f"certificates_{dates.today()}.pdf", cache="no-store")
+
+
+def _export_rows(kind):
+    """The filtered rows to export (audited), or None after flashing that there are none."""
+    _form, filters = _company_filters()
+    rows = services.export_rows(services.list_company(current_user, filters))
+    if not rows:
+        flash(_("No certificates match these filters."), "info")
+        return None
+    record_event("certificate.exported", actor=current_user, company_id=current_user.company_id,
+                 target=f"company:{current_user.company_id}", format=kind, count=len(rows))
+    db.session.commit()
+    return rows
+
+
+@bp.post("/certificates/company/<int:certificate_id>/refresher")
+@require("company.manage")
+def refresher(certificate_id):
+    certificate = services.get_company_certificate(current_user, certificate_id)
+    form = RefresherForm()
+    if not form.validate_on_submit():
+        flash(_("Please choose a valid due date."), "error")
+        return redirect(url_for("certificates.company", **request.args))
+    try:
+        renewal.assign_refresher(certificate, actor=current_user, due_on=form.due_on.data)
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The refresher course has been assigned."), "success")
+    return redirect(url_for("certificates.company", **request.args))

@@ -1,0 +1,34 @@
+"""Demo certificates show every state for both demo companies; seeding twice changes nothing."""
+
+import logging
+
+from sqlalchemy import func, select
+
+from oscart import pdf
+from oscart.certificates import dates
+from oscart.certificates.models import Certificate
+from oscart.companies.models import Company
+from oscart.extensions import db
+
+
+def test_seed_demo_creates_every_state_once(runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    first_count = db.session.scalar(select(func.count(Certificate.id)))
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    certificates = db.session.scalars(select(Certificate)).all()
+    today = dates.today()
+    states = {certificate.status(today) for certificate in certificates}
+    assert states == {"valid", "expiring", "expired", "revoked", "superseded"}
+    companies = db.session.scalars(select(Company.name).where(
+        Company.id.in_({c.company_id for c in certificates}))).all()
+    assert sorted(companies) == ["Acme Logistics", "Globex Foods"]
+    assert first_count == len(certificates) >= 7
+
+
+def test_missing_libharfbuzz_subset_is_reported(monkeypatch, caplog):
+    monkeypatch.setattr(pdf, "has_harfbuzz_subset", lambda: False)
+    pdf.warn_if_slow_subsetting.cache_clear()
+    with caplog.at_level(logging.WARNING, logger="oscart.pdf"):
+        pdf.warn_if_slow_subsetting()
+    pdf.warn_if_slow_subsetting.cache_clear()
+    assert "libharfbuzz-subset is not installed" in caplog.text
