@@ -75,6 +75,9 @@ class Config:
 
     SECURITY_HSTS = False
 
+    # Training: largest lesson image accepted for upload (it is decoded and re-encoded anyway).
+    LESSON_IMAGE_MAX_BYTES = _env_int("LESSON_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
+
 
 class DevelopmentConfig(Config):
     DEBUG = True

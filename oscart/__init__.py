@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "oscart.accounts.views",
     "oscart.companies.views",
     "oscart.admin.views",
+    "oscart.training.views",
 )
 
 

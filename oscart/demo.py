@@ -31,7 +31,7 @@ ACCOUNTS = (
 )
 
 # Feature modules that add their own demo data; each has seed(demo) and runs in this order.
-FEATURE_SEEDERS = ()
+FEATURE_SEEDERS = ("oscart.training.demo",)
 
 
 class Demo:

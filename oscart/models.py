@@ -6,11 +6,15 @@ from oscart.auth.models import UserSession  # noqa: F401
 from oscart.companies.models import Company  # noqa: F401
 from oscart.mail.models import OutboxMessage  # noqa: F401
 from oscart.training.models import (  # noqa: F401
+    CompanyNews,
     Course,
     CourseCompany,
     CourseTranslation,
+    CourseView,
     Enrolment,
     Lesson,
+    LessonImage,
     LessonProgress,
     LessonTranslation,
 )
+from oscart.training.quiz_models import Choice, Question, Quiz, QuizAttempt  # noqa: F401

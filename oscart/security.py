@@ -43,8 +43,8 @@ PERMISSIONS = {
 
 # Where each role lands after login.
 HOME_ENDPOINTS = {
-    TRAINEE: "main.dashboard",
-    TRAINER: "main.dashboard",
+    TRAINEE: "training.dashboard",
+    TRAINER: "training.dashboard",
     COMPANY_ADMIN: "companies.index",
     PLATFORM_ADMIN: "admin.index",
 }

@@ -1,6 +1,6 @@
 """Jinja globals and filters shared by every template."""
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import get_locale
 
 from oscart.i18n import LANGUAGES
@@ -15,4 +15,6 @@ def init_app(app):
 
 
 def _request_context():
-    return {"current_language": str(get_locale() or "nl"), "current_path": request.full_path.rstrip("?")}
+    # Mail is also rendered from CLI commands (seed-demo, workers), where there is no request.
+    path = request.full_path.rstrip("?") if has_request_context() else "/"
+    return {"current_language": str(get_locale() or "nl"), "current_path": path}

@@ -21,7 +21,8 @@ def index():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("main/dashboard.html")
+    """Kept for old links and bookmarks: the training dashboard is the personal landing page."""
+    return redirect(url_for("training.dashboard"))
 
 
 @bp.post("/language")
