@@ -41,7 +41,7 @@ lint: $(STAMP)
 
 extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

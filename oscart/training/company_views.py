@@ -12,7 +12,7 @@ from oscart.extensions import db
 from oscart.i18n import TIMEZONE
 from oscart.security import require
 from oscart.training import company, services
-from oscart.training.forms import AssignForm, NewsForm
+from oscart.training.forms import AssignForm, NewsForm, options
 
 bp = Blueprint("company", __name__, url_prefix="/company")
 
@@ -55,10 +55,10 @@ def assign():
     courses = db.session.execute(services.list_catalogue(current_user)).all()
     texts = services.course_texts({row.id: row.default_language for row in courses},
                                   services.preferred_languages(current_user))
-    form.course_id.choices = [(row.id, f"{row.code} · {texts[row.id][0].title}" if row.id in texts else row.code)
-                              for row in courses if row.format != "classroom"]
-    form.user_ids.choices = [(row.id, f"{row.last_name}, {row.first_name}")
-                             for row in company.list_assignable_employees(current_user)]
+    form.course_id.choices = options([(row.id, f"{row.code} · {texts[row.id][0].title}" if row.id in texts
+                                       else row.code) for row in courses if row.format != "classroom"])
+    form.user_ids.choices = options([(row.id, f"{row.last_name}, {row.first_name}")
+                                     for row in company.list_assignable_employees(current_user)])
     if form.validate_on_submit():
         due_at = _end_of_day(form.due_date.data)
         try:

@@ -16,10 +16,13 @@ from oscart.training.models import ELEARNING, RULE_LESSONS, RULE_LESSONS_QUIZ, C
 WAREHOUSE = {
     "code": "SAFE-101", "rule": RULE_LESSONS_QUIZ, "hours": "1.5", "validity": 36, "owner": None,
     "texts": {
-        "nl": ("Veilig werken in het magazijn", "De basisregels voor veilig werken tussen rekken, heftrucks en paletten."),
-        "fr": ("Travailler en sécurité dans l'entrepôt", "Les règles de base pour travailler en sécurité dans l'entrepôt."),
+        "nl": ("Veilig werken in het magazijn",
+               "De basisregels voor veilig werken tussen rekken, heftrucks en paletten."),
+        "fr": ("Travailler en sécurité dans l'entrepôt",
+               "Les règles de base pour travailler en sécurité dans l'entrepôt."),
         "de": ("Sicher arbeiten im Lager", "Die Grundregeln für sicheres Arbeiten zwischen Regalen und Staplern."),
-        "en": ("Working safely in the warehouse", "The basic rules for working safely between racks, forklifts and pallets."),
+        "en": ("Working safely in the warehouse",
+               "The basic rules for working safely between racks, forklifts and pallets."),
     },
     "lessons": [
         {"nl": ("Gevaren herkennen", "Kijk goed rond: **vallende lading**, rijdende heftrucks en natte vloeren.\n\n"
@@ -139,6 +142,7 @@ def _seed_progress(demo, courses):
         company.assign_course(hr_acme, courses["GDPR-100"].id, [pieter.id], due_at=now - timedelta(days=10))
     if _enrolment(sofie, courses["GDPR-100"]) is None:  # Sofie: completed last month
         enrolment = services.enrol(sofie, courses["GDPR-100"].id)
+        enrolment.enrolled_at = now - timedelta(days=35)
         _do_lessons(sofie, enrolment, 2, now - timedelta(days=30))
     if _enrolment(claire, courses["FORK-201"]) is None:
         services.enrol(claire, courses["FORK-201"].id)

@@ -12,6 +12,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from oscart.forms import BaseForm
@@ -22,25 +23,30 @@ RULE_LABELS = {"lessons": _l("All lessons done"), "lessons_quiz": _l("All lesson
 STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "archived": _l("Archived")}
 
 
+def options(pairs):
+    """WTForms choices from (value, label) pairs (tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class CatalogueFilterForm(BaseForm):
     class Meta:
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
-    format = SelectField(_l("Format"), choices=[("", _l("All formats")), *FORMAT_LABELS.items()], default="")
-    language = SelectField(_l("Language"), choices=[("", _l("All languages")), *LANGUAGE_LABELS.items()],
+    format = SelectField(_l("Format"), choices=options([("", _l("All formats")), *FORMAT_LABELS.items()]), default="")
+    language = SelectField(_l("Language"), choices=options([("", _l("All languages")), *LANGUAGE_LABELS.items()]),
                            default="")
 
 
 class CourseForm(BaseForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=30)])
-    format = SelectField(_l("Format"), choices=list(FORMAT_LABELS.items()))
+    format = SelectField(_l("Format"), choices=options(FORMAT_LABELS.items()))
     duration_hours = DecimalField(_l("Duration (hours)"), places=1,
                                   validators=[InputRequired(), NumberRange(min=0.1, max=999)])
     validity_months = IntegerField(_l("Certificate valid for (months)"),
                                    validators=[Optional(), NumberRange(min=1, max=240)])
-    completion_rule = SelectField(_l("Completion rule"), choices=list(RULE_LABELS.items()))
-    default_language = SelectField(_l("Default language"), choices=list(LANGUAGE_LABELS.items()))
+    completion_rule = SelectField(_l("Completion rule"), choices=options(RULE_LABELS.items()))
+    default_language = SelectField(_l("Default language"), choices=options(LANGUAGE_LABELS.items()))
     is_global = BooleanField(_l("In the global catalogue (every company sees it)"), default=True)
     company_ids = SelectMultipleField(_l("Only for these companies"), coerce=int, validate_choice=False)
     submit = SubmitField(_l("Save course"))
@@ -70,13 +76,13 @@ class QuizSettingsForm(BaseForm):
 
 
 class QuestionForm(BaseForm):
-    language = SelectField(_l("Language"), choices=list(LANGUAGE_LABELS.items()))
+    language = SelectField(_l("Language"), choices=options(LANGUAGE_LABELS.items()))
     text = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=2000)])
     choice_1 = StringField(_l("Answer 1"), validators=[Optional(), Length(max=500)])
     choice_2 = StringField(_l("Answer 2"), validators=[Optional(), Length(max=500)])
     choice_3 = StringField(_l("Answer 3"), validators=[Optional(), Length(max=500)])
     choice_4 = StringField(_l("Answer 4"), validators=[Optional(), Length(max=500)])
-    correct = RadioField(_l("Correct answer"), choices=[("0", "1"), ("1", "2"), ("2", "3"), ("3", "4")],
+    correct = RadioField(_l("Correct answer"), choices=options([("0", "1"), ("1", "2"), ("2", "3"), ("3", "4")]),
                          default="0")
     submit = SubmitField(_l("Add question"))
 

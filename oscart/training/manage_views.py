@@ -13,7 +13,15 @@ from oscart.extensions import db
 from oscart.i18n import LANGUAGES, is_language
 from oscart.security import can
 from oscart.training import authoring, lessons
-from oscart.training.forms import CourseForm, ImageForm, LessonForm, QuestionForm, QuizSettingsForm, TranslationForm
+from oscart.training.forms import (
+    CourseForm,
+    ImageForm,
+    LessonForm,
+    QuestionForm,
+    QuizSettingsForm,
+    TranslationForm,
+    options,
+)
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
@@ -52,8 +60,8 @@ def course(course_id):
     course = authoring.get_managed_course(current_user, course_id) if course_id else None
     form = CourseForm(obj=course)
     is_staff = can(current_user, "training.author")
-    form.company_ids.choices = [(c.id, c.name) for c in db.session.scalars(select(Company).order_by(Company.name))] \
-        if is_staff else []
+    companies = db.session.execute(select(Company.id, Company.name).order_by(Company.name)).all() if is_staff else []
+    form.company_ids.choices = options(companies)
     if request.method == "GET" and course is not None:
         form.company_ids.data = authoring.course_company_ids(course)
     if form.validate_on_submit():
