@@ -29,4 +29,4 @@ def test_remember_me_survives_end_of_browser_session(browser, app):
     assert remember is not None
     fresh = app.test_client()
     fresh.set_cookie("oscart_remember", remember.value)
-    assert fresh.get("/dashboard").status_code == 200
+    assert fresh.get("/training/dashboard").status_code == 200
