@@ -53,7 +53,8 @@ def make_course(*, titles=None, lessons=2, status="published", is_global=True, o
 
     n = next(_seq)
     titles = titles or {"nl": f"Cursus {n}", "fr": f"Cours {n}"}
-    course = Course(code=f"C-{n}", format=format, status=status, is_global=is_global, duration_hours=Decimal("1.5"),
+    fields.setdefault("code", f"C-{n}")
+    course = Course(format=format, status=status, is_global=is_global, duration_hours=Decimal("1.5"),
                     owner_company_id=owner.id if owner else None, default_language=default_language,
                     completion_rule=completion_rule, **fields)
     db.session.add(course)
