@@ -22,7 +22,9 @@ bp.register_blueprint(company_views.bp)
 
 @bp.context_processor
 def _labels():
-    return {"FORMAT_LABELS": FORMAT_LABELS, "STATUS_LABELS": STATUS_LABELS, "LANGUAGE_LABELS": LANGUAGE_LABELS}
+    # Translated once per request: a lazy string is translated again at every use in a loop.
+    return {name: {key: str(label) for key, label in labels.items()} for name, labels in
+            (("FORMAT_LABELS", FORMAT_LABELS), ("STATUS_LABELS", STATUS_LABELS), ("LANGUAGE_LABELS", LANGUAGE_LABELS))}
 
 
 def _preferred():
@@ -43,7 +45,7 @@ def catalogue():
     filters.validate()
     query = services.list_catalogue(current_user, search=filters.q.data, format=filters.format.data,
                                     language=filters.language.data)
-    page = paginate(query, request.args.get("page", 1, type=int), per_page=20)
+    page = paginate(query, request.args.get("page", 1, type=int), per_page=12)
     texts = services.course_texts({row.id: row.default_language for row in page.items}, _preferred())
     return render_template("training/catalogue.html", filters=filters, page=page, texts=texts)
 
