@@ -169,3 +169,16 @@ def test_trainee_lands_on_training_dashboard_and_old_url_redirects(browser, anna
     response = browser.login(anna.email)
     assert response.headers["Location"] == "/training/dashboard"
     assert browser.get("/dashboard").headers["Location"] == "/training/dashboard"
+
+
+def test_archived_course_stays_reachable_for_its_trainees_only(browser, anna, acme):
+    course = make_course(titles={"nl": "Oude opleiding"}, status="archived")
+    make_enrolment(anna, course, status="completed", completed_at=utcnow())
+    browser.login(anna.email)
+    assert browser.get(f"/training/courses/{course.id}").status_code == 200
+    assert "Oude opleiding" not in browser.get("/training/").text
+    browser.logout()
+    other = make_user(company=acme)
+    browser.login(other.email)
+    assert browser.get(f"/training/courses/{course.id}").status_code == 404
+    assert browser.submit(f"/training/courses/{course.id}/enrol").status_code == 404

@@ -10,7 +10,7 @@ from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
 from oscart.mail.services import mail_user
 from oscart.training.content import render_markdown
-from oscart.training.models import COMPLETED, CompanyNews, Enrolment
+from oscart.training.models import COMPLETED, PUBLISHED, CompanyNews, Enrolment
 from oscart.training.services import SELF_ENROL_FORMATS, get_visible_course
 
 
@@ -53,6 +53,8 @@ def assign_course(actor, course_id, user_ids, *, due_at):
     An employee who already follows the course gets the new due date; a completed enrolment is left alone.
     """
     course = get_visible_course(actor, course_id)
+    if course.status != PUBLISHED:
+        raise NotFound()
     if course.format not in SELF_ENROL_FORMATS:
         raise RuleViolation(_l("Classroom courses are assigned through their sessions."), "course_id")
     users = db.session.scalars(select(User).where(User.id.in_(list(user_ids)),

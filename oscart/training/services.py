@@ -16,6 +16,7 @@ from oscart.extensions import db
 from oscart.i18n import content_language_chain, pick_translation
 from oscart.training.completion import update_completion
 from oscart.training.models import (
+    ARCHIVED,
     BLENDED,
     ELEARNING,
     PUBLISHED,
@@ -92,8 +93,11 @@ def ordered_languages(available):
 
 
 def get_visible_course(actor, course_id):
+    """A published course the actor may see, or an archived one the actor follows (history stays reachable)."""
+    followed = exists().where(Enrolment.course_id == Course.id, Enrolment.user_id == actor.id)
     course = db.session.scalar(select(Course).where(
-        Course.id == course_id, Course.status == PUBLISHED, visible_to_company_clause(actor.company_id)))
+        Course.id == course_id, visible_to_company_clause(actor.company_id),
+        or_(Course.status == PUBLISHED, and_(Course.status == ARCHIVED, followed))))
     if course is None:
         raise NotFound()
     return course
@@ -173,6 +177,8 @@ def record_course_view(actor, course, *, now=None):
 def enrol(actor, course_id):
     """Enrol the actor in a visible e-learning or blended course; enrolling twice returns the same one."""
     course = get_visible_course(actor, course_id)
+    if course.status != PUBLISHED:
+        raise NotFound()
     if course.format not in SELF_ENROL_FORMATS:
         raise RuleViolation(_l("You register for this course through a classroom session."))
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.course_id == course.id,
