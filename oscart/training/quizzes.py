@@ -1,7 +1,7 @@
 """Knowledge checks: start an attempt, submit it once, checked on the server; and the completion requirement."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from oscart.audit.services import record_event
@@ -36,14 +36,19 @@ def quiz_languages(quiz_id):
     return set(db.session.scalars(select(Question.language).where(Question.quiz_id == quiz_id).distinct()))
 
 
-def quiz_summary(enrolment, quiz):
-    """(submitted attempts, best score, passed) of the enrolment for the course page."""
+def quiz_with_state(course_id, enrolment):
+    """(quiz or None, {attempts, best, passed} of the enrolment or None) for the course page, in one query."""
+    enrolment_id = enrolment.id if enrolment is not None else None
     row = db.session.execute(
-        select(func.count(QuizAttempt.submitted_at), func.max(QuizAttempt.score_percent),
+        select(Quiz, func.count(QuizAttempt.submitted_at), func.max(QuizAttempt.score_percent),
                func.max(QuizAttempt.is_passed.cast(db.Integer)))
-        .where(QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.quiz_id == quiz.id)
-    ).one()
-    return {"attempts": row[0] or 0, "best": row[1], "passed": bool(row[2])}
+        .outerjoin(QuizAttempt, and_(QuizAttempt.quiz_id == Quiz.id, QuizAttempt.enrolment_id == enrolment_id))
+        .where(Quiz.course_id == course_id).group_by(Quiz.id)
+    ).one_or_none()
+    if row is None:
+        return None, None
+    state = {"attempts": row[1] or 0, "best": row[2], "passed": bool(row[3])} if enrolment is not None else None
+    return row[0], state
 
 
 def _submitted_count(enrolment, quiz):

@@ -120,9 +120,7 @@ def load_course_page(actor, course_id, preferred):
     translation, fell_back = choose_translation(translations, preferred, course)
     language = translation.language if translation else course.default_language
     lessons = lesson_rows(course.id, [language, *preferred, course.default_language])
-    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.course_id == course.id,
-                                                          Enrolment.user_id == actor.id))
-    done = done_lesson_ids(enrolment)
+    enrolment, done = enrolment_with_progress(actor, course.id)
     return {"course": course, "translation": translation, "fell_back": fell_back,
             "languages": ordered_languages({t.language for t in translations}), "lessons": lessons,
             "enrolment": enrolment, "done": done, "next_lesson_id": next_lesson_id(lessons, done)}
@@ -146,6 +144,18 @@ def lesson_rows(course_id, preferred):
         result.append({"id": lesson["id"], "position": lesson["position"],
                        "title": lesson["titles"].get(language, "")})
     return result
+
+
+def enrolment_with_progress(actor, course_id):
+    """(the actor's enrolment or None, ids of the lessons done) in one query."""
+    rows = db.session.execute(
+        select(Enrolment, LessonProgress.lesson_id)
+        .outerjoin(LessonProgress, LessonProgress.enrolment_id == Enrolment.id)
+        .where(Enrolment.course_id == course_id, Enrolment.user_id == actor.id)
+    ).all()
+    if not rows:
+        return None, set()
+    return rows[0][0], {row.lesson_id for row in rows if row.lesson_id is not None}
 
 
 def done_lesson_ids(enrolment):
@@ -201,16 +211,15 @@ def get_own_enrolment(actor, enrolment_id):
 
 
 def get_lesson_for(actor, course_id, lesson_id):
-    """(course, lesson, enrolment): the lesson of a visible course the actor is enrolled in, reachable in order."""
+    """(course, lesson, enrolment, done lesson ids): a lesson of a visible course the actor is enrolled in."""
     course = get_visible_course(actor, course_id)
     lesson = db.session.scalar(select(Lesson).where(Lesson.id == lesson_id, Lesson.course_id == course.id))
     if lesson is None:
         raise NotFound()
-    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.course_id == course.id,
-                                                          Enrolment.user_id == actor.id))
+    enrolment, done = enrolment_with_progress(actor, course.id)
     if enrolment is None:
         raise RuleViolation(_l("Enrol in the course first."))
-    return course, lesson, enrolment
+    return course, lesson, enrolment, done
 
 
 def check_lesson_order(lessons, done, lesson_id):

@@ -54,8 +54,7 @@ def catalogue():
 @require("training.follow")
 def course(course_id):
     data = services.load_course_page(current_user, course_id, _preferred())
-    quiz = quizzes.get_quiz(course_id)
-    quiz_state = quizzes.quiz_summary(data["enrolment"], quiz) if quiz and data["enrolment"] else None
+    quiz, quiz_state = quizzes.quiz_with_state(course_id, data["enrolment"])
     if services.record_course_view(current_user, data["course"]):
         db.session.commit()
     return render_template("training/course.html", quiz=quiz, quiz_state=quiz_state,
@@ -83,9 +82,8 @@ def enrol(course_id):
 def lesson(course_id, lesson_id):
     preferred = _preferred()
     try:
-        course, lesson, enrolment = services.get_lesson_for(current_user, course_id, lesson_id)
+        course, lesson, enrolment, done = services.get_lesson_for(current_user, course_id, lesson_id)
         lessons = services.lesson_rows(course.id, [*preferred, course.default_language])
-        done = services.done_lesson_ids(enrolment)
         services.check_lesson_order(lessons, done, lesson.id)
     except RuleViolation as error:
         flash(error.message, "error")
@@ -94,8 +92,7 @@ def lesson(course_id, lesson_id):
     translation, fell_back = services.choose_translation(translations.values(), preferred, course)
     return render_template("training/lesson.html", course=course, lesson=lesson, enrolment=enrolment,
                            lessons=lessons, done=done, translation=translation, fell_back=fell_back,
-                           languages=services.ordered_languages(translations), chosen=request.args.get("lang"),
-                           quiz=quizzes.get_quiz(course.id))
+                           languages=services.ordered_languages(translations), chosen=request.args.get("lang"))
 
 
 @bp.post("/enrolments/<int:enrolment_id>/lessons/<int:lesson_id>/done")
