@@ -100,3 +100,44 @@ def test_dashboard_on_a_phone(new_page, screenshot):
     expect(page.get_by_text(re.compile("Te laat sinds"))).to_be_visible()
     screenshot(page, "training-8-dashboard-phone-overdue")
     assert_accessible(page, "phone dashboard")
+
+
+def test_author_sees_languages_side_by_side(page, screenshot):
+    seed_demo()
+    db.session.commit()
+    page.goto("/login")
+    page.locator("#email").fill("admin@oscart.example")
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.goto("/training/manage/")
+    page.get_by_role("link", name="FORK-201").click()
+    expect(page.get_by_text("Missing").first).to_be_visible()  # FORK-201 has no German or English text
+    screenshot(page, "training-9-editor")
+    assert_accessible(page, "editor")
+    page.locator("table a[href*='/lessons/'][href$='/de']").first.click()
+    expect(page.locator("#title")).to_have_value("")
+    screenshot(page, "training-10-lesson-side-by-side")
+    assert_accessible(page, "side-by-side lesson editor")
+
+
+def test_lesson_with_image_for_a_german_speaker_falls_back(new_page, screenshot):
+    seed_demo()
+    db.session.commit()
+    page = new_page(locale="de-BE", viewport={"width": 1280, "height": 860})
+    page.goto("/login")
+    page.locator("#email").fill("jonas@globex.example")
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.goto("/training/")
+    page.get_by_role("link", name="Chariot élévateur : les bases").click()
+    expect(page.get_by_text("Dieser Inhalt ist in Ihrer Sprache nicht verfügbar")).to_be_visible()
+    screenshot(page, "training-11-fallback-de")
+    assert_accessible(page, "fallback course page")
+    page.goto("/training/")
+    page.get_by_role("link", name="Sicher arbeiten im Lager").click()
+    page.get_by_role("button", name="Für diesen Kurs anmelden").click()
+    image = page.locator(".lesson img")
+    expect(image).to_be_visible()
+    assert page.evaluate("document.querySelector('.lesson img').naturalWidth") > 0
+    screenshot(page, "training-12-lesson-image-de")
+    assert_accessible(page, "lesson with image")
