@@ -8,7 +8,6 @@ from oscart.audit.services import record_event
 from oscart.database import utcnow
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
-from oscart.i18n import pick_translation
 from oscart.training.completion import requirement, update_completion
 from oscart.training.models import BLENDED, ELEARNING, RULE_LESSONS_QUIZ, Enrolment, Lesson, LessonProgress
 from oscart.training.quiz_models import Question, Quiz, QuizAttempt
@@ -80,7 +79,7 @@ def start_attempt(actor, enrolment_id, preferred):
         QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.submitted_at.is_(None)))
     if open_attempt is not None:
         return open_attempt
-    language = pick_translation(quiz_languages(quiz.id), *preferred)
+    language = preferred.pick(quiz_languages(quiz.id))
     if language is None:
         raise NotFound()
     attempt = QuizAttempt(enrolment_id=enrolment.id, quiz_id=quiz.id, language=language)

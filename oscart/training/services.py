@@ -9,12 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, or_, select
 
 from oscart.audit.services import record_event
-from oscart.companies.models import Company
 from oscart.database import utcnow
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
 from oscart.i18n import content_language_chain, pick_translation
 from oscart.training.completion import update_completion
+from oscart.training.languages import LanguagePreference
 from oscart.training.models import (
     ARCHIVED,
     BLENDED,
@@ -37,11 +37,8 @@ VIEW_RECORD_INTERVAL = timedelta(hours=1)
 
 
 def preferred_languages(user, chosen=None):
-    """Content-language preferences: an explicit choice, the user's language, the company default."""
-    company_language = None
-    if user.company_id is not None:
-        company_language = db.session.scalar(select(Company.default_language).where(Company.id == user.company_id))
-    return [code for code in (chosen, user.language, company_language) if code]
+    """Content-language preference: an explicit choice, the user's language, the company default."""
+    return LanguagePreference(user, chosen)
 
 
 def list_catalogue(actor, *, search=None, format=None, language=None):
@@ -83,7 +80,7 @@ def course_texts(default_languages, preferred):
         by_course.setdefault(row.course_id, {})[row.language] = row
     result = {}
     for course_id, translations in by_course.items():
-        language = pick_translation(translations, *preferred, default_languages[course_id])
+        language = preferred.pick(translations, default_languages[course_id])
         result[course_id] = (translations[language], ordered_languages(translations))
     return result
 
@@ -106,10 +103,10 @@ def get_visible_course(actor, course_id):
 def choose_translation(translations, preferred, course):
     """(translation, fell_back) following user → company → course default → any."""
     by_language = {t.language: t for t in translations}
-    language = pick_translation(by_language, *preferred, course.default_language)
+    language = preferred.pick(by_language, course.default_language)
     if language is None:
         return None, False
-    wanted = preferred[0] if preferred else course.default_language
+    wanted = preferred.wanted or course.default_language
     return by_language[language], language != wanted
 
 
@@ -119,7 +116,7 @@ def load_course_page(actor, course_id, preferred):
     translations = db.session.scalars(select(CourseTranslation).where(CourseTranslation.course_id == course.id)).all()
     translation, fell_back = choose_translation(translations, preferred, course)
     language = translation.language if translation else course.default_language
-    lessons = lesson_rows(course.id, [language, *preferred, course.default_language])
+    lessons = lesson_rows(course.id, [language, course.default_language])
     enrolment, done = enrolment_with_progress(actor, course.id)
     return {"course": course, "translation": translation, "fell_back": fell_back,
             "languages": ordered_languages({t.language for t in translations}), "lessons": lessons,

@@ -71,9 +71,10 @@ def enrol(course_id):
         return redirect(url_for("training.course", course_id=course_id))
     db.session.commit()
     flash(_("You are enrolled. Enjoy the course!"), "success")
-    data = services.load_course_page(current_user, enrolment.course_id, [])
-    if data["next_lesson_id"]:
-        return redirect(url_for("training.lesson", course_id=course_id, lesson_id=data["next_lesson_id"]))
+    _enrolment, done = services.enrolment_with_progress(current_user, enrolment.course_id)
+    next_id = services.next_lesson_id(services.lesson_rows(enrolment.course_id, []), done)
+    if next_id:
+        return redirect(url_for("training.lesson", course_id=course_id, lesson_id=next_id))
     return redirect(url_for("training.course", course_id=course_id))
 
 
@@ -83,7 +84,7 @@ def lesson(course_id, lesson_id):
     preferred = _preferred()
     try:
         course, lesson, enrolment, done = services.get_lesson_for(current_user, course_id, lesson_id)
-        lessons = services.lesson_rows(course.id, [*preferred, course.default_language])
+        lessons = services.lesson_rows(course.id, [*preferred.first, course.default_language])
         services.check_lesson_order(lessons, done, lesson.id)
     except RuleViolation as error:
         flash(error.message, "error")
