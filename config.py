@@ -110,6 +110,9 @@ class Config:
     # Wrong verification codes per client address (only failures count).
     RATELIMIT_VERIFY = os.environ.get("RATELIMIT_VERIFY", "20 per 10 minutes; 100 per day")
 
+    # Training: largest lesson image accepted for upload (it is decoded and re-encoded anyway).
+    LESSON_IMAGE_MAX_BYTES = _env_int("LESSON_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
+
 
 class DevelopmentConfig(Config):
     DEBUG = True

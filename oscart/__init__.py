@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "oscart.privacy.admin_views",
     "oscart.classroom.views",
     "oscart.certificates.views",
+    "oscart.training.views",
 )
 
 

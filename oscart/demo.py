@@ -31,8 +31,9 @@ ACCOUNTS = (
 )
 
 # Feature modules that add their own demo data; each has seed(demo) and runs in this order.
-# The certificates seeder runs before classroom completions, so that its demo signer signs them too.
-FEATURE_SEEDERS = ("oscart.auth.demo", "oscart.certificates.demo", "oscart.classroom.demo", "oscart.privacy.demo")
+# Training first (courses), certificates before classroom completions so its demo signer signs them too.
+FEATURE_SEEDERS = ("oscart.auth.demo", "oscart.training.demo", "oscart.certificates.demo", "oscart.classroom.demo",
+                   "oscart.privacy.demo")
 
 
 class Demo:

@@ -43,8 +43,8 @@ def security_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config["SECURITY_HSTS"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if request.endpoint != "static" and current_user and current_user.is_authenticated:
-        # Personal pages are never stored, unless a view set an explicit lifetime (issued certificate PDFs).
-        if "max-age" not in headers.get("Cache-Control", ""):
-            headers["Cache-Control"] = "no-store"
+    # Personal pages are never stored, unless a view set an explicit lifetime (issued certificate PDFs).
+    personal = request.endpoint != "static" and current_user and current_user.is_authenticated
+    if personal and "max-age" not in headers.get("Cache-Control", ""):
+        headers["Cache-Control"] = "no-store"
     return response

@@ -26,11 +26,15 @@ from oscart.privacy.models import (  # noqa: F401
     PrivacyRequest,
 )
 from oscart.training.models import (  # noqa: F401
+    CompanyNews,
     Course,
     CourseCompany,
     CourseTranslation,
+    CourseView,
     Enrolment,
     Lesson,
+    LessonImage,
     LessonProgress,
     LessonTranslation,
 )
+from oscart.training.quiz_models import Choice, Question, Quiz, QuizAttempt  # noqa: F401

@@ -118,6 +118,59 @@ def make_course(code=None, *, titles=None, format="elearning", hours="4", validi
     return course
 
 
+# --- Training ----------------------------------------------------------------------------------------
+
+def make_elearning_course(*, titles=None, lessons=2, status="published", is_global=True, owner=None, companies=(),
+                format="elearning", default_language="nl", completion_rule="lessons", quiz=None, **fields):
+    """A course with ``titles`` ({language: title}) and ``lessons`` lessons translated in the same languages.
+
+    ``quiz``: {language: [(question, [choices], correct index)]}, plus optional pass_percent/max_attempts keys.
+    """
+    from decimal import Decimal
+
+    from oscart.training.models import Course, CourseCompany, CourseTranslation, Lesson, LessonTranslation
+    from oscart.training.quiz_models import Choice, Question, Quiz
+
+    n = next(_seq)
+    titles = titles or {"nl": f"Cursus {n}", "fr": f"Cours {n}"}
+    fields.setdefault("code", f"C-{n}")
+    course = Course(format=format, status=status, is_global=is_global, duration_hours=Decimal("1.5"),
+                    owner_company_id=owner.id if owner else None, default_language=default_language,
+                    completion_rule=completion_rule, **fields)
+    db.session.add(course)
+    db.session.flush()
+    for language, title in titles.items():
+        db.session.add(CourseTranslation(course_id=course.id, language=language, title=title,
+                                         summary=f"{title} summary"))
+    for company in companies:
+        db.session.add(CourseCompany(course_id=course.id, company_id=company.id))
+    for position in range(1, lessons + 1):
+        lesson = Lesson(course_id=course.id, position=position)
+        db.session.add(lesson)
+        db.session.flush()
+        for language in titles:
+            db.session.add(LessonTranslation(lesson_id=lesson.id, language=language,
+                                             title=f"Les {position} {language}",
+                                             body_source=f"Tekst {position} {language}",
+                                             body_html=f"<p>Tekst {position} {language}</p>"))
+    if quiz:
+        quiz = dict(quiz)
+        row = Quiz(course_id=course.id, pass_percent=quiz.pop("pass_percent", 50),
+                   max_attempts=quiz.pop("max_attempts", 2))
+        db.session.add(row)
+        db.session.flush()
+        for language, questions in quiz.items():
+            for position, (text, choices, correct) in enumerate(questions, start=1):
+                question = Question(quiz_id=row.id, language=language, position=position, text=text)
+                db.session.add(question)
+                db.session.flush()
+                for index, choice in enumerate(choices):
+                    db.session.add(Choice(question_id=question.id, position=index + 1, text=choice,
+                                          is_correct=index == correct))
+    db.session.commit()
+    return course
+
+
 def make_training_session(course=None, *, trainers=(), parts=None, company=None, capacity=12, language="nl",
                           place="Antwerpen, Oscart Campus", cancellation_deadline_at=None):
     """A session with ``parts`` [(start, end)] (default: one 4-hour part in a week at 09:00 UTC)."""
@@ -165,6 +218,8 @@ def past_parts(hours_ago=5, length_hours=4, count=1):
             for i in reversed(range(count))]
 
 
+
+
 def make_enrolment(user, course, **fields):
     from oscart.training.models import Enrolment
 
@@ -186,3 +241,11 @@ def make_certificate(user, course=None, *, session=None, completed_at=None, **co
     complete_enrolment(enrolment, actor=user, session=session, now=completed_at)
     db.session.commit()
     return db.session.scalar(select(Certificate).where(Certificate.enrolment_id == enrolment.id))
+
+
+def lesson_ids(course):
+    from sqlalchemy import select
+
+    from oscart.training.models import Lesson
+
+    return list(db.session.scalars(select(Lesson.id).where(Lesson.course_id == course.id).order_by(Lesson.position)))

@@ -36,6 +36,7 @@ from oscart.auth.services import start_session
 from oscart.database import utcnow
 from oscart.extensions import db
 from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
+from oscart.training.models import Lesson
 from tests.factories import make_company, make_user
 from tests.helpers import csrf_from
 
@@ -57,6 +58,10 @@ def only(*roles, ok=200, anonymous=302):
 PUBLIC = everyone(200)
 LOGGED_IN = per_role(302, 200, 200, 200, 200)
 ADMIN = only(PLATFORM_ADMIN)
+# Authoring a company's own course: only that company's admins (trainees lack the permission: 403).
+MANAGE_OWN = per_role(302, 403, 404, 200, 404)
+MANAGE_OWN_POST = per_role(302, 403, 404, 302, 404)
+MANAGE_OTHER = per_role(302, 403, 404, 404, 404)
 
 ACCESS = {
     # main
@@ -153,6 +158,43 @@ ACCESS = {
     "certificates.reissue": {"POST": only(PLATFORM_ADMIN, ok=400)},  # a reason is required
     "certificates.revoke": {"POST": only(PLATFORM_ADMIN, ok=400)},
     "certificates.issue": {"GET": ADMIN, "POST": ADMIN},
+    # training (ids: a course authored by the side's company, with its lesson, image, quiz and news, and the
+    # enrolment and quiz attempt of that company's trainee). A company's own courses are seen by that company
+    # only: Oscart staff (trainers, platform admins) get 404 like everyone else outside the company.
+    "training.catalogue": {"GET": LOGGED_IN},
+    "training.course": {"GET": {"own": per_role(302, 200, 404, 200, 404), "other": per_role(302, 404, 404, 404, 404)}},
+    "training.enrol": {"POST": {"own": per_role(302, 302, 404, 302, 404), "other": per_role(302, 404, 404, 404, 404)}},
+    "training.lesson": {"GET": {"own": per_role(302, 200, 404, 200, 404), "other": per_role(302, 404, 404, 404, 404)}},
+    "training.image": {"GET": {"own": per_role(302, 200, 404, 200, 404), "other": per_role(302, 404, 404, 404, 404)}},
+    "training.lesson_done": {"POST": {"own": per_role(302, 302, 404, 404, 404), "other": per_role(302, 404, 404, 404, 404)}},
+    "training.quiz_start": {"POST": {"own": per_role(302, 302, 404, 404, 404), "other": per_role(302, 404, 404, 404, 404)}},
+    "training.attempt": {"GET": {"own": per_role(302, 200, 404, 404, 404), "other": per_role(302, 404, 404, 404, 404)},
+                         "POST": {"own": per_role(302, 302, 404, 404, 404), "other": per_role(302, 404, 404, 404, 404)}},
+    "training.manage.courses": {"GET": only(TRAINER, COMPANY_ADMIN, PLATFORM_ADMIN)},
+    "training.manage.course /training/manage/new": {"GET": only(TRAINER, COMPANY_ADMIN, PLATFORM_ADMIN),
+                                                    "POST": only(TRAINER, COMPANY_ADMIN, PLATFORM_ADMIN)},
+    "training.manage.course": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
+                               "POST": {"own": MANAGE_OWN, "other": MANAGE_OTHER}},
+    "training.manage.editor": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER}},
+    "training.manage.images": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
+                               "POST": {"own": MANAGE_OWN, "other": MANAGE_OTHER}},
+    "training.manage.lesson_new": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
+    "training.manage.lesson": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
+                               "POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
+    "training.manage.lesson_delete": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
+    "training.manage.lesson_move": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
+    "training.manage.quiz": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
+                             "POST": {"own": MANAGE_OWN, "other": MANAGE_OTHER}},
+    "training.manage.question_delete": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
+    "training.manage.status": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
+    "training.manage.texts": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
+                              "POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
+    "training.company.assign": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},
+    "training.company.news_list": {"GET": only(COMPANY_ADMIN)},
+    "training.company.news /training/company/news/new": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},
+    "training.company.news": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
+                              "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    "training.company.news_delete": {"POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
 }
 
 SKIPPED_ENDPOINTS = {"static"}
@@ -173,6 +215,7 @@ class World:
         self.people[(PLATFORM_ADMIN, None)] = make_user(role=PLATFORM_ADMIN)
         self._sessions = {}
         self._certificates = {}
+        self._training = {}
 
     def actor(self, role, key):
         if role == "anonymous":
@@ -201,6 +244,31 @@ class World:
         if key not in self._certificates:
             self._certificates[key] = make_certificate(self.people[(TRAINEE, key)])
         return self._certificates[key]
+
+    def training(self, key):
+        """A course of company ``key`` with a lesson, an image and a quiz; its trainee's enrolment and attempt."""
+        if key not in self._training:
+            from oscart.training.models import CompanyNews, LessonImage
+            from oscart.training.quiz_models import Question, Quiz, QuizAttempt
+            from tests.factories import lesson_ids, make_elearning_course, make_enrolment
+
+            company = self.companies[key]
+            course = make_elearning_course(owner=company, quiz={"nl": [("Vraag?", ["Ja", "Nee"], 0)]})
+            enrolment = make_enrolment(self.people[(TRAINEE, key)], course)
+            image = LessonImage(course_id=course.id, content_type="image/jpeg", width=8, height=8, data=_tiny_jpeg(),
+                                sha256="0" * 64)
+            news = CompanyNews(company_id=company.id, title="Nieuws", body_source="Tekst", body_html="<p>Tekst</p>")
+            db.session.add_all([image, news])
+            db.session.flush()
+            question = db.session.scalar(select(Question).join(Quiz, Quiz.id == Question.quiz_id)
+                                         .where(Quiz.course_id == course.id, Question.language == "nl"))
+            attempt = QuizAttempt(enrolment_id=enrolment.id, quiz_id=question.quiz_id, language="nl")
+            db.session.add(attempt)
+            db.session.commit()
+            lesson = db.session.get(Lesson, lesson_ids(course)[0])
+            self._training[key] = {"course": course, "lesson": lesson, "image": image, "question": question,
+                                   "enrolment": enrolment, "attempt": attempt, "news": news}
+        return self._training[key]
 
     def message_for(self, user):
         from oscart.mail.models import OutboxMessage
@@ -271,6 +339,14 @@ ID_PROVIDERS = {
     "part_id": lambda world, side, role, home: world.started_part(world.key(side, home)).id,
     "certificate_id": lambda world, side, role, home: world.certificate(world.key(side, home)).id,
     "code": lambda world, side, role, home: world.certificate(world.key(side, home)).code,
+    "course_id": lambda world, side, role, home: world.training(world.key(side, home))["course"].id,
+    "lesson_id": lambda world, side, role, home: world.training(world.key(side, home))["lesson"].id,
+    "image_id": lambda world, side, role, home: world.training(world.key(side, home))["image"].id,
+    "question_id": lambda world, side, role, home: world.training(world.key(side, home))["question"].id,
+    "enrolment_id": lambda world, side, role, home: world.training(world.key(side, home))["enrolment"].id,
+    "attempt_id": lambda world, side, role, home: world.training(world.key(side, home))["attempt"].id,
+    "news_id": lambda world, side, role, home: world.training(world.key(side, home))["news"].id,
+    "lang": lambda world, side, role, home: "nl",
 }
 
 CASES = [("anonymous", "A"), (TRAINEE, "A"), (TRAINEE, "B"), (TRAINER, "A"), (COMPANY_ADMIN, "A"),

@@ -1,47 +1,31 @@
-"""Offers after a recent visit, against a stand-in CourseView until the training feature provides one."""
+"""Offers after a recent visit: at most one per course, only with consent and without enrolment."""
 
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, select
-from sqlalchemy.orm import registry
+from sqlalchemy import select
 
-from oscart.database import UTCDateTime, utcnow
+from oscart.database import utcnow
 from oscart.extensions import db
 from oscart.mail.models import MARKETING, OutboxMessage
 from oscart.privacy import policy
-from oscart.privacy.offers import _viewed_at, send_offers
+from oscart.privacy.offers import send_offers
 from oscart.training import models as training
 from tests.factories import give_consent, make_company, make_privacy_course, make_user
 
 
-class StandInCourseView:
-    pass
-
-
-_table = Table("test_course_view", MetaData(), Column("id", Integer, primary_key=True),
-               Column("user_id", Integer), Column("course_id", Integer), Column("viewed_at", UTCDateTime))
-registry().map_imperatively(StandInCourseView, _table)
-
-
 @pytest.fixture
-def course_views(monkeypatch):
-    if getattr(training, "CourseView", None) is None:
-        monkeypatch.setattr(training, "CourseView", StandInCourseView, raising=False)
-    model = training.CourseView
-    if model is StandInCourseView:
-        _table.create(db.engine)
-    yield model
-    if model is StandInCourseView:
-        db.session.remove()
-        _table.drop(db.engine)
+def course_views():
+    return training.CourseView
 
 
 def _view(model, user, course, days_ago):
-    view = model()
-    view.user_id, view.course_id = user.id, course.id
-    setattr(view, _viewed_at(model).key, utcnow() - timedelta(days=days_ago))  # whatever the column is called
-    db.session.add(view)
+    """The user opened the course page ``days_ago`` days ago (one row per user and course)."""
+    view = db.session.scalar(select(model).where(model.user_id == user.id, model.course_id == course.id))
+    if view is None:
+        view = model(user_id=user.id, course_id=course.id)
+        db.session.add(view)
+    view.viewed_at = utcnow() - timedelta(days=days_ago)
     db.session.commit()
 
 

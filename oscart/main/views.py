@@ -8,6 +8,7 @@ from oscart.accounts.services import set_language
 from oscart.extensions import db
 from oscart.i18n import is_language
 from oscart.security import home_endpoint, safe_next_url
+from oscart.training import views as training_views
 
 bp = Blueprint("main", __name__)
 
@@ -22,7 +23,8 @@ def index():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("main/dashboard.html")
+    """The personal landing page: courses in progress, due and completed, sessions, certificates, news."""
+    return training_views.dashboard()
 
 
 @bp.post("/language")

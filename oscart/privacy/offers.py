@@ -18,23 +18,11 @@ from oscart.training import models as training
 RECENT_DAYS = 30
 
 
-def course_view_model():
-    """The training feature's CourseView model, or None while it does not exist."""
-    return getattr(training, "CourseView", None)
-
-
-def _viewed_at(model):
-    for name in ("viewed_at", "at", "created_at"):
-        if hasattr(model, name):
-            return getattr(model, name)
-    raise AttributeError("CourseView has no timestamp column")
-
-
 def due_offers(days, *, now=None):
     """(user_id, course_id) pairs that should get an offer now."""
-    model = course_view_model()
+    model = training.CourseView
     now = now or utcnow()
-    viewed_at = _viewed_at(model)
+    viewed_at = model.viewed_at
     enrolled = exists().where(training.Enrolment.user_id == model.user_id,
                               training.Enrolment.course_id == model.course_id)
     offered = exists().where(OfferSent.user_id == model.user_id, OfferSent.course_id == model.course_id)
@@ -49,9 +37,7 @@ def due_offers(days, *, now=None):
 
 
 def send_offers(days, *, now=None):
-    """Queue one offer per due (user, course); None when course views are not recorded yet."""
-    if course_view_model() is None:
-        return None
+    """Queue one offer per due (user, course); returns how many."""
     sent = 0
     for user_id, course_id in db.session.execute(due_offers(days, now=now)).all():
         user = db.session.get(User, user_id)

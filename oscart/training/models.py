@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oscart.database import TimestampMixin, UTCDateTime, utcnow
@@ -17,6 +17,11 @@ FORMATS = (ELEARNING, CLASSROOM, BLENDED)
 DRAFT = "draft"
 PUBLISHED = "published"
 ARCHIVED = "archived"
+
+# Completion rules: all lessons, or all lessons and a passed knowledge check.
+RULE_LESSONS = "lessons"
+RULE_LESSONS_QUIZ = "lessons_quiz"
+COMPLETION_RULES = (RULE_LESSONS, RULE_LESSONS_QUIZ)
 
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
@@ -39,6 +44,7 @@ class Course(TimestampMixin, db.Model):
     owner_company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completion_rule: Mapped[str] = mapped_column(String(20), default=RULE_LESSONS, server_default=RULE_LESSONS)
 
     translations = relationship("CourseTranslation", back_populates="course", lazy="raise",
                                 cascade="all, delete-orphan")
@@ -122,3 +128,40 @@ class LessonProgress(db.Model):
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LessonImage(db.Model):
+    """An uploaded lesson image, re-encoded (metadata stripped) and served by the portal itself."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CourseView(db.Model):
+    """When a user last opened a course page (one row per user and course), e.g. for a follow-up offer."""
+
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class CompanyNews(TimestampMixin, db.Model):
+    """A welcome text or news item a company admin shows to the own employees."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body_source: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")  # sanitised with nh3 before storage
+    is_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

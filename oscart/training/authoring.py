@@ -1,0 +1,208 @@
+"""Authoring courses: settings, translations side by side, publication. Scoped to what the actor may manage:
+Oscart staff manage Oscart's courses, a company admin only the own company's courses."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, exists, func, select
+
+from oscart.audit.services import record_event
+from oscart.companies.models import Company
+from oscart.database import utcnow
+from oscart.exceptions import NotFound, PermissionDenied, RuleViolation
+from oscart.extensions import db
+from oscart.i18n import LANGUAGES, is_language
+from oscart.security import can
+from oscart.training.models import (
+    ARCHIVED,
+    COMPLETION_RULES,
+    DRAFT,
+    FORMATS,
+    PUBLISHED,
+    RULE_LESSONS_QUIZ,
+    Course,
+    CourseCompany,
+    CourseTranslation,
+    CourseView,
+    Enrolment,
+    Lesson,
+    LessonImage,
+    LessonTranslation,
+)
+from oscart.training.quiz_models import Choice, Question, Quiz
+
+MISSING, OUTDATED, CURRENT = "missing", "outdated", "current"
+
+
+def manageable_clause(actor):
+    if can(actor, "training.author"):
+        return Course.owner_company_id.is_(None)
+    if can(actor, "company.author") and actor.company_id is not None:
+        return Course.owner_company_id == actor.company_id
+    raise PermissionDenied()
+
+
+def list_managed_courses(actor):
+    """Rows of the courses the actor manages, with the title in the default language and enrolment count."""
+    title = (select(CourseTranslation.title).where(CourseTranslation.course_id == Course.id,
+                                                   CourseTranslation.language == Course.default_language)
+             .scalar_subquery())
+    enrolled = select(func.count(Enrolment.id)).where(Enrolment.course_id == Course.id).scalar_subquery()
+    return (select(Course.id, Course.code, Course.format, Course.status, Course.is_global,
+                   title.label("title"), enrolled.label("enrolled"))
+            .where(manageable_clause(actor)).order_by(Course.code))
+
+
+def get_managed_course(actor, course_id):
+    course = db.session.scalar(select(Course).where(Course.id == course_id, manageable_clause(actor)))
+    if course is None:
+        raise NotFound()
+    return course
+
+
+def save_course(course, *, actor, code, format, duration_hours, validity_months, completion_rule,
+                default_language, is_global=False, company_ids=()):
+    """Create (course None) or update a course's settings; a company admin's course stays the company's own."""
+    manageable_clause(actor)
+    code = code.strip().upper()
+    if format not in FORMATS:
+        raise RuleViolation(_l("Choose one of the offered formats."), "format")
+    if completion_rule not in COMPLETION_RULES:
+        raise RuleViolation(_l("Choose one of the offered completion rules."), "completion_rule")
+    if not is_language(default_language):
+        raise RuleViolation(_l("Choose one of the offered languages."), "default_language")
+    taken = select(exists().where(Course.code == code, Course.id != (course.id if course else None)))
+    if db.session.scalar(taken):
+        raise RuleViolation(_l("Another course already uses this code."), "code")
+    if course is None:
+        course = Course(created_by_id=actor.id, status=DRAFT)
+        db.session.add(course)
+        if not can(actor, "training.author"):
+            course.owner_company_id = actor.company_id
+    course.code, course.format, course.duration_hours = code, format, duration_hours
+    course.validity_months, course.completion_rule = validity_months, completion_rule
+    course.default_language = default_language
+    if course.owner_company_id is None:
+        course.is_global = bool(is_global)
+        db.session.flush()
+        _set_companies(course, [] if is_global else company_ids)
+    else:
+        course.is_global = False
+    db.session.flush()
+    return course
+
+
+def _set_companies(course, company_ids):
+    wanted = set(db.session.scalars(select(Company.id).where(Company.id.in_(list(company_ids)))))
+    current = set(db.session.scalars(select(CourseCompany.company_id).where(CourseCompany.course_id == course.id)))
+    for company_id in wanted - current:
+        db.session.add(CourseCompany(course_id=course.id, company_id=company_id))
+    if current - wanted:
+        db.session.execute(delete(CourseCompany).where(CourseCompany.course_id == course.id,
+                                                       CourseCompany.company_id.in_(current - wanted)))
+
+
+def course_company_ids(course):
+    return list(db.session.scalars(select(CourseCompany.company_id).where(CourseCompany.course_id == course.id)))
+
+
+def save_course_translation(course, *, actor, language, title, summary):
+    if not is_language(language):
+        raise NotFound()
+    translation = db.session.scalar(select(CourseTranslation).where(CourseTranslation.course_id == course.id,
+                                                                    CourseTranslation.language == language))
+    if translation is None:
+        translation = CourseTranslation(course_id=course.id, language=language)
+        db.session.add(translation)
+    translation.title, translation.summary = title.strip(), summary.strip()
+    db.session.flush()
+    return translation
+
+
+def _status(source_at, target_at):
+    if target_at is None:
+        return MISSING
+    if source_at is not None and target_at < source_at:
+        return OUTDATED
+    return CURRENT
+
+
+def translation_matrix(course):
+    """For the side-by-side editor: per language the status of the course texts and of each lesson
+    (missing, or older than the text in the course's default language)."""
+    course_rows = dict(db.session.execute(select(CourseTranslation.language, CourseTranslation.updated_at)
+                                          .where(CourseTranslation.course_id == course.id)).all())
+    lesson_rows = db.session.execute(
+        select(Lesson.id, Lesson.position, LessonTranslation.language, LessonTranslation.title,
+               LessonTranslation.updated_at)
+        .outerjoin(LessonTranslation, LessonTranslation.lesson_id == Lesson.id)
+        .where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)).all()
+    lessons = {}
+    for row in lesson_rows:
+        entry = lessons.setdefault(row.id, {"id": row.id, "position": row.position, "titles": {}, "at": {}})
+        if row.language:
+            entry["titles"][row.language], entry["at"][row.language] = row.title, row.updated_at
+    source = course.default_language
+    course_status = {code: _status(course_rows.get(source), course_rows.get(code)) for code in LANGUAGES}
+    for entry in lessons.values():
+        entry["status"] = {code: _status(entry["at"].get(source), entry["at"].get(code)) for code in LANGUAGES}
+        entry["title"] = entry["titles"].get(source) or next(iter(entry["titles"].values()), "")
+    return course_status, list(lessons.values())
+
+
+def publish_course(course, *, actor, now=None):
+    """Publish a draft: it needs a title in its default language and at least one lesson."""
+    if course.status == PUBLISHED:
+        return course
+    has_title = db.session.scalar(select(exists().where(CourseTranslation.course_id == course.id,
+                                                        CourseTranslation.language == course.default_language)))
+    if not has_title:
+        raise RuleViolation(_l("Give the course a title in its default language before publishing."))
+    has_lesson = db.session.scalar(select(exists().where(Lesson.course_id == course.id)))
+    if not has_lesson and course.format != "classroom":
+        raise RuleViolation(_l("Add at least one lesson before publishing."))
+    if course.completion_rule == RULE_LESSONS_QUIZ and not db.session.scalar(select(exists().where(
+            Question.quiz_id == Quiz.id, Quiz.course_id == course.id))):
+        raise RuleViolation(_l("Add knowledge check questions before publishing, or change the completion rule."))
+    course.status, course.published_at = PUBLISHED, now or utcnow()
+    record_event("training.published", actor=actor, company_id=course.owner_company_id,
+                 target=f"course:{course.id}", code=course.code)
+    return course
+
+
+def archive_course(course, *, actor):
+    """Archived courses leave the catalogue; enrolments and their history stay."""
+    if course.status != PUBLISHED:
+        raise RuleViolation(_l("Only a published course can be archived."))
+    course.status = ARCHIVED
+    record_event("training.archived", actor=actor, company_id=course.owner_company_id,
+                 target=f"course:{course.id}", code=course.code)
+    return course
+
+
+def delete_course(course, *, actor):
+    """Only a draft nobody is enrolled in can be deleted; anything else is archived instead."""
+    enrolled = db.session.scalar(select(exists().where(Enrolment.course_id == course.id)))
+    if course.status != DRAFT or enrolled:
+        raise RuleViolation(_l("Only a draft without enrolments can be deleted. Archive the course instead."))
+    record_event("training.deleted", actor=actor, company_id=course.owner_company_id,
+                 target=f"course:{course.id}", code=course.code)
+    _delete_course_rows(course.id)
+
+
+def _delete_course_rows(course_id):
+    """Delete explicitly, child tables first: SQLite does not enforce ON DELETE CASCADE by default."""
+    lesson_ids = select(Lesson.id).where(Lesson.course_id == course_id).scalar_subquery()
+    quiz_ids = select(Quiz.id).where(Quiz.course_id == course_id).scalar_subquery()
+    question_ids = select(Question.id).where(Question.quiz_id.in_(quiz_ids)).scalar_subquery()
+    for statement in (
+        delete(Choice).where(Choice.question_id.in_(question_ids)),
+        delete(Question).where(Question.quiz_id.in_(quiz_ids)),
+        delete(Quiz).where(Quiz.course_id == course_id),
+        delete(LessonTranslation).where(LessonTranslation.lesson_id.in_(lesson_ids)),
+        delete(Lesson).where(Lesson.course_id == course_id),
+        delete(LessonImage).where(LessonImage.course_id == course_id),
+        delete(CourseTranslation).where(CourseTranslation.course_id == course_id),
+        delete(CourseCompany).where(CourseCompany.course_id == course_id),
+        delete(CourseView).where(CourseView.course_id == course_id),
+        delete(Course).where(Course.id == course_id),
+    ):
+        db.session.execute(statement.execution_options(synchronize_session=False))

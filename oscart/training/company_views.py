@@ -1,0 +1,80 @@
+"""Company admins: welcome text and news for their employees, and assigning courses with a due date."""
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from oscart.exceptions import RuleViolation
+from oscart.extensions import db
+from oscart.i18n import TIMEZONE
+from oscart.security import require
+from oscart.training import company, services
+from oscart.training.forms import AssignForm, NewsForm, options
+
+bp = Blueprint("company", __name__, url_prefix="/company")
+
+
+@bp.get("/news")
+@require("company.author")
+def news_list():
+    rows = db.session.execute(company.list_news(current_user.company_id)).all()
+    return render_template("training/company/news_list.html", rows=rows)
+
+
+@bp.route("/news/new", methods=["GET", "POST"], defaults={"news_id": None})
+@bp.route("/news/<int:news_id>", methods=["GET", "POST"])
+@require("company.author")
+def news(news_id):
+    item = company.get_news(current_user, news_id) if news_id else None
+    form = NewsForm(obj=item)
+    if form.validate_on_submit():
+        company.save_news(item, actor=current_user, title=form.title.data, body_source=form.body_source.data or "",
+                          is_pinned=form.is_pinned.data)
+        db.session.commit()
+        flash(_("The news item has been saved."), "success")
+        return redirect(url_for("training.company.news_list"))
+    return render_template("training/company/news.html", form=form, item=item)
+
+
+@bp.post("/news/<int:news_id>/delete")
+@require("company.author")
+def news_delete(news_id):
+    company.delete_news(company.get_news(current_user, news_id), actor=current_user)
+    db.session.commit()
+    flash(_("The news item has been deleted."), "success")
+    return redirect(url_for("training.company.news_list"))
+
+
+@bp.route("/assign", methods=["GET", "POST"])
+@require("company.author")
+def assign():
+    form = AssignForm()
+    courses = db.session.execute(services.list_catalogue(current_user)).all()
+    texts = services.course_texts({row.id: row.default_language for row in courses},
+                                  services.preferred_languages(current_user))
+    form.course_id.choices = options([(row.id, f"{row.code} · {texts[row.id][0].title}" if row.id in texts
+                                       else row.code) for row in courses if row.format != "classroom"])
+    form.user_ids.choices = options([(row.id, f"{row.last_name}, {row.first_name}")
+                                     for row in company.list_assignable_employees(current_user)])
+    if form.validate_on_submit():
+        due_at = _end_of_day(form.due_date.data)
+        try:
+            enrolments = company.assign_course(current_user, form.course_id.data, form.user_ids.data, due_at=due_at)
+        except RuleViolation as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The course has been assigned to %(count)s people.", count=len(enrolments)), "success")
+            return redirect(url_for("training.company.assign"))
+    return render_template("training/company/assign.html", form=form)
+
+
+def _end_of_day(day):
+    """A due date means the end of that day in Brussels."""
+    if day is None:
+        return None
+    return datetime.combine(day, time(23, 59), tzinfo=ZoneInfo(TIMEZONE))

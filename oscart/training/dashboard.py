@@ -1,0 +1,34 @@
+"""The trainee's landing page: courses in progress (due dates, overdue first), completed, company news."""
+
+from sqlalchemy import select
+
+from oscart.database import utcnow
+from oscart.extensions import db
+from oscart.training.company import list_news
+from oscart.training.models import COMPLETED, Course, Enrolment
+from oscart.training.services import course_texts
+
+
+def load_dashboard(actor, preferred, *, now=None):
+    """Rows for the dashboard in a fixed number of queries: enrolments, their titles, news."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Enrolment.id, Enrolment.course_id, Enrolment.status, Enrolment.progress_percent,
+               Enrolment.due_at, Enrolment.completed_at, Enrolment.enrolled_at, Course.code, Course.format,
+               Course.duration_hours, Course.default_language)
+        .join(Course, Course.id == Enrolment.course_id)
+        .where(Enrolment.user_id == actor.id)
+        .order_by(Enrolment.due_at.is_(None), Enrolment.due_at, Enrolment.enrolled_at.desc())
+    ).all()
+    texts = course_texts({row.course_id: row.default_language for row in rows}, preferred)
+    in_progress, completed = [], []
+    for row in rows:
+        title = texts[row.course_id][0].title if row.course_id in texts else row.code
+        item = {"row": row, "title": title, "is_overdue": bool(row.due_at and row.due_at < now
+                                                               and row.status != COMPLETED)}
+        (completed if row.status == COMPLETED else in_progress).append(item)
+    completed.sort(key=lambda item: item["row"].completed_at, reverse=True)
+    news = []
+    if actor.company_id is not None:
+        news = db.session.execute(list_news(actor.company_id, limit=5)).all()
+    return {"in_progress": in_progress, "completed": completed, "news": news}

@@ -1,0 +1,173 @@
+"""Authoring a course's content: lessons per language, uploaded images, the knowledge check."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import selectinload
+
+from oscart.audit.services import record_event
+from oscart.exceptions import NotFound, RuleViolation
+from oscart.extensions import db
+from oscart.i18n import is_language
+from oscart.training.content import IMAGE_URL_PREFIX, process_image, render_markdown
+from oscart.training.models import PUBLISHED, Course, Enrolment, Lesson, LessonImage, LessonTranslation
+from oscart.training.quiz_models import Choice, Question, Quiz
+from oscart.training.visibility import visible_to_company_clause
+
+
+def get_lesson(course, lesson_id):
+    lesson = db.session.scalar(select(Lesson).where(Lesson.id == lesson_id, Lesson.course_id == course.id))
+    if lesson is None:
+        raise NotFound()
+    return lesson
+
+
+def lesson_translations(lesson):
+    """{language: LessonTranslation} of one lesson."""
+    rows = db.session.scalars(select(LessonTranslation).where(LessonTranslation.lesson_id == lesson.id))
+    return {row.language: row for row in rows}
+
+
+def add_lesson(course, *, actor, title, body_source=""):
+    """Append a lesson, written in the course's default language."""
+    last = db.session.scalar(select(func.max(Lesson.position)).where(Lesson.course_id == course.id)) or 0
+    lesson = Lesson(course_id=course.id, position=last + 1)
+    db.session.add(lesson)
+    db.session.flush()
+    save_lesson_translation(lesson, actor=actor, language=course.default_language, title=title,
+                            body_source=body_source)
+    return lesson
+
+
+def save_lesson_translation(lesson, *, actor, language, title, body_source):
+    """Store the Markdown as written and the HTML sanitised with nh3."""
+    if not is_language(language):
+        raise NotFound()
+    translation = db.session.scalar(select(LessonTranslation).where(LessonTranslation.lesson_id == lesson.id,
+                                                                    LessonTranslation.language == language))
+    if translation is None:
+        translation = LessonTranslation(lesson_id=lesson.id, language=language)
+        db.session.add(translation)
+    translation.title = title.strip()
+    translation.body_source = body_source or ""
+    translation.body_html = render_markdown(body_source)
+    db.session.flush()
+    return translation
+
+
+def move_lesson(course, lesson, *, actor, offset):
+    """Swap the lesson with its neighbour before (offset -1) or after (+1)."""
+    lessons = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id)
+                                 .order_by(Lesson.position, Lesson.id)).all()
+    index = lessons.index(lesson)
+    other = index + offset
+    if 0 <= other < len(lessons):
+        lessons[index], lessons[other] = lessons[other], lessons[index]
+    for position, item in enumerate(lessons, start=1):
+        item.position = position
+    db.session.flush()
+
+
+def delete_lesson(course, lesson, *, actor):
+    """Lessons of a course someone follows stay, so that progress keeps its meaning."""
+    if db.session.scalar(select(exists().where(Enrolment.course_id == course.id))):
+        raise RuleViolation(_l("People are enrolled in this course: its lessons can no longer be removed."))
+    db.session.execute(LessonTranslation.__table__.delete().where(LessonTranslation.lesson_id == lesson.id))
+    db.session.delete(lesson)
+    db.session.flush()
+
+
+# --- Images ---------------------------------------------------------------------------------------
+
+def upload_image(course, *, actor, data, max_bytes):
+    encoded, content_type, width, height, digest = process_image(data, max_bytes=max_bytes)
+    image = LessonImage(course_id=course.id, content_type=content_type, width=width, height=height,
+                        data=encoded, sha256=digest, uploaded_by_id=actor.id)
+    db.session.add(image)
+    db.session.flush()
+    return image
+
+
+def list_images(course):
+    return db.session.execute(select(LessonImage.id, LessonImage.width, LessonImage.height, LessonImage.uploaded_at)
+                              .where(LessonImage.course_id == course.id).order_by(LessonImage.id)).all()
+
+
+def image_url(image_id):
+    return f"{IMAGE_URL_PREFIX}{image_id}"
+
+
+def get_image_for(actor, image_id, *, manageable):
+    """An image of a course the actor sees in the catalogue (any status when the actor may manage it)."""
+    visible = (Course.status == PUBLISHED) & visible_to_company_clause(actor.company_id)
+    condition = visible | manageable if manageable is not None else visible
+    row = db.session.execute(select(LessonImage.content_type, LessonImage.data, LessonImage.sha256)
+                             .join(Course, Course.id == LessonImage.course_id)
+                             .where(LessonImage.id == image_id, condition)).one_or_none()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+# --- Knowledge check ------------------------------------------------------------------------------
+
+def get_or_create_quiz(course):
+    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id))
+    if quiz is None:
+        quiz = Quiz(course_id=course.id, pass_percent=70, max_attempts=3)
+        db.session.add(quiz)
+        db.session.flush()
+    return quiz
+
+
+def save_quiz_settings(course, *, actor, pass_percent, max_attempts):
+    if not 1 <= pass_percent <= 100:
+        raise RuleViolation(_l("Enter a pass mark between 1 and 100."), "pass_percent")
+    if not 1 <= max_attempts <= 20:
+        raise RuleViolation(_l("Allow between 1 and 20 attempts."), "max_attempts")
+    quiz = get_or_create_quiz(course)
+    quiz.pass_percent, quiz.max_attempts = pass_percent, max_attempts
+    return quiz
+
+
+def add_question(course, *, actor, language, text, choices, correct_index):
+    """A question in one language with its choices; exactly one (non-empty) choice is correct."""
+    if not is_language(language):
+        raise NotFound()
+    choices = [choice.strip() for choice in choices]
+    if len([c for c in choices if c]) < 2:
+        raise RuleViolation(_l("Give at least two answers."), "choice_1")
+    if not 0 <= correct_index < len(choices) or not choices[correct_index]:
+        raise RuleViolation(_l("Mark a filled-in answer as the correct one."), "correct")
+    quiz = get_or_create_quiz(course)
+    last = db.session.scalar(select(func.max(Question.position)).where(
+        Question.quiz_id == quiz.id, Question.language == language)) or 0
+    question = Question(quiz_id=quiz.id, language=language, position=last + 1, text=text.strip())
+    db.session.add(question)
+    db.session.flush()
+    for position, choice in enumerate(choices):
+        if choice:
+            db.session.add(Choice(question_id=question.id, position=position + 1, text=choice,
+                                  is_correct=position == correct_index))
+    db.session.flush()
+    return question
+
+
+def list_questions(course):
+    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id))
+    if quiz is None:
+        return None, []
+    questions = db.session.scalars(select(Question).options(selectinload(Question.choices))
+                                   .where(Question.quiz_id == quiz.id)
+                                   .order_by(Question.language, Question.position)).all()
+    return quiz, questions
+
+
+def delete_question(course, question_id, *, actor):
+    question = db.session.scalar(select(Question).join(Quiz, Quiz.id == Question.quiz_id)
+                                 .where(Question.id == question_id, Quiz.course_id == course.id))
+    if question is None:
+        raise NotFound()
+    db.session.execute(Choice.__table__.delete().where(Choice.question_id == question.id))
+    db.session.execute(Question.__table__.delete().where(Question.id == question.id))
+    record_event("training.question_deleted", actor=actor, company_id=course.owner_company_id,
+                 target=f"course:{course.id}")

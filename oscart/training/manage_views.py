@@ -1,0 +1,235 @@
+"""Authoring screens under /training/manage: Oscart staff for Oscart courses, company admins for their own."""
+
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from oscart.companies.models import Company
+from oscart.exceptions import RuleViolation
+from oscart.extensions import db
+from oscart.i18n import LANGUAGES, is_language
+from oscart.security import can
+from oscart.training import authoring, lessons
+from oscart.training.forms import (
+    CourseForm,
+    ImageForm,
+    LessonForm,
+    QuestionForm,
+    QuizSettingsForm,
+    TranslationForm,
+    options,
+)
+
+# Only the portal's languages match, so /lessons/<id>/delete is never read as a language.
+LANG = f"<any({', '.join(LANGUAGES)}):lang>"
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+
+def require_author(view):
+    """Trainers and platform admins (training.author) or company admins (company.author)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        if not (can(current_user, "training.author") or can(current_user, "company.author")):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _done(message, endpoint, **values):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(endpoint, **values))
+
+
+@bp.get("/")
+@require_author
+def courses():
+    rows = db.session.execute(authoring.list_managed_courses(current_user)).all()
+    return render_template("training/manage/courses.html", rows=rows)
+
+
+@bp.route("/new", methods=["GET", "POST"], defaults={"course_id": None})
+@bp.route("/<int:course_id>", methods=["GET", "POST"])
+@require_author
+def course(course_id):
+    course = authoring.get_managed_course(current_user, course_id) if course_id else None
+    form = CourseForm(obj=course)
+    is_staff = can(current_user, "training.author")
+    companies = db.session.execute(select(Company.id, Company.name).order_by(Company.name)).all() if is_staff else []
+    form.company_ids.choices = options(companies)
+    if request.method == "GET" and course is not None:
+        form.company_ids.data = authoring.course_company_ids(course)
+    if form.validate_on_submit():
+        try:
+            course = authoring.save_course(
+                course, actor=current_user, code=form.code.data, format=form.format.data,
+                duration_hours=form.duration_hours.data, validity_months=form.validity_months.data,
+                completion_rule=form.completion_rule.data, default_language=form.default_language.data,
+                is_global=form.is_global.data, company_ids=form.company_ids.data or [])
+        except RuleViolation as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            return _done(_("The course has been saved."), "training.manage.editor", course_id=course.id)
+    return render_template("training/manage/course.html", form=form, course=course, is_staff=is_staff)
+
+
+@bp.get("/<int:course_id>/editor")
+@require_author
+def editor(course_id):
+    course = authoring.get_managed_course(current_user, course_id)
+    course_status, lesson_list = authoring.translation_matrix(course)
+    return render_template("training/manage/editor.html", course=course, course_status=course_status,
+                           lessons=lesson_list, new_lesson=LessonForm(prefix="new"))
+
+
+@bp.route(f"/<int:course_id>/texts/{LANG}", methods=["GET", "POST"])
+@require_author
+def texts(course_id, lang):
+    course = authoring.get_managed_course(current_user, course_id)
+    if not is_language(lang):
+        return redirect(url_for("training.manage.editor", course_id=course.id))
+    existing = {t.language: t for t in db.session.scalars(
+        select(authoring.CourseTranslation).where(authoring.CourseTranslation.course_id == course.id))}
+    form = TranslationForm(obj=existing.get(lang))
+    if form.validate_on_submit():
+        authoring.save_course_translation(course, actor=current_user, language=lang, title=form.title.data,
+                                          summary=form.summary.data or "")
+        return _done(_("The texts have been saved."), "training.manage.editor", course_id=course.id)
+    return render_template("training/manage/texts.html", course=course, form=form, lang=lang,
+                           source=existing.get(course.default_language))
+
+
+@bp.post("/<int:course_id>/lessons")
+@require_author
+def lesson_new(course_id):
+    course = authoring.get_managed_course(current_user, course_id)
+    form = LessonForm(prefix="new")
+    if not form.validate_on_submit():
+        flash(_("Give the new lesson a title."), "error")
+        return redirect(url_for("training.manage.editor", course_id=course.id))
+    lesson = lessons.add_lesson(course, actor=current_user, title=form.title.data)
+    return _done(_("The lesson has been added."), "training.manage.lesson", course_id=course.id,
+                 lesson_id=lesson.id, lang=course.default_language)
+
+
+@bp.route(f"/<int:course_id>/lessons/<int:lesson_id>/{LANG}", methods=["GET", "POST"])
+@require_author
+def lesson(course_id, lesson_id, lang):
+    course = authoring.get_managed_course(current_user, course_id)
+    lesson = lessons.get_lesson(course, lesson_id)
+    if not is_language(lang):
+        return redirect(url_for("training.manage.editor", course_id=course.id))
+    translations = lessons.lesson_translations(lesson)
+    form = LessonForm(obj=translations.get(lang))
+    if form.validate_on_submit():
+        lessons.save_lesson_translation(lesson, actor=current_user, language=lang, title=form.title.data,
+                                        body_source=form.body_source.data or "")
+        return _done(_("The lesson has been saved."), "training.manage.lesson", course_id=course.id,
+                     lesson_id=lesson.id, lang=lang)
+    return render_template("training/manage/lesson.html", course=course, lesson=lesson, form=form, lang=lang,
+                           source=translations.get(course.default_language), translations=translations,
+                           images=lessons.list_images(course), LANGUAGES=LANGUAGES)
+
+
+@bp.post("/<int:course_id>/lessons/<int:lesson_id>/move")
+@require_author
+def lesson_move(course_id, lesson_id):
+    course = authoring.get_managed_course(current_user, course_id)
+    lessons.move_lesson(course, lessons.get_lesson(course, lesson_id), actor=current_user,
+                        offset=-1 if request.form.get("direction") == "up" else 1)
+    return _done(_("The order has been saved."), "training.manage.editor", course_id=course.id)
+
+
+@bp.post("/<int:course_id>/lessons/<int:lesson_id>/delete")
+@require_author
+def lesson_delete(course_id, lesson_id):
+    course = authoring.get_managed_course(current_user, course_id)
+    try:
+        lessons.delete_lesson(course, lessons.get_lesson(course, lesson_id), actor=current_user)
+    except RuleViolation as error:
+        flash(error.message, "error")
+        return redirect(url_for("training.manage.editor", course_id=course.id))
+    return _done(_("The lesson has been removed."), "training.manage.editor", course_id=course.id)
+
+
+@bp.route("/<int:course_id>/images", methods=["GET", "POST"])
+@require_author
+def images(course_id):
+    course = authoring.get_managed_course(current_user, course_id)
+    form = ImageForm()
+    if form.validate_on_submit():
+        upload = request.files.get("image")
+        try:
+            lessons.upload_image(course, actor=current_user, data=upload.read() if upload else b"",
+                                 max_bytes=current_app.config["LESSON_IMAGE_MAX_BYTES"])
+        except RuleViolation as error:
+            form.add_error(error.field, error.message)
+        else:
+            return _done(_("The image has been uploaded."), "training.manage.images", course_id=course.id)
+    return render_template("training/manage/images.html", course=course, form=form,
+                           images=lessons.list_images(course))
+
+
+@bp.post("/<int:course_id>/status")
+@require_author
+def status(course_id):
+    course = authoring.get_managed_course(current_user, course_id)
+    action = request.form.get("action")
+    try:
+        if action == "publish":
+            authoring.publish_course(course, actor=current_user)
+            message = _("The course has been published.")
+        elif action == "archive":
+            authoring.archive_course(course, actor=current_user)
+            message = _("The course has been archived.")
+        else:
+            authoring.delete_course(course, actor=current_user)
+            return _done(_("The draft has been deleted."), "training.manage.courses")
+    except RuleViolation as error:
+        flash(error.message, "error")
+        return redirect(url_for("training.manage.editor", course_id=course.id))
+    return _done(message, "training.manage.editor", course_id=course.id)
+
+
+@bp.route("/<int:course_id>/quiz", methods=["GET", "POST"])
+@require_author
+def quiz(course_id):
+    course = authoring.get_managed_course(current_user, course_id)
+    quiz, questions = lessons.list_questions(course)
+    settings = QuizSettingsForm(obj=quiz, prefix="settings")
+    question_form = QuestionForm(prefix="question", language=course.default_language)
+    if settings.submit.data and settings.validate_on_submit():
+        lessons.save_quiz_settings(course, actor=current_user, pass_percent=settings.pass_percent.data,
+                                   max_attempts=settings.max_attempts.data)
+        return _done(_("The settings have been saved."), "training.manage.quiz", course_id=course.id)
+    if question_form.submit.data and question_form.validate_on_submit():
+        choices = [getattr(question_form, f"choice_{n}").data or "" for n in range(1, 5)]
+        try:
+            lessons.add_question(course, actor=current_user, language=question_form.language.data,
+                                 text=question_form.text.data, choices=choices,
+                                 correct_index=int(question_form.correct.data))
+        except RuleViolation as error:
+            db.session.rollback()
+            question_form.add_error(error.field, error.message)
+        else:
+            return _done(_("The question has been added."), "training.manage.quiz", course_id=course.id)
+    if quiz is None:
+        settings.pass_percent.data, settings.max_attempts.data = 70, 3
+    return render_template("training/manage/quiz.html", course=course, quiz=quiz, questions=questions,
+                           settings=settings, question_form=question_form)
+
+
+@bp.post("/<int:course_id>/quiz/questions/<int:question_id>/delete")
+@require_author
+def question_delete(course_id, question_id):
+    course = authoring.get_managed_course(current_user, course_id)
+    lessons.delete_question(course, question_id, actor=current_user)
+    return _done(_("The question has been removed."), "training.manage.quiz", course_id=course.id)

@@ -1,0 +1,273 @@
+"""What a trainee does: browse the catalogue, open a course in the best language, enrol, follow lessons.
+
+Every read is scoped by the visibility rule, so another company's course answers NotFound like a missing one.
+"""
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from oscart.audit.services import record_event
+from oscart.database import utcnow
+from oscart.exceptions import NotFound, RuleViolation
+from oscart.extensions import db
+from oscart.i18n import content_language_chain, pick_translation
+from oscart.training.completion import update_completion
+from oscart.training.languages import LanguagePreference
+from oscart.training.models import (
+    ARCHIVED,
+    BLENDED,
+    ELEARNING,
+    PUBLISHED,
+    RULE_LESSONS_QUIZ,
+    Course,
+    CourseTranslation,
+    CourseView,
+    Enrolment,
+    Lesson,
+    LessonProgress,
+    LessonTranslation,
+)
+from oscart.training.quiz_models import QuizAttempt
+from oscart.training.visibility import visible_to_company_clause
+
+SELF_ENROL_FORMATS = (ELEARNING, BLENDED)
+VIEW_RECORD_INTERVAL = timedelta(hours=1)
+
+
+def preferred_languages(user, chosen=None):
+    """Content-language preference: an explicit choice, the user's language, the company default."""
+    return LanguagePreference(user, chosen)
+
+
+def list_catalogue(actor, *, search=None, format=None, language=None):
+    """Rows of published courses the actor may see, with the actor's enrolment status if any."""
+    query = (
+        select(Course.id, Course.code, Course.format, Course.duration_hours, Course.default_language,
+               Enrolment.status.label("enrolment_status"), Enrolment.progress_percent)
+        .outerjoin(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.user_id == actor.id))
+        .where(Course.status == PUBLISHED, visible_to_company_clause(actor.company_id))
+        .order_by(Course.code)
+    )
+    if format:
+        query = query.where(Course.format == format)
+    if language:
+        query = query.where(exists().where(CourseTranslation.course_id == Course.id,
+                                           CourseTranslation.language == language))
+    for word in (search or "").split()[:5]:
+        pattern = f"%{word.lower()}%"
+        query = query.where(or_(func.lower(Course.code).like(pattern), exists().where(
+            CourseTranslation.course_id == Course.id,
+            or_(func.lower(CourseTranslation.title).like(pattern),
+                func.lower(CourseTranslation.summary).like(pattern)))))
+    return query
+
+
+def course_texts(default_languages, preferred):
+    """{course id: (chosen translation row, [available languages])} in one query.
+
+    ``default_languages`` maps each course id to the course's default language.
+    """
+    if not default_languages:
+        return {}
+    rows = db.session.execute(
+        select(CourseTranslation.course_id, CourseTranslation.language, CourseTranslation.title,
+               CourseTranslation.summary).where(CourseTranslation.course_id.in_(list(default_languages)))
+    ).all()
+    by_course = {}
+    for row in rows:
+        by_course.setdefault(row.course_id, {})[row.language] = row
+    result = {}
+    for course_id, translations in by_course.items():
+        language = preferred.pick(translations, default_languages[course_id])
+        result[course_id] = (translations[language], ordered_languages(translations))
+    return result
+
+
+def ordered_languages(available):
+    return [code for code in content_language_chain() if code in available]
+
+
+def get_visible_course(actor, course_id):
+    """A published course the actor may see, or an archived one the actor follows (history stays reachable)."""
+    followed = exists().where(Enrolment.course_id == Course.id, Enrolment.user_id == actor.id)
+    course = db.session.scalar(select(Course).where(
+        Course.id == course_id, visible_to_company_clause(actor.company_id),
+        or_(Course.status == PUBLISHED, and_(Course.status == ARCHIVED, followed))))
+    if course is None:
+        raise NotFound()
+    return course
+
+
+def choose_translation(translations, preferred, course):
+    """(translation, fell_back) following user → company → course default → any."""
+    by_language = {t.language: t for t in translations}
+    language = preferred.pick(by_language, course.default_language)
+    if language is None:
+        return None, False
+    wanted = preferred.wanted or course.default_language
+    return by_language[language], language != wanted
+
+
+def load_course_page(actor, course_id, preferred):
+    """Everything the course page shows, in a fixed number of queries."""
+    course = get_visible_course(actor, course_id)
+    translations = db.session.scalars(select(CourseTranslation).where(CourseTranslation.course_id == course.id)).all()
+    translation, fell_back = choose_translation(translations, preferred, course)
+    language = translation.language if translation else course.default_language
+    lessons = lesson_rows(course.id, [language, course.default_language])
+    enrolment, done = enrolment_with_progress(actor, course.id)
+    return {"course": course, "translation": translation, "fell_back": fell_back,
+            "languages": ordered_languages({t.language for t in translations}), "lessons": lessons,
+            "enrolment": enrolment, "done": done, "next_lesson_id": next_lesson_id(lessons, done)}
+
+
+def lesson_rows(course_id, preferred):
+    """[(lesson id, position, title)] ordered, each title in the best available language (one query)."""
+    rows = db.session.execute(
+        select(Lesson.id, Lesson.position, LessonTranslation.language, LessonTranslation.title)
+        .outerjoin(LessonTranslation, LessonTranslation.lesson_id == Lesson.id)
+        .where(Lesson.course_id == course_id).order_by(Lesson.position, Lesson.id)
+    ).all()
+    lessons = {}
+    for row in rows:
+        lessons.setdefault(row.id, {"id": row.id, "position": row.position, "titles": {}})
+        if row.language:
+            lessons[row.id]["titles"][row.language] = row.title
+    result = []
+    for lesson in lessons.values():
+        language = pick_translation(lesson["titles"], *preferred)
+        result.append({"id": lesson["id"], "position": lesson["position"],
+                       "title": lesson["titles"].get(language, "")})
+    return result
+
+
+def enrolment_with_progress(actor, course_id):
+    """(the actor's enrolment or None, ids of the lessons done) in one query."""
+    rows = db.session.execute(
+        select(Enrolment, LessonProgress.lesson_id)
+        .outerjoin(LessonProgress, LessonProgress.enrolment_id == Enrolment.id)
+        .where(Enrolment.course_id == course_id, Enrolment.user_id == actor.id)
+    ).all()
+    if not rows:
+        return None, set()
+    return rows[0][0], {row.lesson_id for row in rows if row.lesson_id is not None}
+
+
+def done_lesson_ids(enrolment):
+    if enrolment is None:
+        return set()
+    return set(db.session.scalars(select(LessonProgress.lesson_id)
+                                  .where(LessonProgress.enrolment_id == enrolment.id)))
+
+
+def next_lesson_id(lessons, done):
+    """Where the trainee resumes: the first lesson not done yet (None when all are done)."""
+    return next((lesson["id"] for lesson in lessons if lesson["id"] not in done), None)
+
+
+def record_course_view(actor, course, *, now=None):
+    """Remember when the user last opened the course page; written at most once an hour per course."""
+    now = now or utcnow()
+    view = db.session.scalar(select(CourseView).where(CourseView.user_id == actor.id,
+                                                      CourseView.course_id == course.id))
+    if view is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(CourseView(user_id=actor.id, course_id=course.id, viewed_at=now))
+        except IntegrityError:
+            pass  # a parallel request of the same user recorded the view first
+        return True
+    if view.viewed_at < now - VIEW_RECORD_INTERVAL:
+        view.viewed_at = now
+        return True
+    return False
+
+
+def enrol(actor, course_id):
+    """Enrol the actor in a visible e-learning or blended course; enrolling twice returns the same one."""
+    course = get_visible_course(actor, course_id)
+    if course.status != PUBLISHED:
+        raise NotFound()
+    if course.format not in SELF_ENROL_FORMATS:
+        raise RuleViolation(_l("You register for this course through a classroom session."))
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.course_id == course.id,
+                                                          Enrolment.user_id == actor.id))
+    if enrolment is None:
+        enrolment = Enrolment(user_id=actor.id, course_id=course.id)
+        db.session.add(enrolment)
+        db.session.flush()
+        record_event("training.enrolled", actor=actor, subject=actor, target=f"course:{course.id}")
+    return enrolment
+
+
+def get_own_enrolment(actor, enrolment_id):
+    """The actor's own enrolment; another user's id is NotFound, like a missing one."""
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.id == enrolment_id,
+                                                          Enrolment.user_id == actor.id))
+    if enrolment is None:
+        raise NotFound()
+    return enrolment
+
+
+def get_lesson_for(actor, course_id, lesson_id):
+    """(course, lesson, enrolment, done lesson ids): a lesson of a visible course the actor is enrolled in."""
+    course = get_visible_course(actor, course_id)
+    lesson = db.session.scalar(select(Lesson).where(Lesson.id == lesson_id, Lesson.course_id == course.id))
+    if lesson is None:
+        raise NotFound()
+    enrolment, done = enrolment_with_progress(actor, course.id)
+    if enrolment is None:
+        raise RuleViolation(_l("Enrol in the course first."))
+    return course, lesson, enrolment, done
+
+
+def check_lesson_order(lessons, done, lesson_id):
+    """Lessons are followed in order: refuse a lesson while an earlier one is not done."""
+    for lesson in lessons:
+        if lesson["id"] == lesson_id:
+            return
+        if lesson["id"] not in done:
+            raise RuleViolation(_l("Finish the earlier lessons first."))
+
+
+def mark_lesson_done(actor, enrolment_id, lesson_id, *, now=None):
+    """Record the lesson as done (once), update progress and complete the course when every rule is met."""
+    enrolment = get_own_enrolment(actor, enrolment_id)
+    lessons = lesson_rows(enrolment.course_id, [])
+    done = done_lesson_ids(enrolment)
+    if lesson_id not in {lesson["id"] for lesson in lessons}:
+        raise NotFound()
+    check_lesson_order(lessons, done, lesson_id)
+    if lesson_id not in done:
+        db.session.add(LessonProgress(enrolment_id=enrolment.id, lesson_id=lesson_id, completed_at=now or utcnow()))
+        done.add(lesson_id)
+        record_event("training.lesson_done", actor=actor, subject=actor, target=f"lesson:{lesson_id}",
+                     course_id=enrolment.course_id)
+    enrolment.last_lesson_id = lesson_id
+    refresh_progress(enrolment, lessons=len(lessons), done=len(done))
+    update_completion(enrolment, actor=actor, now=now)
+    return enrolment, next_lesson_id(lessons, done)
+
+
+def refresh_progress(enrolment, *, lessons, done):
+    """Progress in percent: lessons done, with the knowledge check counted as one more step."""
+    steps, finished = lessons, done
+    if quiz_required(enrolment.course_id):
+        steps += 1
+        finished += 1 if has_passed(enrolment) else 0
+    if not enrolment.is_completed:
+        enrolment.progress_percent = min(99, (100 * finished) // steps) if steps else 0
+
+
+def quiz_required(course_id):
+    """True when the course completes only with a passed knowledge check."""
+    rule = db.session.scalar(select(Course.completion_rule).where(Course.id == course_id))
+    return rule == RULE_LESSONS_QUIZ
+
+
+def has_passed(enrolment):
+    return db.session.scalar(select(exists().where(QuizAttempt.enrolment_id == enrolment.id,
+                                                   QuizAttempt.is_passed.is_(True))))

@@ -1,0 +1,165 @@
+"""The trainee's side of training: catalogue, course and lesson pages, knowledge check, dashboard."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from oscart.exceptions import PermissionDenied, RuleViolation
+from oscart.extensions import db
+from oscart.i18n import LANGUAGE_LABELS, is_language
+from oscart.pagination import paginate
+from oscart.security import require
+from oscart.training import company_views, manage_views, quizzes, services
+from oscart.training.authoring import manageable_clause
+from oscart.training.dashboard import load_dashboard
+from oscart.training.forms import FORMAT_LABELS, STATUS_LABELS, CatalogueFilterForm
+from oscart.training.lessons import get_image_for, lesson_translations
+
+bp = Blueprint("training", __name__, url_prefix="/training")
+bp.register_blueprint(manage_views.bp)
+bp.register_blueprint(company_views.bp)
+
+
+@bp.context_processor
+def _labels():
+    # Translated once per request: a lazy string is translated again at every use in a loop.
+    return {name: {key: str(label) for key, label in labels.items()} for name, labels in
+            (("FORMAT_LABELS", FORMAT_LABELS), ("STATUS_LABELS", STATUS_LABELS), ("LANGUAGE_LABELS", LANGUAGE_LABELS))}
+
+
+def _preferred():
+    chosen = request.args.get("lang")
+    return services.preferred_languages(current_user, chosen if is_language(chosen) else None)
+
+
+def dashboard():
+    """The personal landing page of trainees and trainers, served at /dashboard (``main.dashboard``)."""
+    return render_template("training/dashboard.html", **load_dashboard(current_user, _preferred()))
+
+
+@bp.get("/")
+@require("training.follow")
+def catalogue():
+    filters = CatalogueFilterForm(request.args)
+    filters.validate()
+    query = services.list_catalogue(current_user, search=filters.q.data, format=filters.format.data,
+                                    language=filters.language.data)
+    page = paginate(query, request.args.get("page", 1, type=int), per_page=12)
+    texts = services.course_texts({row.id: row.default_language for row in page.items}, _preferred())
+    return render_template("training/catalogue.html", filters=filters, page=page, texts=texts)
+
+
+@bp.get("/courses/<int:course_id>")
+@require("training.follow")
+def course(course_id):
+    data = services.load_course_page(current_user, course_id, _preferred())
+    quiz, quiz_state = quizzes.quiz_with_state(course_id, data["enrolment"])
+    if services.record_course_view(current_user, data["course"]):
+        db.session.commit()
+    return render_template("training/course.html", quiz=quiz, quiz_state=quiz_state,
+                           chosen=request.args.get("lang"), **data)
+
+
+@bp.post("/courses/<int:course_id>/enrol")
+@require("training.follow")
+def enrol(course_id):
+    try:
+        enrolment = services.enrol(current_user, course_id)
+    except RuleViolation as error:
+        flash(error.message, "error")
+        return redirect(url_for("training.course", course_id=course_id))
+    db.session.commit()
+    flash(_("You are enrolled. Enjoy the course!"), "success")
+    _enrolment, done = services.enrolment_with_progress(current_user, enrolment.course_id)
+    next_id = services.next_lesson_id(services.lesson_rows(enrolment.course_id, []), done)
+    if next_id:
+        return redirect(url_for("training.lesson", course_id=course_id, lesson_id=next_id))
+    return redirect(url_for("training.course", course_id=course_id))
+
+
+@bp.get("/courses/<int:course_id>/lessons/<int:lesson_id>")
+@require("training.follow")
+def lesson(course_id, lesson_id):
+    preferred = _preferred()
+    try:
+        course, lesson, enrolment, done = services.get_lesson_for(current_user, course_id, lesson_id)
+        lessons = services.lesson_rows(course.id, [*preferred.first, course.default_language])
+        services.check_lesson_order(lessons, done, lesson.id)
+    except RuleViolation as error:
+        flash(error.message, "error")
+        return redirect(url_for("training.course", course_id=course_id))
+    translations = lesson_translations(lesson)
+    translation, fell_back = services.choose_translation(translations.values(), preferred, course)
+    return render_template("training/lesson.html", course=course, lesson=lesson, enrolment=enrolment,
+                           lessons=lessons, done=done, translation=translation, fell_back=fell_back,
+                           languages=services.ordered_languages(translations), chosen=request.args.get("lang"))
+
+
+@bp.post("/enrolments/<int:enrolment_id>/lessons/<int:lesson_id>/done")
+@require("training.follow")
+def lesson_done(enrolment_id, lesson_id):
+    enrolment = services.get_own_enrolment(current_user, enrolment_id)
+    try:
+        enrolment, next_id = services.mark_lesson_done(current_user, enrolment.id, lesson_id)
+    except RuleViolation as error:
+        flash(error.message, "error")
+        return redirect(url_for("training.course", course_id=enrolment.course_id))
+    db.session.commit()
+    if enrolment.is_completed:
+        flash(_("Congratulations, you have completed this course!"), "success")
+        return redirect(url_for("training.course", course_id=enrolment.course_id))
+    if next_id:
+        return redirect(url_for("training.lesson", course_id=enrolment.course_id, lesson_id=next_id))
+    return redirect(url_for("training.course", course_id=enrolment.course_id, _anchor="quiz"))
+
+
+@bp.post("/enrolments/<int:enrolment_id>/quiz")
+@require("training.follow")
+def quiz_start(enrolment_id):
+    enrolment = services.get_own_enrolment(current_user, enrolment_id)
+    try:
+        attempt = quizzes.start_attempt(current_user, enrolment.id, _preferred())
+    except RuleViolation as error:
+        flash(error.message, "error")
+        return redirect(url_for("training.course", course_id=enrolment.course_id))
+    db.session.commit()
+    return redirect(url_for("training.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@require("training.follow")
+def attempt(attempt_id):
+    attempt, enrolment, quiz = quizzes.get_own_attempt(current_user, attempt_id)
+    if request.method == "POST":
+        answers = {int(key[1:]): request.form.get(key, type=int) for key in request.form
+                   if key.startswith("q") and key[1:].isdigit()}
+        try:
+            attempt, enrolment = quizzes.submit_attempt(current_user, attempt.id, answers)
+        except RuleViolation as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("training.attempt", attempt_id=attempt_id))
+        db.session.commit()
+        if attempt.is_passed:
+            flash(_("You passed the knowledge check with %(score)s%%.", score=attempt.score_percent), "success")
+        else:
+            flash(_("You scored %(score)s%%; the pass mark is %(mark)s%%.", score=attempt.score_percent,
+                    mark=quiz.pass_percent), "error")
+        return redirect(url_for("training.course", course_id=enrolment.course_id, _anchor="quiz"))
+    questions = quizzes.attempt_questions(attempt) if attempt.submitted_at is None else []
+    return render_template("training/quiz.html", attempt=attempt, enrolment=enrolment, quiz=quiz,
+                           questions=questions)
+
+
+@bp.get("/images/<int:image_id>")
+@require("training.follow")
+def image(image_id):
+    try:
+        manageable = manageable_clause(current_user)
+    except PermissionDenied:
+        manageable = None
+    row = get_image_for(current_user, image_id, manageable=manageable)
+    response = Response(row.data, mimetype=row.content_type)
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["ETag"] = row.sha256
+    return response

@@ -1,0 +1,185 @@
+"""Catalogue, course page with language fallback, enrolment, lessons in order, progress, completion, dashboard."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from oscart.audit.models import AuditEvent
+from oscart.database import utcnow
+from oscart.extensions import db
+from oscart.training.models import CourseView, Enrolment, LessonProgress
+from oscart.training.signals import course_completed
+from tests.factories import lesson_ids, make_company, make_elearning_course, make_enrolment, make_user
+
+
+@pytest.fixture
+def acme():
+    return make_company(name="Acme", default_language="fr")
+
+
+@pytest.fixture
+def anna(acme):
+    return make_user(company=acme, first_name="Anna", language="nl")
+
+
+def test_catalogue_searches_and_filters(browser, anna):
+    make_elearning_course(titles={"nl": "Veilig heffen", "fr": "Soulever en sécurité"})
+    make_elearning_course(titles={"nl": "Brandpreventie"}, format="blended")
+    make_elearning_course(titles={"nl": "Concept"}, status="draft")
+    browser.login(anna.email)
+    page = browser.get("/training/").text
+    assert "Veilig heffen" in page and "Brandpreventie" in page and "Concept" not in page
+    page = browser.get("/training/?q=heffen").text
+    assert "Veilig heffen" in page and "Brandpreventie" not in page
+    page = browser.get("/training/?format=blended").text
+    assert "Brandpreventie" in page and "Veilig heffen" not in page
+    page = browser.get("/training/?language=fr").text
+    assert "Veilig heffen" in page and "Brandpreventie" not in page
+
+
+def test_catalogue_shows_languages_of_each_course(browser, anna):
+    make_elearning_course(titles={"nl": "Veilig heffen", "de": "Sicher heben"})
+    browser.login(anna.email)
+    page = browser.get("/training/").text
+    assert 'title="Deutsch" lang="de">DE</abbr>' in page and ">FR</abbr>" not in page
+
+
+def test_course_page_in_user_language(browser, anna):
+    course = make_elearning_course(titles={"nl": "Veilig heffen", "fr": "Soulever"})
+    browser.login(anna.email)
+    page = browser.get(f"/training/courses/{course.id}").text
+    assert "Veilig heffen" in page and "niet beschikbaar in je taal" not in page
+
+
+@pytest.mark.parametrize(("titles", "default", "expected"), [
+    ({"fr": "Soulever", "de": "Heben"}, "de", "Soulever"),  # company default (fr) before course default
+    ({"de": "Heben", "en": "Lifting"}, "en", "Lifting"),  # course default
+    ({"de": "Heben"}, "nl", "Heben"),  # anything available
+])
+def test_course_page_falls_back_and_says_so(browser, anna, titles, default, expected):
+    course = make_elearning_course(titles=titles, default_language=default)
+    browser.login(anna.email)
+    page = browser.get(f"/training/courses/{course.id}").text
+    assert f">{expected}</h1>" in page
+    assert "niet beschikbaar in je taal" in page
+
+
+def test_fallback_page_links_to_available_languages(browser, anna):
+    course = make_elearning_course(titles={"fr": "Soulever", "de": "Heben"})
+    browser.login(anna.email)
+    page = browser.get(f"/training/courses/{course.id}").text
+    assert 'href="?lang=de"' in page
+    page = browser.get(f"/training/courses/{course.id}?lang=de").text
+    assert ">Heben</h1>" in page and "niet beschikbaar" not in page
+
+
+def test_course_view_is_recorded(browser, anna):
+    course = make_elearning_course()
+    browser.login(anna.email)
+    browser.get(f"/training/courses/{course.id}")
+    view = db.session.scalar(select(CourseView).where(CourseView.user_id == anna.id))
+    assert view.course_id == course.id and view.viewed_at > utcnow() - timedelta(minutes=1)
+
+
+def test_enrol_then_lessons_in_order_then_completion(browser, anna):
+    course = make_elearning_course(lessons=2)
+    first, second = lesson_ids(course)
+    received = []
+    course_completed.connect(lambda enrolment, **kw: received.append(enrolment.id), weak=False)
+    browser.login(anna.email)
+    response = browser.submit(f"/training/courses/{course.id}/enrol")
+    assert response.headers["Location"] == f"/training/courses/{course.id}/lessons/{first}"
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == anna.id))
+    response = browser.submit(f"/training/enrolments/{enrolment.id}/lessons/{first}/done")
+    assert response.headers["Location"] == f"/training/courses/{course.id}/lessons/{second}"
+    db.session.refresh(enrolment)
+    assert enrolment.progress_percent == 50 and enrolment.status == "in_progress"
+    browser.submit(f"/training/enrolments/{enrolment.id}/lessons/{second}/done")
+    db.session.refresh(enrolment)
+    assert enrolment.status == "completed" and enrolment.completed_at is not None
+    assert enrolment.progress_percent == 100
+    assert received == [enrolment.id]
+    actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"training.enrolled", "training.lesson_done", "training.completed"} <= actions
+
+
+def test_skipping_a_lesson_by_url_is_refused(browser, anna):
+    course = make_elearning_course(lessons=3)
+    first, _second, third = lesson_ids(course)
+    enrolment = make_enrolment(anna, course)
+    browser.login(anna.email)
+    response = browser.get(f"/training/courses/{course.id}/lessons/{third}")
+    assert response.status_code == 302
+    assert "Werk eerst de vorige lessen af." in browser.get(response.headers["Location"]).text
+    response = browser.submit(f"/training/enrolments/{enrolment.id}/lessons/{third}/done")
+    assert response.status_code == 302
+    assert db.session.scalar(select(LessonProgress.id)) is None
+    assert browser.get(f"/training/courses/{course.id}/lessons/{first}").status_code == 200
+
+
+def test_lesson_page_requires_enrolment(browser, anna):
+    course = make_elearning_course()
+    browser.login(anna.email)
+    response = browser.get(f"/training/courses/{course.id}/lessons/{lesson_ids(course)[0]}")
+    assert response.status_code == 302 and response.headers["Location"] == f"/training/courses/{course.id}"
+
+
+def test_course_page_resumes_at_first_unfinished_lesson(browser, anna):
+    course = make_elearning_course(lessons=3)
+    first, second, _third = lesson_ids(course)
+    enrolment = make_enrolment(anna, course)
+    db.session.add(LessonProgress(enrolment_id=enrolment.id, lesson_id=first))
+    db.session.commit()
+    browser.login(anna.email)
+    page = browser.get(f"/training/courses/{course.id}").text
+    assert f'/training/courses/{course.id}/lessons/{second}">Ga verder waar je gebleven was' in page
+
+
+def test_marking_another_users_enrolment_is_not_found(browser, anna, acme):
+    course = make_elearning_course()
+    other = make_enrolment(make_user(company=acme), course)
+    browser.login(anna.email)
+    response = browser.submit(f"/training/enrolments/{other.id}/lessons/{lesson_ids(course)[0]}/done")
+    assert response.status_code == 404
+    assert db.session.scalar(select(LessonProgress.id)) is None
+
+
+def test_classroom_course_cannot_be_self_enrolled(browser, anna):
+    course = make_elearning_course(format="classroom")
+    browser.login(anna.email)
+    browser.submit(f"/training/courses/{course.id}/enrol")
+    assert db.session.scalar(select(Enrolment.id)) is None
+
+
+def test_dashboard_shows_progress_overdue_and_completed(browser, anna):
+    now = utcnow()
+    make_enrolment(anna, make_elearning_course(titles={"nl": "Bezig"}), progress_percent=40,
+                   due_at=now + timedelta(days=5))
+    make_enrolment(anna, make_elearning_course(titles={"nl": "Te laat"}), due_at=now - timedelta(days=3))
+    make_enrolment(anna, make_elearning_course(titles={"nl": "Klaar"}), status="completed", completed_at=now)
+    browser.login(anna.email)
+    page = browser.get("/dashboard").text
+    assert "Bezig" in page and 'value="40"' in page
+    assert "is-overdue" in page and "Te laat sinds" in page
+    completed = page.split('id="completed"')[1]
+    assert "Klaar" in completed and "Bezig" not in completed
+
+
+def test_trainee_lands_on_the_training_dashboard(browser, anna):
+    response = browser.login(anna.email)
+    assert response.headers["Location"] == "/dashboard"
+    assert 'id="completed"' in browser.get("/dashboard").text
+
+
+def test_archived_course_stays_reachable_for_its_trainees_only(browser, anna, acme):
+    course = make_elearning_course(titles={"nl": "Oude opleiding"}, status="archived")
+    make_enrolment(anna, course, status="completed", completed_at=utcnow())
+    browser.login(anna.email)
+    assert browser.get(f"/training/courses/{course.id}").status_code == 200
+    assert "Oude opleiding" not in browser.get("/training/").text
+    browser.logout()
+    other = make_user(company=acme)
+    browser.login(other.email)
+    assert browser.get(f"/training/courses/{course.id}").status_code == 404
+    assert browser.submit(f"/training/courses/{course.id}/enrol").status_code == 404
