@@ -194,17 +194,51 @@ def pages_run(args):
     finally:
         server.terminate()
         server.wait(timeout=10)
-    report(best, args)
+    report(best, args, statements(args, pages))
 
 
-def report(best, args):
+def statements(args, pages):
+    """SQL statements per page, counted in-process on the same database (one request each, after a warm-up)."""
+    from sqlalchemy import event
+
+    from oscart import create_app
+    from oscart.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench-only-secret"})
+    clients = {}
+    for email, password in ((BENCH_EMAIL, BENCH_PASSWORD), (COMPANY_EMAIL, COMPANY_PASSWORD)):
+        clients[email] = app.test_client()
+        clients[email].post("/login", data={"email": email, "password": password})
+    with app.app_context():
+        engine = db.engine
+    counts = {}
+    for name, (path, cookie) in pages.items():
+        if cookie is None:
+            continue
+        client = clients[COMPANY_EMAIL if "(admin)" in name else BENCH_EMAIL]
+        client.get(path)
+        seen = []
+        listener = lambda *_, seen=seen: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            client.get(path).close()
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        counts[name] = len(seen)
+    with app.app_context():
+        db.engine.dispose()
+    return counts
+
+
+def report(best, args, counts):
     bare = best["bare Flask endpoint"]
     print(f"\n{args.database_url.split('://')[0]} · gunicorn {args.workers} workers · wrk {args.connections} "
           f"connections × {args.seconds} s · best of {args.rounds} rounds\n")
-    print("| page | requests/s | ratio to bare |\n|---|---:|---:|")
+    print("| page | requests/s | ratio to bare | SQL statements |\n|---|---:|---:|---:|")
     for name, rps in best.items():
         flag = "" if name.startswith(("bare", "empty")) or rps / bare >= TARGET_RATIO else " ⚠ below 15%"
-        print(f"| {name} | {rps:,.0f} | {100 * rps / bare:.0f}%{flag} |")
+        print(f"| {name} | {rps:,.0f} | {100 * rps / bare:.0f}%{flag} | {counts.get(name, '–')} |")
 
 
 if __name__ == "__main__":
