@@ -126,8 +126,9 @@ def fix_sequences():
         return
     for model in (Company, User, Course, Lesson, Enrolment):
         table = model.__tablename__
-        db.session.execute(sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
-                                f"(SELECT max(id) FROM {table}))"))
+        quoted = f'"{table}"'  # "user" is a reserved word in PostgreSQL
+        db.session.execute(sql(f"SELECT setval(pg_get_serial_sequence('{quoted}', 'id'), "  # noqa: S608
+                               f"(SELECT max(id) FROM {quoted}))"))
 
 
 def generate_company(args, now):
