@@ -2,7 +2,7 @@
 requests per second relative to a bare endpoint, and memory of a 100,000-row CSV export.
 
 Standalone: ``.venv/bin/python -m bench.classroom [--rows 100000] [--database-url URL]``.
-Prints a Markdown report (ratios measured in one run; see docs/benchmarks-classroom.md).
+Prints a Markdown report (ratios measured in one run; see docs/benchmarks.md).
 """
 
 import argparse

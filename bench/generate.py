@@ -14,7 +14,8 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
+from sqlalchemy import text as sql
 
 from oscart import create_app
 from oscart.accounts.models import User
@@ -36,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE = f"sqlite:///{ROOT / 'instance' / 'bench.db'}"
 BENCH_EMAIL = "bench-trainee@example.com"
 BENCH_PASSWORD = "bench-password-2026"
+COMPANY_EMAIL = "hr@bench.example"  # company admin made by bench.classroom.build, password bench.classroom.PASSWORD
 LANGUAGES = ("nl", "fr", "de", "en")
 WORDS = (
     "veiligheid", "heftruck", "magazijn", "brand", "privacy", "hygiëne", "ergonomie", "laden", "lossen",
@@ -54,6 +56,11 @@ def parse_args(argv=None):
     parser.add_argument("--lessons", type=int, default=10, help="lessons per course")
     parser.add_argument("--enrolments", type=int, default=200_000)
     parser.add_argument("--progress", type=int, default=200_000, help="lesson-progress rows (approximately)")
+    parser.add_argument("--sessions", type=int, default=200,
+                        help="classroom sessions (30 trainees, 2 parts each) for the company admin's pages")
+    parser.add_argument("--certificates", type=int, default=5_000, help="issued certificates of the admin's company")
+    parser.add_argument("--full", action="store_true",
+                        help="the DESIGN §6 sizes: 100,000 certificates and 1,700 sessions (~100,000 attendance rows)")
     parser.add_argument("--seed", type=int, default=42)
     return parser.parse_args(argv)
 
@@ -109,6 +116,48 @@ def generate(args):
     bulk(LessonTranslation, lesson_texts)
     generate_enrolments(args, rng, now)
     db.session.commit()
+    fix_sequences()
+    generate_company(args, now)
+
+
+def fix_sequences():
+    """Rows above were inserted with explicit ids: move PostgreSQL's id sequences past them."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for model in (Company, User, Course, Lesson, Enrolment):
+        table = model.__tablename__
+        quoted = f'"{table}"'  # "user" is a reserved word in PostgreSQL
+        db.session.execute(sql(f"SELECT setval(pg_get_serial_sequence('{quoted}', 'id'), "  # noqa: S608
+                               f"(SELECT max(id) FROM {quoted}))"))
+
+
+def generate_company(args, now):
+    """A company admin (COMPANY_EMAIL) whose company has trainees, past classroom sessions with attendance
+    marked, and issued certificates: the data behind the company pages."""
+    import hashlib
+
+    from bench.classroom import build
+    from oscart.certificates.codes import new_code
+    from oscart.certificates.models import Certificate
+    from oscart.certificates.rendering import render_certificate
+
+    build("company", companies=5, people_per_company=100, sessions=args.sessions, per_session=30)
+    admin = db.session.scalar(select(User).where(User.email == COMPANY_EMAIL))
+    people = list(db.session.scalars(select(User.id).where(User.company_id == admin.company_id,
+                                                          User.role == TRAINEE).order_by(User.id)))
+    from bench.certificates import facts
+
+    pdf = render_certificate(facts())[0]  # one real PDF, stored for every row (size as in production)
+    digest = hashlib.sha256(pdf).hexdigest()
+    rows = [{"code": new_code(), "issue_key": f"bench:{n}", "origin": "automatic", "user_id": people[n % len(people)],
+             "company_id": admin.company_id, "course_id": 1 + n % args.courses, "language": "nl",
+             "holder_name": f"Bench holder {n}", "course_title": f"Bench course {1 + n % args.courses}",
+             "hours": Decimal("7.5"), "completed_on": (now - timedelta(days=n % 700)).date(),
+             "valid_until": (now + timedelta(days=365 * 3 - n % 700)).date(), "pdf": pdf, "pdf_sha256": digest,
+             "pdf_size": len(pdf), "is_signed": False} for n in range(args.certificates)]
+    for start in range(0, len(rows), 1000):  # PDFs are ~30 KB each: smaller batches
+        db.session.execute(insert(Certificate), rows[start:start + 1000])
+    db.session.commit()
 
 
 def generate_enrolments(args, rng, now):
@@ -140,7 +189,13 @@ def generate_enrolments(args, rng, now):
 
 
 def main(argv=None):
+    from oscart.certificates.models import Certificate
+    from oscart.classroom.models import Attendance
+
     args = parse_args(argv)
+    if args.full:
+        args.certificates, args.sessions = max(args.certificates, 100_000), max(args.sessions, 1_700)
+    (ROOT / "instance").mkdir(exist_ok=True)
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "SECRET_KEY": "bench"})
     started = time.perf_counter()
     with app.app_context():
@@ -148,7 +203,8 @@ def main(argv=None):
         db.create_all()
         generate(args)
         counts = {model.__tablename__: db.session.query(model).count()
-                  for model in (Company, User, Course, CourseTranslation, Lesson, Enrolment, LessonProgress)}
+                  for model in (Company, User, Course, CourseTranslation, Lesson, Enrolment, LessonProgress,
+                                Attendance, Certificate)}
     print(f"Generated in {time.perf_counter() - started:.0f} s: {counts}")
 
 

@@ -1,11 +1,16 @@
-"""Requests per second of the key training pages, as a ratio to a bare Flask endpoint in the same server and run.
+"""The whole benchmark suite, end to end (``make bench``): dataset, page load, classroom, certificates.
 
-    .venv/bin/python -m bench.generate                      # once: the dataset (see --help for sizes)
-    .venv/bin/python -m bench.run                           # SQLite file instance/bench.db
+    .venv/bin/python -m bench.run                           # SQLite file instance/bench.db, a few minutes
     .venv/bin/python -m bench.run --database-url postgresql+psycopg://postgres@127.0.0.1:5432/oscart_bench
+    .venv/bin/python -m bench.run --full                    # the DESIGN §6 sizes (much longer)
 
-Serves bench.wsgi with gunicorn (2 sync workers) on 127.0.0.1, logs the benchmark trainee in, then loads each
-URL with wrk (apt-get install wrk) for a fixed time. Only 127.0.0.1 is ever contacted.
+1. ``bench.generate`` (re)builds the dataset (skip with --no-generate; it EMPTIES the database first).
+2. Serves bench.wsgi with gunicorn (2 sync workers) on 127.0.0.1, logs the benchmark trainee and the company
+   admin in, then loads each page with wrk (apt-get install wrk) for a fixed time, or, without wrk, with a
+   bounded Python client. Requests per second are reported as a ratio to a bare Flask endpoint of the same run.
+3. ``bench.classroom`` (query counts, attendance pages, streamed CSV) and ``bench/certificates.py`` (render,
+   download, ZIP, merged PDF) as subprocesses; their Markdown reports are printed as they are.
+Only 127.0.0.1 is ever contacted. Prints the load average at the start, since the machine may be shared.
 """
 
 import argparse
@@ -14,12 +19,14 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
 from http.client import HTTPConnection
 
-from bench.generate import BENCH_EMAIL, BENCH_PASSWORD, DEFAULT_DATABASE
+from bench.classroom import PASSWORD as COMPANY_PASSWORD
+from bench.generate import BENCH_EMAIL, BENCH_PASSWORD, COMPANY_EMAIL, DEFAULT_DATABASE
 
 HOST = "127.0.0.1"
 TARGET_RATIO = 0.15
@@ -30,10 +37,27 @@ def parse_args(argv=None):
     parser.add_argument("--database-url", default=DEFAULT_DATABASE)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seconds", type=int, default=10, help="load time per URL")
+    parser.add_argument("--seconds", type=int, default=5, help="load time per URL")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=2, help="repeat the whole series; the best round counts")
+    parser.add_argument("--full", action="store_true", help="DESIGN §6 sizes for the dataset (much longer)")
+    parser.add_argument("--csv-rows", type=int, default=None, help="attendance rows for the CSV export "
+                        "(default 100,000, the DESIGN §6 size)")
+    parser.add_argument("--no-generate", action="store_true", help="reuse the existing dataset")
+    parser.add_argument("--only", choices=("pages", "classroom", "certificates"), action="append",
+                        help="run only these parts (repeatable)")
     return parser.parse_args(argv)
+
+
+def generate(args):
+    """The dataset, at the small default sizes or the DESIGN §6 sizes with --full."""
+    command = [sys.executable, "-m", "bench.generate", "--database-url", args.database_url]
+    if not args.full:
+        command += ["--users", "5000", "--enrolments", "50000", "--progress", "50000", "--sessions", "100",
+                    "--certificates", "3000"]
+    else:
+        command += ["--full"]
+    subprocess.run(command, check=True)
 
 
 def start_server(args):
@@ -53,15 +77,15 @@ def start_server(args):
     raise SystemExit("gunicorn did not start")
 
 
-def login(port):
-    """Log the benchmark trainee in like a browser: read the CSRF token, post the form, keep the cookie."""
+def login(port, email=BENCH_EMAIL, password=BENCH_PASSWORD):
+    """Log a user in like a browser: read the CSRF token, post the form, keep the cookie."""
     conn = HTTPConnection(HOST, port, timeout=10)
     conn.request("GET", "/login")
     response = conn.getresponse()
     page = response.read().decode()
     cookie = response.getheader("Set-Cookie").split(";")[0]
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode({"csrf_token": token, "email": BENCH_EMAIL, "password": BENCH_PASSWORD})
+    body = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password})
     conn.request("POST", "/login", body=body, headers={"Cookie": cookie,
                                                       "Content-Type": "application/x-www-form-urlencoded"})
     response = conn.getresponse()
@@ -74,7 +98,7 @@ def login(port):
 def first_course_and_lesson(port, cookie):
     """A course the trainee follows and the lesson it resumes at, read from the dashboard and course page."""
     conn = HTTPConnection(HOST, port, timeout=10)
-    conn.request("GET", "/training/dashboard", headers={"Cookie": cookie})
+    conn.request("GET", "/dashboard", headers={"Cookie": cookie})
     page = conn.getresponse().read().decode()
     course = re.search(r'href="(/training/courses/\d+)"', page).group(1)
     conn.request("GET", course, headers={"Cookie": cookie})
@@ -83,8 +107,39 @@ def first_course_and_lesson(port, cookie):
     return course, lesson
 
 
+def measure_python(port, path, cookie, args):
+    """Fallback without wrk: ``--connections`` threads with keep-alive connections for ``--seconds``."""
+    headers = {"Cookie": cookie} if cookie else {}
+    deadline = time.perf_counter() + args.seconds
+    done, errors = [0] * args.connections, []
+
+    def worker(index):
+        conn = HTTPConnection(HOST, port, timeout=30)
+        while time.perf_counter() < deadline:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(response.status)
+                return
+            done[index] += 1
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=args.seconds + 60)
+    if errors:
+        raise SystemExit(f"{path} answered {errors[0]}")
+    return sum(done) / (time.perf_counter() - started)
+
+
 def measure(port, path, cookie, args):
     """Requests per second reported by wrk; non-2xx answers make the run fail loudly."""
+    if not shutil.which("wrk"):
+        return measure_python(port, path, cookie, args)
     command = ["wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s", "--latency",
                f"http://{HOST}:{port}{path}"]
     if cookie:
@@ -97,16 +152,41 @@ def measure(port, path, cookie, args):
 
 def main(argv=None):
     args = parse_args(argv)
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
+    parts = args.only or ["pages", "classroom", "certificates"]
+    load = os.getloadavg()
+    print(f"# bench.run · {os.cpu_count()} CPUs · load average at the start {load[0]:.2f} {load[1]:.2f} "
+          f"{load[2]:.2f} · {args.database_url.split('://')[0]} · load client "
+          f"{'wrk' if shutil.which('wrk') else 'Python threads (wrk not installed)'}", flush=True)
+    if "pages" in parts:
+        if not args.no_generate:
+            generate(args)
+        pages_run(args)
+    if "classroom" in parts:
+        rows = args.csv_rows or 100_000
+        command = [sys.executable, "-m", "bench.classroom", "--rows", str(rows)]
+        if args.database_url.startswith("postgresql"):  # it empties the database: the dataset is gone afterwards
+            command += ["--database-url", args.database_url]
+        print(f"\n## Classroom ({' '.join(command[1:])})\n", flush=True)
+        subprocess.run(command, check=True)
+    if "certificates" in parts:
+        print("\n## Certificates (bench/certificates.py, SQLite in a temporary directory)\n", flush=True)
+        subprocess.run([sys.executable, "bench/certificates.py"], check=True)
+    load = os.getloadavg()
+    print(f"\nload average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
+def pages_run(args):
     server = start_server(args)
     try:
         cookie = login(args.port)
+        admin = login(args.port, COMPANY_EMAIL, COMPANY_PASSWORD)
         course, lesson = first_course_and_lesson(args.port, cookie)
         pages = {"bare Flask endpoint": ("/bench/bare", None), "empty logged-in page": ("/bench/empty", cookie),
                  "catalogue": ("/training/", cookie), "catalogue search": ("/training/?q=veiligheid", cookie),
                  "course page": (course, cookie), "lesson page": (lesson, cookie),
-                 "trainee dashboard": ("/training/dashboard", cookie)}
+                 "trainee dashboard": ("/dashboard", cookie),
+                 "company attendance view (admin)": ("/classroom/attendance", admin),
+                 "company certificates (admin)": ("/certificates/company", admin)}
         best = {}
         for _ in range(args.rounds):
             for name, (path, page_cookie) in pages.items():
@@ -114,17 +194,51 @@ def main(argv=None):
     finally:
         server.terminate()
         server.wait(timeout=10)
-    report(best, args)
+    report(best, args, statements(args, pages))
 
 
-def report(best, args):
+def statements(args, pages):
+    """SQL statements per page, counted in-process on the same database (one request each, after a warm-up)."""
+    from sqlalchemy import event
+
+    from oscart import create_app
+    from oscart.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench-only-secret"})
+    clients = {}
+    for email, password in ((BENCH_EMAIL, BENCH_PASSWORD), (COMPANY_EMAIL, COMPANY_PASSWORD)):
+        clients[email] = app.test_client()
+        clients[email].post("/login", data={"email": email, "password": password})
+    with app.app_context():
+        engine = db.engine
+    counts = {}
+    for name, (path, cookie) in pages.items():
+        if cookie is None:
+            continue
+        client = clients[COMPANY_EMAIL if "(admin)" in name else BENCH_EMAIL]
+        client.get(path)
+        seen = []
+        listener = lambda *_, seen=seen: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            client.get(path).close()
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        counts[name] = len(seen)
+    with app.app_context():
+        db.engine.dispose()
+    return counts
+
+
+def report(best, args, counts):
     bare = best["bare Flask endpoint"]
     print(f"\n{args.database_url.split('://')[0]} · gunicorn {args.workers} workers · wrk {args.connections} "
           f"connections × {args.seconds} s · best of {args.rounds} rounds\n")
-    print("| page | requests/s | ratio to bare |\n|---|---:|---:|")
+    print("| page | requests/s | ratio to bare | SQL statements |\n|---|---:|---:|---:|")
     for name, rps in best.items():
         flag = "" if name.startswith(("bare", "empty")) or rps / bare >= TARGET_RATIO else " ⚠ below 15%"
-        print(f"| {name} | {rps:,.0f} | {100 * rps / bare:.0f}%{flag} |")
+        print(f"| {name} | {rps:,.0f} | {100 * rps / bare:.0f}%{flag} | {counts.get(name, '–')} |")
 
 
 if __name__ == "__main__":
