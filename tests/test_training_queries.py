@@ -5,9 +5,18 @@ from datetime import timedelta
 from oscart.database import utcnow
 from oscart.extensions import db
 from oscart.training.models import CompanyNews, LessonProgress
-from tests.factories import (lesson_ids, make_certificate, make_classroom_course, make_company, make_course,
-                             make_elearning_course, make_enrolment, make_registration, make_training_session,
-                             make_user)
+from tests.factories import (
+    lesson_ids,
+    make_certificate,
+    make_classroom_course,
+    make_company,
+    make_course,
+    make_elearning_course,
+    make_enrolment,
+    make_registration,
+    make_training_session,
+    make_user,
+)
 
 ALL = {"nl": "Cursus", "fr": "Cours", "de": "Kurs", "en": "Course"}
 

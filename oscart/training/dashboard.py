@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from oscart.certificates import dates
 from oscart.certificates.forms import STATUS_LABELS
-from oscart.certificates.services import list_own
 from oscart.certificates.models import certificate_status
+from oscart.certificates.services import list_own
 from oscart.classroom.services import list_upcoming_registrations
 from oscart.database import utcnow
 from oscart.extensions import db
