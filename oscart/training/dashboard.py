@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from oscart.certificates import dates
 from oscart.certificates.forms import STATUS_LABELS
-from oscart.certificates.models import certificate_status
+from oscart.certificates.models import Certificate, certificate_status
 from oscart.certificates.services import list_own
 from oscart.classroom.services import list_upcoming_registrations
 from oscart.database import utcnow
@@ -45,7 +45,8 @@ def load_dashboard(actor, preferred, *, now=None):
     sessions = list_upcoming_registrations(actor, now=now, limit=UPCOMING_SESSIONS)
     certificates, more_certificates = [], False
     if can(actor, "certificates.own"):
-        rows = db.session.execute(list_own(actor).limit(LATEST_CERTIFICATES + 1)).all()
+        current = list_own(actor).where(Certificate.superseded_at.is_(None))  # a renewed one replaces it
+        rows = db.session.execute(current.limit(LATEST_CERTIFICATES + 1)).all()
         today = dates.today()
         certificates = [{"row": row, "status": certificate_status(row.revoked_at, row.superseded_at, row.valid_until,
                                                                  today, 30)}
