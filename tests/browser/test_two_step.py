@@ -33,7 +33,7 @@ def test_enrolling_in_two_step_then_logging_in_with_a_code(new_page, screenshot)
     expect(page.locator(".badge-ok").first).to_have_text("On")
 
     page.locator(".nav-account summary").click()  # the account menu holds the personal pages and "Log out"
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
     page.goto("/login")
     page.locator("#email").fill(user.email)
     page.locator("#password").fill(PASSWORD)
