@@ -5,7 +5,18 @@ from datetime import timedelta
 from oscart.database import utcnow
 from oscart.extensions import db
 from oscart.training.models import CompanyNews, LessonProgress
-from tests.factories import lesson_ids, make_company, make_elearning_course, make_enrolment, make_user
+from tests.factories import (
+    lesson_ids,
+    make_certificate,
+    make_classroom_course,
+    make_company,
+    make_course,
+    make_elearning_course,
+    make_enrolment,
+    make_registration,
+    make_training_session,
+    make_user,
+)
 
 ALL = {"nl": "Cursus", "fr": "Cours", "de": "Kurs", "en": "Course"}
 
@@ -23,6 +34,11 @@ def _world(size):
         make_enrolment(anna, course, status="completed" if n % 2 else "in_progress", completed_at=utcnow())
     for n in range(size):
         db.session.add(CompanyNews(company_id=company.id, title=f"Nieuws {n}", body_html="<p>x</p>"))
+    for n in range(1 + size):  # coming classroom sessions: registered, and one on the waiting list
+        session = make_training_session(make_classroom_course(title=f"Sessie {n}"), company=company)
+        make_registration(session, anna, *(("waitlisted", 1) if n == 1 else ()))
+    for n in range(1 + size):  # certificates: the dashboard shows the latest few
+        make_certificate(anna, make_course(titles={"nl": f"Certificaat {n}"}, validity_months=12 if n % 2 else None))
     db.session.commit()
     return anna, main
 
@@ -49,4 +65,26 @@ def test_query_counts_do_not_grow_with_data(browser, count_queries):
     anna, course = _world(12)
     large = _counts(browser, count_queries, anna, course)
     assert small == large, (small, large)
-    assert max(small.values()) <= 12
+    assert max(small.values()) <= 14
+
+
+def test_dashboard_lists_coming_sessions_and_latest_certificates(browser):
+    anna, _ = _world(4)
+    browser.login(anna.email)
+    html = browser.get("/dashboard").get_data(as_text=True)
+    for n in range(5):
+        assert f"Sessie {n}" in html
+    assert "Wachtlijst (1)" in html
+    assert html.count("/certificates/") >= 3
+    shown = [n for n in range(5) if f'<span class="course-title">Certificaat {n}</span>' in html]
+    assert len(shown) == 3, shown
+    assert "Al mijn certificaten" in html
+
+
+def test_dashboard_without_sessions_or_certificates_shows_empty_states(browser):
+    anna = make_user(company=make_company())
+    browser.login(anna.email)
+    html = browser.get("/dashboard").get_data(as_text=True)
+    assert "U bent niet ingeschreven voor een komende sessie." in html
+    assert "Uw certificaten verschijnen hier." in html
+    assert 'href="/classroom/"' in html

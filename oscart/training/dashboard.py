@@ -1,16 +1,27 @@
-"""The trainee's landing page: courses in progress (due dates, overdue first), completed, company news."""
+"""The trainee's landing page: courses in progress (due dates, overdue first), completed, coming classroom
+sessions, latest certificates, company news."""
 
 from sqlalchemy import select
 
+from oscart.certificates import dates
+from oscart.certificates.forms import STATUS_LABELS
+from oscart.certificates.models import Certificate, certificate_status
+from oscart.certificates.services import list_own
+from oscart.classroom.services import list_upcoming_registrations
 from oscart.database import utcnow
 from oscart.extensions import db
+from oscart.security import can
 from oscart.training.company import list_news
 from oscart.training.models import COMPLETED, Course, Enrolment
 from oscart.training.services import course_texts
 
+UPCOMING_SESSIONS = 5  # the dashboard shows the next few; "My sessions" lists them all
+LATEST_CERTIFICATES = 3
+
 
 def load_dashboard(actor, preferred, *, now=None):
-    """Rows for the dashboard in a fixed number of queries: enrolments, their titles, news."""
+    """Rows for the dashboard in a fixed number of queries: enrolments, their titles, sessions, certificates,
+    news."""
     now = now or utcnow()
     rows = db.session.execute(
         select(Enrolment.id, Enrolment.course_id, Enrolment.status, Enrolment.progress_percent,
@@ -31,4 +42,16 @@ def load_dashboard(actor, preferred, *, now=None):
     news = []
     if actor.company_id is not None:
         news = db.session.execute(list_news(actor.company_id, limit=5)).all()
-    return {"in_progress": in_progress, "completed": completed, "news": news}
+    sessions = list_upcoming_registrations(actor, now=now, limit=UPCOMING_SESSIONS)
+    certificates, more_certificates = [], False
+    if can(actor, "certificates.own"):
+        current = list_own(actor).where(Certificate.superseded_at.is_(None))  # a renewed one replaces it
+        rows = db.session.execute(current.limit(LATEST_CERTIFICATES + 1)).all()
+        today = dates.today()
+        certificates = [{"row": row, "status": certificate_status(row.revoked_at, row.superseded_at, row.valid_until,
+                                                                 today, 30)}
+                        for row in rows[:LATEST_CERTIFICATES]]
+        more_certificates = len(rows) > LATEST_CERTIFICATES
+    return {"in_progress": in_progress, "completed": completed, "news": news, "sessions": sessions,
+            "certificates": certificates, "more_certificates": more_certificates,
+            "certificate_status_labels": STATUS_LABELS}

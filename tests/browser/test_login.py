@@ -20,5 +20,6 @@ def test_trainee_logs_in_switches_language_and_logs_out(page, screenshot):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bienvenue")
     screenshot(page, "login-dashboard-fr")
 
+    page.locator(".nav-account summary").click()  # the account menu holds the personal pages and "Log out"
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("link", name="Se connecter").first).to_be_visible()

@@ -32,7 +32,8 @@ def test_enrolling_in_two_step_then_logging_in_with_a_code(new_page, screenshot)
     page.get_by_role("link", name="I have saved my codes").click()
     expect(page.locator(".badge-ok").first).to_have_text("On")
 
-    page.get_by_role("button", name="Log out").first.click()
+    page.locator(".nav-account summary").click()  # the account menu holds the personal pages and "Log out"
+    page.get_by_role("button", name="Log out", exact=True).click()
     page.goto("/login")
     page.locator("#email").fill(user.email)
     page.locator("#password").fill(PASSWORD)
