@@ -31,7 +31,8 @@ def world():
 
 
 def all_urls(app, world, method):
-    values = {"lang": "nl", "user_id": world[TRAINEE].id, "company_id": world["acme"].id, "token": make_reset_token(world[TRAINEE])}
+    values = {"lang": "nl", "user_id": world[TRAINEE].id, "company_id": world["acme"].id,
+              "token": make_reset_token(world[TRAINEE])}
     urls = []
     for rule in app.url_map.iter_rules():
         if method not in rule.methods or rule.endpoint == "static":
