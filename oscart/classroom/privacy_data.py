@@ -13,23 +13,26 @@ from oscart.privacy.registry import eraser, exporter, purger
 from oscart.training.models import Course
 
 
-@exporter("registrations", _l("Classroom sessions"), _l("The sessions you registered for, and the sessions "
-                                                          "you taught."), retention="anonymised_records")
+@exporter("registrations", _l("Classroom sessions"), _l("The sessions you registered for."),
+          retention="anonymised_records")
 def export_registrations(user):
-    registrations = rows_as_dicts(
+    return rows_as_dicts(
         select(Registration.id, Registration.session_id, Course.code.label("course_code"),
                TrainingSession.starts_at, TrainingSession.place, Registration.status, Registration.position,
                Registration.is_walk_in, Registration.created_at, Registration.cancelled_at)
         .join(TrainingSession, TrainingSession.id == Registration.session_id)
         .join(Course, Course.id == TrainingSession.course_id)
         .where(Registration.user_id == user.id).order_by(Registration.id))
-    taught = rows_as_dicts(
+
+
+@exporter("sessions_taught", _l("Sessions you taught"), _l("The classroom sessions you were a trainer of."))
+def export_sessions_taught(user):
+    return rows_as_dicts(
         select(TrainingSession.id.label("session_id"), Course.code.label("course_code"), TrainingSession.starts_at,
                TrainingSession.place)
         .join(SessionTrainer, SessionTrainer.session_id == TrainingSession.id)
         .join(Course, Course.id == TrainingSession.course_id)
         .where(SessionTrainer.user_id == user.id).order_by(TrainingSession.starts_at))
-    return {"registrations": registrations, "sessions_taught": taught}
 
 
 @exporter("attendance", _l("Attendance"), _l("Your attendance per session part: status, minutes, the trainer's "

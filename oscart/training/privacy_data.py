@@ -29,15 +29,20 @@ def export_course_views(user):
                          .where(CourseView.user_id == user.id).order_by(CourseView.id))
 
 
-@exporter("authored", _l("Content you published"), _l("Company news you wrote and lesson images you uploaded."))
-def export_authored(user):
-    news = rows_as_dicts(select(CompanyNews.id, CompanyNews.title, CompanyNews.created_at)
+@exporter("company_news", _l("Company news you wrote"), _l("Title and date of the news you published for "
+                                                          "your colleagues."))
+def export_company_news(user):
+    return rows_as_dicts(select(CompanyNews.id, CompanyNews.title, CompanyNews.created_at)
                          .where(CompanyNews.author_id == user.id).order_by(CompanyNews.id))
-    images = rows_as_dicts(select(LessonImage.id, Course.code.label("course_code"), LessonImage.content_type,
-                                  LessonImage.width, LessonImage.height, LessonImage.uploaded_at)
-                           .join(Course, Course.id == LessonImage.course_id)
-                           .where(LessonImage.uploaded_by_id == user.id).order_by(LessonImage.id))
-    return {"company_news": news, "lesson_images": images}
+
+
+@exporter("lesson_images", _l("Lesson images you uploaded"), _l("Course, size and date of the images you added "
+                                                                 "to lessons."))
+def export_lesson_images(user):
+    return rows_as_dicts(select(LessonImage.id, Course.code.label("course_code"), LessonImage.content_type,
+                                LessonImage.width, LessonImage.height, LessonImage.uploaded_at)
+                         .join(Course, Course.id == LessonImage.course_id)
+                         .where(LessonImage.uploaded_by_id == user.id).order_by(LessonImage.id))
 
 
 # --- Erasure ---------------------------------------------------------------------------------------
