@@ -36,13 +36,19 @@ def test_seeding_twice_changes_nothing(demo):
     assert _counts() == first
 
 
-@pytest.mark.parametrize("path", ["/admin/privacy/", "/admin/privacy/requests/1", "/admin/privacy/requests/2",
-                                  "/admin/privacy/statement", "/admin/privacy/campaigns",
-                                  "/admin/privacy/campaigns/1", "/admin/privacy/retention",
-                                  "/admin/privacy/incidents", "/admin/privacy/incidents/1"])
+@pytest.mark.parametrize("path", ["/admin/privacy/", "/admin/privacy/requests/{request}",
+                                  "/admin/privacy/requests/{other_request}", "/admin/privacy/statement",
+                                  "/admin/privacy/campaigns", "/admin/privacy/campaigns/{campaign}",
+                                  "/admin/privacy/retention", "/admin/privacy/incidents",
+                                  "/admin/privacy/incidents/{incident}"])
 def test_admin_screens_render_with_demo_data(browser, demo, path):
+    # Ids read from the database: PostgreSQL sequences do not restart between tests.
+    requests = db.session.scalars(select(PrivacyRequest.id).order_by(PrivacyRequest.id)).all()
+    ids = {"request": requests[0], "other_request": requests[1],
+           "campaign": db.session.scalar(select(func.min(Campaign.id))),
+           "incident": db.session.scalar(select(func.min(Incident.id)))}
     browser.login("admin@oscart.example", password=DEMO_PASSWORD)
-    assert browser.get(path).status_code == 200
+    assert browser.get(path.format(**ids)).status_code == 200
 
 
 def test_demo_trainee_sees_consents_and_messages(browser, demo):
