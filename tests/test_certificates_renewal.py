@@ -109,3 +109,15 @@ def test_refresher_due_date_cannot_be_in_the_past(browser, acme):
                    {"due_on": (dates.today() - timedelta(days=1)).isoformat()}, form_page="/certificates/company")
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == acme["anna"].id))
     assert enrolment.status == COMPLETED
+
+
+@pytest.mark.parametrize("flag", ["is_restricted", "is_anonymised"])
+def test_restricted_or_erased_people_get_no_reminder(runner, acme, flag):
+    make_certificate(acme["anna"], acme["course"], completed_at=completed_days_ago(10))
+    other_hr = make_user(role=COMPANY_ADMIN, company=acme["company"])
+    setattr(acme["anna"], flag, True)
+    setattr(acme["hr"], flag, True)
+    db.session.commit()
+    result = runner.invoke(args=["certificates", "remind", "--days", "30"])
+    assert "1 certificate" in result.output
+    assert list(db.session.scalars(select(OutboxMessage.recipient))) == [other_hr.email]

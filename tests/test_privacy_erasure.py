@@ -1,34 +1,50 @@
 """Erasure: the person disappears from every table in one transaction; training records stay anonymous."""
 
 import pytest
-from sqlalchemy import JSON, String, Text, select
+from sqlalchemy import JSON, LargeBinary, String, Text, func, select
 
 from oscart.accounts.models import User
+from oscart.certificates.models import Certificate
+from oscart.classroom.models import Attendance, Registration, SessionPart
 from oscart.companies.models import Company
+from oscart.database import utcnow
 from oscart.extensions import db
 from oscart.privacy import policy
 from oscart.privacy.campaigns import save_campaign, send_campaign
 from oscart.privacy.erasure import erase_user
 from oscart.privacy.models import PrivacyRequest
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN
-from oscart.training.models import Enrolment
-from tests.factories import PASSWORD, give_consent, make_company, make_privacy_course, make_user
+from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINER
+from oscart.training.models import CourseView, Enrolment
+from oscart.training.quiz_models import Quiz, QuizAttempt
+from tests.factories import (
+    PASSWORD,
+    give_consent,
+    make_certificate,
+    make_company,
+    make_privacy_course,
+    make_registration,
+    make_training_session,
+    make_user,
+    past_parts,
+)
 from tests.helpers import Browser
 
 NAME, SURNAME, EMAIL, IP = "Zebulon", "Quixotez", "zebulon.quixotez@example.com", "203.0.113.77"
 
 
 def _occurrences(needles):
-    """(table, column, value) of every text or JSON value that contains one of ``needles``."""
+    """(table, column, value) of every text, JSON or binary value (PDFs) that contains one of ``needles``."""
     found = []
     with db.engine.connect() as conn:
         for table in db.metadata.sorted_tables:
-            columns = [c for c in table.columns if isinstance(c.type, String | Text | JSON)
+            columns = [c for c in table.columns if isinstance(c.type, String | Text | JSON | LargeBinary)
                        or getattr(c.type, "impl", None).__class__ in (String, Text)]
             if not columns:
                 continue
             for row in conn.execute(select(*columns)):
                 for column, value in zip(columns, row, strict=True):
+                    if isinstance(value, bytes | memoryview):
+                        value = bytes(value).decode("latin-1")
                     text = str(value).casefold() if value is not None else ""
                     found += [(table.name, column.name, value) for n in needles if n.casefold() in text]
     return found
@@ -50,13 +66,36 @@ def person(app):
     browser.submit("/account/", {"first_name": NAME, "last_name": SURNAME, "language": "fr"}, form_page="/account/")
     browser.submit("/privacy/me/requests/new", {"kind": "erase", "motivation": f"I am {NAME} {SURNAME}, erase me."},
                    form_page="/privacy/me/requests/new")
-    db.session.add(Enrolment(user_id=user.id, course_id=make_privacy_course().id, progress_percent=40))
+    course = make_privacy_course()
+    enrolment = Enrolment(user_id=user.id, course_id=course.id, progress_percent=40)
+    quiz = Quiz(course_id=course.id)
+    db.session.add_all([enrolment, quiz, CourseView(user_id=user.id, course_id=course.id)])
+    db.session.flush()
+    db.session.add(QuizAttempt(enrolment_id=enrolment.id, quiz_id=quiz.id, language="fr", score_percent=80,
+                               is_passed=True, answers={"1": 2}, submitted_at=utcnow()))
     db.session.commit()
+    _attend_a_session(user, company)
+    make_certificate(user, titles={"fr": "Premiers secours"}, validity_months=12)
     admin = make_user(role=PLATFORM_ADMIN)
     send_campaign(save_campaign(None, actor=admin, kind="newsletter",
                                 texts={"fr": {"subject": "Nouvelles", "body": "Bonjour"}}), actor=admin)
     db.session.commit()
     return user
+
+
+def _attend_a_session(user, company):
+    """A past classroom session: the person attended, with a note naming them, and is named in a colleague's."""
+    trainer = make_user(role=TRAINER, first_name="Thomas", last_name="Trainer")
+    session = make_training_session(trainers=[trainer], parts=past_parts())
+    colleague = make_user(company=company, first_name="Carla", last_name="Colleague")
+    part = db.session.scalar(select(SessionPart).where(SessionPart.session_id == session.id))
+    for trainee, note in ((user, f"{NAME} {SURNAME} left for a call"), (colleague, f"Sat next to {NAME}")):
+        make_registration(session, trainee)
+        db.session.add(Attendance(part_id=part.id, session_id=session.id, part_starts_at=part.starts_at,
+                                  user_id=trainee.id, status="late", minutes=200, note=note,
+                                  marked_by_id=trainer.id))
+    db.session.commit()
+    return session
 
 
 def _grant_erasure(browser, legal_hold=False):
@@ -72,7 +111,8 @@ def _grant_erasure(browser, legal_hold=False):
 
 def test_the_person_is_found_before_erasure(person):
     tables = {table for table, _column, _value in _occurrences([NAME, EMAIL, IP])}
-    assert {"user", "audit_event", "outbox_message", "consent", "user_session", "privacy_request"} <= tables
+    assert {"user", "audit_event", "outbox_message", "consent", "user_session", "privacy_request", "attendance",
+            "certificate"} <= tables
 
 
 def test_erasure_leaves_no_name_email_or_ip_in_any_table(browser, person, outbox):
@@ -83,6 +123,29 @@ def test_erasure_leaves_no_name_email_or_ip_in_any_table(browser, person, outbox
     assert enrolment.user_id == person.id and enrolment.progress_percent == 40  # kept anonymised
     user = db.session.get(User, person.id)
     assert user.is_anonymised and not user.is_active and user.password_hash is None
+
+
+def test_erasure_keeps_training_records_only_anonymised(browser, person):
+    trainer_id = db.session.scalar(select(User.id).where(User.role == TRAINER))
+    _grant_erasure(browser)
+    assert db.session.scalar(select(func.count()).select_from(CourseView)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0  # holder name and PDF gone
+    attempt = db.session.scalar(select(QuizAttempt))
+    assert (attempt.score_percent, attempt.is_passed, attempt.answers) == (80, True, {"1": 2})
+    assert db.session.get(Enrolment, attempt.enrolment_id).user_id == person.id
+    assert db.session.scalar(select(Registration.status).where(Registration.user_id == person.id)) == "registered"
+    rows = db.session.execute(select(Attendance.user_id, Attendance.status, Attendance.minutes, Attendance.note,
+                                     Attendance.marked_by_id).order_by(Attendance.id)).all()
+    assert [tuple(row) for row in rows] == [(person.id, "late", 200, "", trainer_id),
+                                            (rows[1].user_id, "late", 200, "", trainer_id)]
+
+
+def test_erasing_a_trainer_keeps_who_marked_the_attendance(person):
+    trainer = db.session.scalar(select(User).where(User.role == TRAINER))
+    erase_user(trainer, actor=make_user(role=PLATFORM_ADMIN))
+    db.session.commit()
+    assert set(db.session.scalars(select(Attendance.marked_by_id))) == {trainer.id}
+    assert db.session.get(User, trainer.id).is_anonymised
 
 
 def test_erased_person_cannot_log_in_or_be_found(browser, app, person):
@@ -109,6 +172,11 @@ def test_legal_hold_keeps_identity_and_training_records_but_closes_the_account(b
     assert not user.is_active and user.is_restricted and not user.is_anonymised
     assert db.session.scalar(select(Enrolment.user_id)) == person.id
     assert [t for t, _c, _v in _occurrences([IP])] == []
+    certificate = db.session.scalar(select(Certificate))
+    assert certificate.holder_name == f"{NAME} {SURNAME}" and certificate.pdf.startswith(b"%PDF")
+    notes = db.session.scalars(select(Attendance.note).order_by(Attendance.id)).all()
+    assert notes == [f"{NAME} {SURNAME} left for a call", f"Sat next to {NAME}"]
+    assert db.session.scalar(select(func.count()).select_from(CourseView)) == 0
 
 
 def test_erasing_twice_changes_nothing_more(person):
@@ -125,3 +193,4 @@ def test_erased_people_receive_no_marketing(person):
     db.session.commit()
     campaign = save_campaign(None, actor=admin, kind="newsletter", texts={"fr": {"subject": "S", "body": "B"}})
     assert send_campaign(campaign, actor=admin) == 0
+

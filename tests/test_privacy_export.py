@@ -9,13 +9,26 @@ import pytest
 from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.auth.models import UserSession
+from oscart.certificates.models import Certificate
+from oscart.classroom.models import Attendance, Registration, SessionPart, TrainingSession
 from oscart.extensions import db
 from oscart.mail.models import OutboxMessage
 from oscart.privacy import export, policy
 from oscart.privacy.models import Consent
-from oscart.security import COMPANY_ADMIN
-from oscart.training.models import Enrolment, LessonProgress
-from tests.factories import PASSWORD, give_consent, make_company, make_privacy_course, make_user
+from oscart.security import COMPANY_ADMIN, TRAINER
+from oscart.training.models import CompanyNews, Course, CourseView, Enrolment, LessonProgress
+from oscart.training.quiz_models import Quiz, QuizAttempt
+from tests.factories import (
+    PASSWORD,
+    give_consent,
+    make_certificate,
+    make_company,
+    make_privacy_course,
+    make_registration,
+    make_training_session,
+    make_user,
+    past_parts,
+)
 
 
 @pytest.fixture
@@ -75,6 +88,64 @@ def test_archive_holds_every_category_as_in_the_database(browser, trainee):
     assert row["course_code"] == "EHBO" and row["progress_percent"] == 50 and row["status"] == enrolment.status
     assert row["enrolled_at"] == db.session.get(Enrolment, enrolment.id).enrolled_at.isoformat()
     assert [item["lesson_id"] for item in row["lessons_completed"]] == [lesson.id]
+
+
+def test_archive_holds_training_classroom_and_certificates(browser, trainee):
+    course = make_privacy_course(code="QUIZ")
+    enrolment = Enrolment(user_id=trainee.id, course_id=course.id)
+    quiz = Quiz(course_id=course.id)
+    db.session.add_all([enrolment, quiz, CourseView(user_id=trainee.id, course_id=course.id),
+                        CompanyNews(company_id=trainee.company_id, title="Bienvenue", author_id=trainee.id)])
+    db.session.flush()
+    db.session.add(QuizAttempt(enrolment_id=enrolment.id, quiz_id=quiz.id, language="fr", score_percent=75,
+                               is_passed=True, answers={"3": 7}))
+    trainer = make_user(role=TRAINER, first_name="Thomas", last_name="Trainer")
+    session = make_training_session(trainers=[trainer], parts=past_parts())
+    registration = make_registration(session, trainee)
+    part = db.session.scalar(db.select(SessionPart))
+    db.session.add(Attendance(part_id=part.id, session_id=session.id, part_starts_at=part.starts_at,
+                              user_id=trainee.id, status="late", minutes=210, note="Arrivée à 9h30",
+                              marked_by_id=trainer.id))
+    db.session.commit()
+    stored = make_certificate(trainee, titles={"fr": "Premiers secours"}, validity_months=12)
+    browser.login(trainee.email)
+    archive = _archive(_download(browser))
+    data = json.loads(archive.read("data.json"))["data"]
+
+    [attempt] = data["quiz_attempts"]
+    assert (attempt["course_code"], attempt["score_percent"], attempt["is_passed"], attempt["answers"]) == (
+        "QUIZ", 75, True, {"3": 7})
+    assert attempt["started_at"] == db.session.scalar(db.select(QuizAttempt.started_at)).isoformat()
+    assert [view["course_code"] for view in data["course_views"]] == ["QUIZ"]
+    assert [news["title"] for news in data["company_news"]] == ["Bienvenue"] and data["lesson_images"] == []
+
+    [row] = data["registrations"]
+    registration = db.session.get(Registration, registration.id)
+    course_code = db.session.scalar(db.select(Course.code).join(TrainingSession, TrainingSession.course_id == Course.id)
+                                    .where(TrainingSession.id == session.id))
+    assert (row["session_id"], row["course_code"], row["status"], row["is_walk_in"], row["created_at"]) == (
+        session.id, course_code, registration.status, False, registration.created_at.isoformat())
+    assert row["starts_at"] == session.starts_at.isoformat() and row["place"] == session.place
+
+    attendance = db.session.scalar(db.select(Attendance))
+    [row] = data["attendance"]
+    assert row == {"id": attendance.id, "session_id": session.id, "course_code": course_code,
+                   "part_starts_at": attendance.part_starts_at.isoformat(), "status": "late", "minutes": 210,
+                   "note": "Arrivée à 9h30", "marked_by_id": trainer.id, "marked_by_name": "Thomas Trainer",
+                   "updated_at": attendance.updated_at.isoformat()}
+
+    certificate = db.session.get(Certificate, stored.id)
+    [row] = data["certificates"]
+    for field in ("code", "origin", "language", "holder_name", "course_title", "place", "trainer_name",
+                  "pdf_sha256", "pdf_size", "is_signed", "revoked_at"):
+        assert row[field] == getattr(certificate, field), field
+    assert row["hours"] == float(certificate.hours) and row["completed_on"] == certificate.completed_on.isoformat()
+    assert row["issued_at"] == certificate.issued_at.isoformat()
+    assert row["valid_until"] == certificate.valid_until.isoformat()
+    assert row["holder_name"] == "Zoé Dupont" and row["course_title"] == "Premiers secours"
+    assert archive.read(f"files/{row['file']}") == certificate.pdf  # byte-identical to the stored PDF
+    summary = archive.read("summary.html").decode()
+    assert "Arrivée à 9h30" in summary and certificate.code in summary
 
 
 def test_summary_is_readable_in_the_users_language(browser, trainee):

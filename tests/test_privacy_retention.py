@@ -138,3 +138,33 @@ def test_anonymised_training_records_are_deleted_after_their_period():
     assert _counts(purge(now=later, dry_run=False))["anonymised_records"] == 1
     db.session.commit()
     assert db.session.scalars(select(Enrolment.user_id)).all() == [kept.id]
+
+
+def test_anonymised_quiz_attempts_and_attendance_are_deleted_after_their_period():
+    from oscart.classroom.models import Attendance, Registration, SessionPart
+    from oscart.privacy.erasure import erase_user
+    from oscart.training.models import Enrolment
+    from oscart.training.quiz_models import Quiz, QuizAttempt
+    from tests.factories import make_privacy_course, make_registration, make_training_session, past_parts
+
+    erased = make_user(company=make_company())
+    course = make_privacy_course()
+    enrolment, quiz = Enrolment(user_id=erased.id, course_id=course.id), Quiz(course_id=course.id)
+    db.session.add_all([enrolment, quiz])
+    db.session.flush()
+    db.session.add(QuizAttempt(enrolment_id=enrolment.id, quiz_id=quiz.id, language="nl", score_percent=50))
+    session = make_training_session(parts=past_parts())
+    make_registration(session, erased)
+    part = db.session.scalar(select(SessionPart))
+    db.session.add(Attendance(part_id=part.id, session_id=session.id, part_starts_at=part.starts_at,
+                              user_id=erased.id, status="present", minutes=240))
+    erase_user(erased, actor=None)
+    db.session.commit()
+    later = utcnow() + policy.retention("anonymised_records").period + timedelta(days=1)
+    # enrolment, quiz attempt, registration, attendance
+    assert _counts(purge(now=later, dry_run=True))["anonymised_records"] == 4
+    assert _counts(purge(now=later, dry_run=False))["anonymised_records"] == 4
+    db.session.commit()
+    assert [db.session.scalar(select(func.count()).select_from(model))
+            for model in (Enrolment, QuizAttempt, Registration, Attendance)] == [0, 0, 0, 0]
+    assert _counts(purge(now=later, dry_run=False))["anonymised_records"] == 0

@@ -7,8 +7,10 @@ from sqlalchemy import select
 from oscart.audit.models import AuditEvent
 from oscart.database import utcnow
 from oscart.extensions import db
+from oscart.mail.models import OutboxMessage
 from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINER
 from oscart.training import authoring
+from oscart.training.company import assign_course
 from oscart.training.models import CompanyNews, Course, CourseCompany, Enrolment, LessonTranslation
 from tests.factories import lesson_ids, make_company, make_elearning_course, make_enrolment, make_user
 
@@ -138,6 +140,18 @@ def test_company_admin_assigns_a_course_with_due_date(browser, outbox):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "training.assigned"))
     assert event.company_id == acme.id and event.subject_id == pieter.id
     assert outbox and outbox[-1]["To"] == pieter.email
+
+
+def test_assignment_mail_skips_restricted_people(outbox):
+    acme = make_company()
+    hr = make_user(role=COMPANY_ADMIN, company=acme)
+    restricted = make_user(company=acme, is_restricted=True)
+    pieter = make_user(company=acme)
+    course = make_elearning_course()
+    assign_course(hr, course.id, [restricted.id, pieter.id], due_at=None)
+    db.session.commit()
+    assert list(db.session.scalars(select(OutboxMessage.recipient))) == [pieter.email]
+    assert db.session.scalar(select(Enrolment.id).where(Enrolment.user_id == restricted.id))  # still enrolled
 
 
 def test_company_admin_cannot_assign_people_of_another_company(browser):

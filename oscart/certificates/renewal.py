@@ -37,7 +37,8 @@ def due_for_reminder(today, days):
 def send_expiry_reminders(*, days, today=None):
     """Mail each holder, and their company's admins, about certificates expiring within ``days``.
 
-    Each certificate is reminded once (``reminder_sent_at``), so running this daily, twice, or from two
+    Restricted and erased people get no reminder (restriction stops all but storage). Each certificate is
+    reminded once (``reminder_sent_at``), so running this daily, twice, or from two
     workers at once (rows locked, SKIP LOCKED on PostgreSQL) sends nothing twice. Returns the number reminded.
     """
     today = today or dates.today()
@@ -52,7 +53,7 @@ def send_expiry_reminders(*, days, today=None):
     per_company = defaultdict(list)
     for certificate in certificates:
         holder = people.get(certificate.user_id)
-        if holder is not None and holder.is_active:
+        if holder is not None and holder.is_active and not (holder.is_restricted or holder.is_anonymised):
             mail_user(holder, "certificate_expiring", _l("Your certificate expires soon"),
                       certificate=certificate, link=public_url("certificates.mine"))
         if certificate.company_id is not None:
@@ -66,7 +67,8 @@ def _remind_company_admins(per_company, days):
     if not per_company:
         return
     admins = db.session.scalars(select(User).where(
-        User.company_id.in_(per_company), User.role == COMPANY_ADMIN, User.is_active.is_(True))).all()
+        User.company_id.in_(per_company), User.role == COMPANY_ADMIN, User.is_active.is_(True),
+        User.is_restricted.is_(False), User.is_anonymised.is_(False))).all()
     link = public_url("certificates.company", status="expiring", within=days)
     for admin in admins:
         mail_user(admin, "certificates_expiring_company", _l("Certificates of your employees expire soon"),

@@ -22,6 +22,9 @@ from importlib import import_module
 # Modules that register exporters and erasers; each feature adds its own.
 MODULES = (
     "oscart.privacy.core_data",
+    "oscart.training.privacy_data",
+    "oscart.classroom.privacy_data",
+    "oscart.certificates.privacy_data",
 )
 
 
@@ -61,9 +64,14 @@ def eraser(key):
     return decorator
 
 
-def purger(key):
+def purger(key, *, first=False):
+    """``first``: run before the purgers registered so far (for rows that reference theirs)."""
     def decorator(func):
-        _purgers[key] = func
+        global _purgers
+        if first:
+            _purgers = {key: func, **{k: f for k, f in _purgers.items() if k != key}}
+        else:
+            _purgers[key] = func
         return func
 
     return decorator

@@ -77,8 +77,9 @@ def assign_course(actor, course_id, user_ids, *, due_at):
         record_event("training.assigned", actor=actor, subject=user, company_id=actor.company_id,
                      target=f"course:{course.id}", due_at=due_at.isoformat() if due_at else None)
         link = f"{current_app.config['PUBLIC_BASE_URL']}/training/courses/{course.id}"
-        mail_user(user, "training_assigned", _l("A course has been assigned to you"), link=link,
-                  due_at=due_at, course_code=course.code)
+        if not (user.is_restricted or user.is_anonymised):  # restriction: storage only, no mail
+            mail_user(user, "training_assigned", _l("A course has been assigned to you"), link=link,
+                      due_at=due_at, course_code=course.code)
     return enrolments
 
 

@@ -1,0 +1,76 @@
+"""Personal data of the classroom feature for the privacy registry: registrations and attendance."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import aliased
+
+from oscart.accounts.models import User
+from oscart.classroom.models import Attendance, Registration, SessionTrainer, TrainingSession
+from oscart.extensions import db
+from oscart.privacy.audit_data import identifying_texts
+from oscart.privacy.core_data import rows_as_dicts
+from oscart.privacy.registry import eraser, exporter, purger
+from oscart.training.models import Course
+
+
+@exporter("registrations", _l("Classroom sessions"), _l("The sessions you registered for."),
+          retention="anonymised_records")
+def export_registrations(user):
+    return rows_as_dicts(
+        select(Registration.id, Registration.session_id, Course.code.label("course_code"),
+               TrainingSession.starts_at, TrainingSession.place, Registration.status, Registration.position,
+               Registration.is_walk_in, Registration.created_at, Registration.cancelled_at)
+        .join(TrainingSession, TrainingSession.id == Registration.session_id)
+        .join(Course, Course.id == TrainingSession.course_id)
+        .where(Registration.user_id == user.id).order_by(Registration.id))
+
+
+@exporter("sessions_taught", _l("Sessions you taught"), _l("The classroom sessions you were a trainer of."))
+def export_sessions_taught(user):
+    return rows_as_dicts(
+        select(TrainingSession.id.label("session_id"), Course.code.label("course_code"), TrainingSession.starts_at,
+               TrainingSession.place)
+        .join(SessionTrainer, SessionTrainer.session_id == TrainingSession.id)
+        .join(Course, Course.id == TrainingSession.course_id)
+        .where(SessionTrainer.user_id == user.id).order_by(TrainingSession.starts_at))
+
+
+@exporter("attendance", _l("Attendance"), _l("Your attendance per session part: status, minutes, the trainer's "
+                                              "note and who marked it."), retention="anonymised_records")
+def export_attendance(user):
+    marker = aliased(User)
+    return rows_as_dicts(
+        select(Attendance.id, Attendance.session_id, Course.code.label("course_code"), Attendance.part_starts_at,
+               Attendance.status, Attendance.minutes, Attendance.note, Attendance.marked_by_id,
+               func.trim(func.coalesce(marker.first_name, "") + " " + func.coalesce(marker.last_name, ""))
+               .label("marked_by_name"), Attendance.updated_at)
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .join(Course, Course.id == TrainingSession.course_id)
+        .outerjoin(marker, marker.id == Attendance.marked_by_id)
+        .where(Attendance.user_id == user.id).order_by(Attendance.part_starts_at, Attendance.id))
+
+
+# --- Erasure ---------------------------------------------------------------------------------------
+# Registrations and attendance rows stay for the company's statistics: they reference the anonymised user
+# row. ``marked_by_id`` of the rows the person marked as a trainer stays too (the anonymised user).
+
+
+@eraser("attendance_notes")
+def erase_attendance_notes(user, *, legal_hold):
+    """Free text about the person goes: the notes on their own attendance, and any note on someone else's
+    attendance that names them or gives their e-mail address. Under a legal hold the record stays as is."""
+    if legal_hold:
+        return 0
+    mentions = [func.lower(Attendance.note).like(f"%{needle}%") for needle in identifying_texts(user)]
+    return db.session.execute(update(Attendance).where(or_(Attendance.user_id == user.id, *mentions),
+                                                       Attendance.note != "").values(note="")).rowcount
+
+
+@purger("attendance")
+def purge_attendance(user_ids, *, dry_run):
+    """Registrations and attendance of people erased longer ago than the anonymised-records period."""
+    tables = ((Attendance, Attendance.user_id), (Registration, Registration.user_id))
+    if dry_run:
+        return sum(db.session.scalar(select(func.count()).select_from(model).where(column.in_(user_ids)))
+                   for model, column in tables)
+    return sum(db.session.execute(delete(model).where(column.in_(user_ids))).rowcount for model, column in tables)
