@@ -5,6 +5,9 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
 
+from oscart.exceptions import NotFound
+from oscart.extensions import db
+
 
 def utcnow():
     return datetime.now(UTC)
@@ -34,3 +37,14 @@ class UTCDateTime(TypeDecorator):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+
+def get_or_raise(model, id_):
+    """The row of ``model`` with primary key ``id_``; NotFound (→ 404) when there is none.
+
+    Only for rows that are not scoped to a company; scoped reads filter by the actor's company instead.
+    """
+    row = db.session.get(model, id_)
+    if row is None:
+        raise NotFound()
+    return row

@@ -8,7 +8,8 @@ from oscart.audit.services import record_event
 from oscart.auth.reset import make_reset_token, reset_url
 from oscart.auth.services import normalize_email, revoke_all_sessions
 from oscart.companies.models import Company
-from oscart.exceptions import NotFound, RuleViolation
+from oscart.database import get_or_raise
+from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.i18n import is_language
 from oscart.mail.services import mail_user
@@ -18,10 +19,7 @@ ROLES_WITH_COMPANY = (TRAINEE, COMPANY_ADMIN)
 
 
 def get_company(company_id):
-    company = db.session.get(Company, company_id)
-    if company is None:
-        raise NotFound()
-    return company
+    return get_or_raise(Company, company_id)
 
 
 def list_companies():
@@ -58,10 +56,7 @@ def save_company(company, *, actor, name, vat_number, default_language, is_activ
 
 
 def get_user(user_id):
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound()
-    return user
+    return get_or_raise(User, user_id)
 
 
 def list_users(*, search=None, company_id=None, role=None):

@@ -9,6 +9,7 @@ from oscart.accounts.models import User
 from oscart.certificates import dates
 from oscart.certificates.codes import normalize_code
 from oscart.certificates.models import EXPIRED, EXPIRING, REVOKED, SUPERSEDED, VALID, Certificate
+from oscart.database import get_or_raise
 from oscart.exceptions import NotFound
 from oscart.extensions import db
 from oscart.security import can
@@ -43,10 +44,7 @@ def visible_to(actor):
 
 def get_certificate(certificate_id):
     """Platform admins: any certificate by id."""
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None:
-        raise NotFound()
-    return certificate
+    return get_or_raise(Certificate, certificate_id)
 
 
 def get_company_certificate(actor, certificate_id):

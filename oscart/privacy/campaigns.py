@@ -5,8 +5,8 @@ from sqlalchemy import exists, func, select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.database import utcnow
-from oscart.exceptions import NotFound, RuleViolation
+from oscart.database import get_or_raise, utcnow
+from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.i18n import LANGUAGES, pick_translation
 from oscart.privacy import policy
@@ -24,10 +24,7 @@ def list_campaigns():
 
 
 def get_campaign(campaign_id):
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound()
-    return campaign
+    return get_or_raise(Campaign, campaign_id)
 
 
 def save_campaign(campaign, *, actor, kind, texts):

@@ -5,8 +5,8 @@ from sqlalchemy import exists, func, or_, select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.database import utcnow
-from oscart.exceptions import NotFound, RuleViolation
+from oscart.database import get_or_raise, utcnow
+from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.i18n import LANGUAGES, pick_translation
 from oscart.mail.services import mail_user
@@ -21,10 +21,7 @@ def list_incidents():
 
 
 def get_incident(incident_id):
-    incident = db.session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound()
-    return incident
+    return get_or_raise(Incident, incident_id)
 
 
 def record_incident(*, actor, title, occurred_at, categories, texts, company_ids, user_ids):

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.database import utcnow
-from oscart.exceptions import NotFound, PermissionDenied, RuleViolation
+from oscart.database import get_or_raise, utcnow
+from oscart.exceptions import PermissionDenied, RuleViolation
 from oscart.extensions import db
 from oscart.mail.services import mail_user
 from oscart.privacy import policy
@@ -79,10 +79,7 @@ def list_queue(*, status=OPEN):
 
 
 def get_request(request_id):
-    request = db.session.get(PrivacyRequest, request_id)
-    if request is None:
-        raise NotFound()
-    return request
+    return get_or_raise(PrivacyRequest, request_id)
 
 
 def decide_request(request, *, actor, grant, reason, legal_hold=False):
