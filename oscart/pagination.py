@@ -1,9 +1,11 @@
 """Keyset-free page-number pagination of a select() that returns rows."""
 
+import weakref
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
+from oscart.database import rows as column_rows
 from oscart.extensions import db
 
 PER_PAGE = 25
@@ -29,9 +31,28 @@ class Page:
         return self.number < self.pages
 
 
-def paginate(query, number, per_page=PER_PAGE):
-    """One count query and one page query, whatever the table size."""
+# The count and page statements derived from a reused (prepared) statement are reused with it.
+_derived = weakref.WeakKeyDictionary()
+
+
+def paginate(query, number, per_page=PER_PAGE, params=None):
+    """One count query and one page query, whatever the table size.
+
+    ``params`` are the bound values of a prepared ``query`` (see ``oscart.database.prepared``); such a query
+    is then run as a column select without the ORM layer.
+    """
     number = max(1, min(number or 1, 10_000))
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.execute(query.limit(per_page).offset((number - 1) * per_page)).all()
+    if params is None:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        rows = db.session.execute(query.limit(per_page).offset((number - 1) * per_page)).all()
+        return Page(items=rows, number=number, per_page=per_page, total=total)
+    derived = _derived.get(query)
+    if derived is None:
+        derived = _derived[query] = (
+            select(func.count()).select_from(query.order_by(None).subquery()),
+            query.limit(bindparam("page_limit")).offset(bindparam("page_offset")),
+        )
+    count, page = derived
+    total = column_rows(count, params)[0][0]
+    rows = column_rows(page, {**params, "page_limit": per_page, "page_offset": (number - 1) * per_page})
     return Page(items=rows, number=number, per_page=per_page, total=total)

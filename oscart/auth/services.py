@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.auth.models import UserSession, token_digest
-from oscart.database import utcnow
+from oscart.database import prepared, utcnow
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.mail.services import mail_user
@@ -100,21 +100,25 @@ def start_session(user, *, remember, ip, user_agent, now=None):
     return record
 
 
+@prepared
+def _session_statement():
+    return (
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.token_hash == bindparam("token_hash"),
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > bindparam("now"),
+            User.is_active.is_(True),
+        )
+    )
+
+
 def load_session(token, *, now=None):
     """The user of a valid session token, with ``session_record`` attached, in one query; else None."""
     if not token or len(token) > 100:
         return None
-    now = now or utcnow()
-    row = db.session.execute(
-        select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            UserSession.token_hash == token_digest(token),
-            UserSession.revoked_at.is_(None),
-            UserSession.expires_at > now,
-            User.is_active.is_(True),
-        )
-    ).first()
+    row = db.session.execute(_session_statement(), {"token_hash": token_digest(token), "now": now or utcnow()}).first()
     if row is None:
         return None
     user, record = row

@@ -70,8 +70,9 @@ def get_download(actor, certificate_id):
     return row
 
 
-def list_own(actor):
-    return select(*LIST_COLUMNS).where(Certificate.user_id == actor.id).order_by(
+def list_own(user_id):
+    """The certificates of one user, newest first (``user_id`` may be a bound parameter)."""
+    return select(*LIST_COLUMNS).where(Certificate.user_id == user_id).order_by(
         Certificate.completed_on.desc(), Certificate.id.desc())
 
 

@@ -42,7 +42,7 @@ def status_of(row, within_days=30, today=None):
 @bp.get("/certificates/")
 @require("certificates.own")
 def mine():
-    rows = db.session.execute(services.list_own(current_user)).all()
+    rows = db.session.execute(services.list_own(current_user.id)).all()
     return render_template("certificates/mine.html", rows=rows)
 
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
@@ -20,7 +20,8 @@ from oscart.classroom.models import (
     TrainingSession,
 )
 from oscart.companies.models import Company
-from oscart.database import utcnow
+from oscart.database import prepared, utcnow
+from oscart.database import rows as column_rows
 from oscart.exceptions import NotFound, PermissionDenied, RuleViolation
 from oscart.extensions import db
 from oscart.i18n import TIMEZONE, is_language, pick_translation
@@ -219,13 +220,17 @@ def list_upcoming_registrations(user, *, now=None, limit=20):
     Each row: session_id, course_id, course_title (user's language), starts_at, ends_at, place, meeting_url,
     status, position.
     """
-    rows = db.session.execute(
-        select(TrainingSession.id.label("session_id"), TrainingSession.course_id, TrainingSession.starts_at,
-               TrainingSession.ends_at, TrainingSession.place, TrainingSession.meeting_url, Registration.status,
-               Registration.position)
-        .join(Registration, Registration.session_id == TrainingSession.id)
-        .where(Registration.user_id == user.id, Registration.status.in_((REGISTERED, WAITLISTED)),
-               TrainingSession.ends_at > (now or utcnow()))
-        .order_by(TrainingSession.starts_at).limit(limit)).all()
-    titles = course_titles([row.course_id for row in rows], user.language)
-    return [dict(row._mapping, course_title=titles.get(row.course_id, "")) for row in rows]
+    found = column_rows(_upcoming_statement(), {"user_id": user.id, "now": now or utcnow(), "limit": limit})
+    titles = course_titles([row.course_id for row in found], user.language) if found else {}
+    return [dict(row._mapping, course_title=titles.get(row.course_id, "")) for row in found]
+
+
+@prepared
+def _upcoming_statement():
+    return (select(TrainingSession.id.label("session_id"), TrainingSession.course_id, TrainingSession.starts_at,
+                   TrainingSession.ends_at, TrainingSession.place, TrainingSession.meeting_url, Registration.status,
+                   Registration.position)
+            .join(Registration, Registration.session_id == TrainingSession.id)
+            .where(Registration.user_id == bindparam("user_id"), Registration.status.in_((REGISTERED, WAITLISTED)),
+                   TrainingSession.ends_at > bindparam("now"))
+            .order_by(TrainingSession.starts_at).limit(bindparam("limit")))

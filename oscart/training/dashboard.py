@@ -1,15 +1,14 @@
 """The trainee's landing page: courses in progress (due dates, overdue first), completed, coming classroom
 sessions, latest certificates, company news."""
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from oscart.certificates import dates
 from oscart.certificates.forms import STATUS_LABELS
 from oscart.certificates.models import Certificate, certificate_status
 from oscart.certificates.services import list_own
 from oscart.classroom.services import list_upcoming_registrations
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.database import prepared, rows, utcnow
 from oscart.security import can
 from oscart.training.company import list_news
 from oscart.training.models import COMPLETED, Course, Enrolment
@@ -19,21 +18,35 @@ UPCOMING_SESSIONS = 5  # the dashboard shows the next few; "My sessions" lists t
 LATEST_CERTIFICATES = 3
 
 
+@prepared
+def _enrolments_statement():
+    return (select(Enrolment.id, Enrolment.course_id, Enrolment.status, Enrolment.progress_percent,
+                   Enrolment.due_at, Enrolment.completed_at, Enrolment.enrolled_at, Course.code, Course.format,
+                   Course.duration_hours, Course.default_language)
+            .join(Course, Course.id == Enrolment.course_id)
+            .where(Enrolment.user_id == bindparam("user_id"))
+            .order_by(Enrolment.due_at.is_(None), Enrolment.due_at, Enrolment.enrolled_at.desc()))
+
+
+@prepared
+def _news_statement():
+    return list_news(bindparam("company_id"), limit=5)
+
+
+@prepared
+def _certificates_statement():
+    # A renewed certificate replaces the one before it.
+    return list_own(bindparam("user_id")).where(Certificate.superseded_at.is_(None)).limit(LATEST_CERTIFICATES + 1)
+
+
 def load_dashboard(actor, preferred, *, now=None):
     """Rows for the dashboard in a fixed number of queries: enrolments, their titles, sessions, certificates,
     news."""
     now = now or utcnow()
-    rows = db.session.execute(
-        select(Enrolment.id, Enrolment.course_id, Enrolment.status, Enrolment.progress_percent,
-               Enrolment.due_at, Enrolment.completed_at, Enrolment.enrolled_at, Course.code, Course.format,
-               Course.duration_hours, Course.default_language)
-        .join(Course, Course.id == Enrolment.course_id)
-        .where(Enrolment.user_id == actor.id)
-        .order_by(Enrolment.due_at.is_(None), Enrolment.due_at, Enrolment.enrolled_at.desc())
-    ).all()
-    texts = course_texts({row.course_id: row.default_language for row in rows}, preferred)
+    enrolments = rows(_enrolments_statement(), {"user_id": actor.id})
+    texts = course_texts({row.course_id: row.default_language for row in enrolments}, preferred)
     in_progress, completed = [], []
-    for row in rows:
+    for row in enrolments:
         title = texts[row.course_id][0].title if row.course_id in texts else row.code
         item = {"row": row, "title": title, "is_overdue": bool(row.due_at and row.due_at < now
                                                                and row.status != COMPLETED)}
@@ -41,17 +54,16 @@ def load_dashboard(actor, preferred, *, now=None):
     completed.sort(key=lambda item: item["row"].completed_at, reverse=True)
     news = []
     if actor.company_id is not None:
-        news = db.session.execute(list_news(actor.company_id, limit=5)).all()
+        news = rows(_news_statement(), {"company_id": actor.company_id})
     sessions = list_upcoming_registrations(actor, now=now, limit=UPCOMING_SESSIONS)
     certificates, more_certificates = [], False
     if can(actor, "certificates.own"):
-        current = list_own(actor).where(Certificate.superseded_at.is_(None))  # a renewed one replaces it
-        rows = db.session.execute(current.limit(LATEST_CERTIFICATES + 1)).all()
+        latest = rows(_certificates_statement(), {"user_id": actor.id})
         today = dates.today()
         certificates = [{"row": row, "status": certificate_status(row.revoked_at, row.superseded_at, row.valid_until,
                                                                  today, 30)}
-                        for row in rows[:LATEST_CERTIFICATES]]
-        more_certificates = len(rows) > LATEST_CERTIFICATES
+                        for row in latest[:LATEST_CERTIFICATES]]
+        more_certificates = len(latest) > LATEST_CERTIFICATES
     return {"in_progress": in_progress, "completed": completed, "news": news, "sessions": sessions,
             "certificates": certificates, "more_certificates": more_certificates,
             "certificate_status_labels": STATUS_LABELS}

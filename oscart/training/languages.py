@@ -2,13 +2,19 @@
 
 from itertools import chain
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from oscart.companies.models import Company
+from oscart.database import prepared
 from oscart.extensions import db
 from oscart.i18n import LANGUAGES
 
 _UNKNOWN = object()
+
+
+@prepared
+def _company_language_statement():
+    return select(Company.default_language).where(Company.id == bindparam("company_id"))
 
 
 class LanguagePreference:
@@ -29,7 +35,7 @@ class LanguagePreference:
     def _company(self):
         if self._company_language is _UNKNOWN:
             self._company_language = None if self._company_id is None else db.session.scalar(
-                select(Company.default_language).where(Company.id == self._company_id))
+                _company_language_statement(), {"company_id": self._company_id})
         if self._company_language:
             yield self._company_language
 

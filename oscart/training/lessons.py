@@ -1,10 +1,11 @@
 """Authoring a course's content: lessons per language, uploaded images, the knowledge check."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from oscart.audit.services import record_event
+from oscart.database import prepared
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
 from oscart.i18n import is_language
@@ -23,8 +24,13 @@ def get_lesson(course, lesson_id):
 
 def lesson_translations(lesson):
     """{language: LessonTranslation} of one lesson."""
-    rows = db.session.scalars(select(LessonTranslation).where(LessonTranslation.lesson_id == lesson.id))
+    rows = db.session.scalars(_translations_statement(), {"lesson_id": lesson.id})
     return {row.language: row for row in rows}
+
+
+@prepared
+def _translations_statement():
+    return select(LessonTranslation).where(LessonTranslation.lesson_id == bindparam("lesson_id"))
 
 
 def add_lesson(course, *, actor, title, body_source=""):

@@ -6,11 +6,11 @@ Every read is scoped by the visibility rule, so another company's course answers
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from oscart.audit.services import record_event
-from oscart.database import utcnow
+from oscart.database import prepared, rows, utcnow
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
 from oscart.i18n import content_language_chain, pick_translation
@@ -43,21 +43,37 @@ def preferred_languages(user, chosen=None):
 
 
 def list_catalogue(actor, *, search=None, format=None, language=None):
-    """Rows of published courses the actor may see, with the actor's enrolment status if any."""
+    """(statement, params): rows of published courses the actor may see, with the actor's enrolment status."""
+    params = {"user_id": actor.id}
+    if actor.company_id is not None:
+        params["company_id"] = actor.company_id
+    if format:
+        params["format"] = format
+    if language:
+        params["language"] = language
+    words = (search or "").split()[:5]
+    for index, word in enumerate(words):
+        params[f"word_{index}"] = f"%{word.lower()}%"
+    return _catalogue_statement(actor.company_id is None, bool(format), bool(language), len(words)), params
+
+
+@prepared
+def _catalogue_statement(for_staff, by_format, by_language, words):
     query = (
         select(Course.id, Course.code, Course.format, Course.duration_hours, Course.default_language,
                Enrolment.status.label("enrolment_status"), Enrolment.progress_percent)
-        .outerjoin(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.user_id == actor.id))
-        .where(Course.status == PUBLISHED, visible_to_company_clause(actor.company_id))
+        .outerjoin(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.user_id == bindparam("user_id")))
+        .where(Course.status == PUBLISHED,
+               visible_to_company_clause(None if for_staff else bindparam("company_id")))
         .order_by(Course.code)
     )
-    if format:
-        query = query.where(Course.format == format)
-    if language:
+    if by_format:
+        query = query.where(Course.format == bindparam("format"))
+    if by_language:
         query = query.where(exists().where(CourseTranslation.course_id == Course.id,
-                                           CourseTranslation.language == language))
-    for word in (search or "").split()[:5]:
-        pattern = f"%{word.lower()}%"
+                                           CourseTranslation.language == bindparam("language")))
+    for index in range(words):
+        pattern = bindparam(f"word_{index}")
         query = query.where(or_(func.lower(Course.code).like(pattern), exists().where(
             CourseTranslation.course_id == Course.id,
             or_(func.lower(CourseTranslation.title).like(pattern),
@@ -72,12 +88,8 @@ def course_texts(default_languages, preferred):
     """
     if not default_languages:
         return {}
-    rows = db.session.execute(
-        select(CourseTranslation.course_id, CourseTranslation.language, CourseTranslation.title,
-               CourseTranslation.summary).where(CourseTranslation.course_id.in_(list(default_languages)))
-    ).all()
     by_course = {}
-    for row in rows:
+    for row in rows(_texts_statement(), {"course_ids": list(default_languages)}):
         by_course.setdefault(row.course_id, {})[row.language] = row
     result = {}
     for course_id, translations in by_course.items():
@@ -86,19 +98,32 @@ def course_texts(default_languages, preferred):
     return result
 
 
+@prepared
+def _texts_statement():
+    return select(CourseTranslation.course_id, CourseTranslation.language, CourseTranslation.title,
+                  CourseTranslation.summary).where(CourseTranslation.course_id.in_(bindparam("course_ids",
+                                                                                            expanding=True)))
+
+
 def ordered_languages(available):
     return [code for code in content_language_chain() if code in available]
 
 
 def get_visible_course(actor, course_id):
     """A published course the actor may see, or an archived one the actor follows (history stays reachable)."""
-    followed = exists().where(Enrolment.course_id == Course.id, Enrolment.user_id == actor.id)
-    course = db.session.scalar(select(Course).where(
-        Course.id == course_id, visible_to_company_clause(actor.company_id),
-        or_(Course.status == PUBLISHED, and_(Course.status == ARCHIVED, followed))))
+    params = {"course_id": course_id, "user_id": actor.id, "company_id": actor.company_id}
+    course = db.session.scalar(_visible_course_statement(actor.company_id is None), params)
     if course is None:
         raise NotFound()
     return course
+
+
+@prepared
+def _visible_course_statement(for_staff):
+    followed = exists().where(Enrolment.course_id == Course.id, Enrolment.user_id == bindparam("user_id"))
+    return select(Course).where(
+        Course.id == bindparam("course_id"), visible_to_company_clause(None if for_staff else bindparam("company_id")),
+        or_(Course.status == PUBLISHED, and_(Course.status == ARCHIVED, followed)))
 
 
 def choose_translation(translations, preferred, course):
@@ -114,7 +139,7 @@ def choose_translation(translations, preferred, course):
 def load_course_page(actor, course_id, preferred):
     """Everything the course page shows, in a fixed number of queries."""
     course = get_visible_course(actor, course_id)
-    translations = db.session.scalars(select(CourseTranslation).where(CourseTranslation.course_id == course.id)).all()
+    translations = db.session.scalars(_course_translations_statement(), {"course_id": course.id}).all()
     translation, fell_back = choose_translation(translations, preferred, course)
     language = translation.language if translation else course.default_language
     lessons = lesson_rows(course.id, [language, course.default_language])
@@ -124,15 +149,22 @@ def load_course_page(actor, course_id, preferred):
             "enrolment": enrolment, "done": done, "next_lesson_id": next_lesson_id(lessons, done)}
 
 
+@prepared
+def _course_translations_statement():
+    return select(CourseTranslation).where(CourseTranslation.course_id == bindparam("course_id"))
+
+
+@prepared
+def _lessons_statement():
+    return (select(Lesson.id, Lesson.position, LessonTranslation.language, LessonTranslation.title)
+            .outerjoin(LessonTranslation, LessonTranslation.lesson_id == Lesson.id)
+            .where(Lesson.course_id == bindparam("course_id")).order_by(Lesson.position, Lesson.id))
+
+
 def lesson_rows(course_id, preferred):
     """[(lesson id, position, title)] ordered, each title in the best available language (one query)."""
-    rows = db.session.execute(
-        select(Lesson.id, Lesson.position, LessonTranslation.language, LessonTranslation.title)
-        .outerjoin(LessonTranslation, LessonTranslation.lesson_id == Lesson.id)
-        .where(Lesson.course_id == course_id).order_by(Lesson.position, Lesson.id)
-    ).all()
     lessons = {}
-    for row in rows:
+    for row in rows(_lessons_statement(), {"course_id": course_id}):
         lessons.setdefault(row.id, {"id": row.id, "position": row.position, "titles": {}})
         if row.language:
             lessons[row.id]["titles"][row.language] = row.title
@@ -146,14 +178,17 @@ def lesson_rows(course_id, preferred):
 
 def enrolment_with_progress(actor, course_id):
     """(the actor's enrolment or None, ids of the lessons done) in one query."""
-    rows = db.session.execute(
-        select(Enrolment, LessonProgress.lesson_id)
-        .outerjoin(LessonProgress, LessonProgress.enrolment_id == Enrolment.id)
-        .where(Enrolment.course_id == course_id, Enrolment.user_id == actor.id)
-    ).all()
-    if not rows:
+    found = db.session.execute(_progress_statement(), {"course_id": course_id, "user_id": actor.id}).all()
+    if not found:
         return None, set()
-    return rows[0][0], {row.lesson_id for row in rows if row.lesson_id is not None}
+    return found[0][0], {row.lesson_id for row in found if row.lesson_id is not None}
+
+
+@prepared
+def _progress_statement():
+    return (select(Enrolment, LessonProgress.lesson_id)
+            .outerjoin(LessonProgress, LessonProgress.enrolment_id == Enrolment.id)
+            .where(Enrolment.course_id == bindparam("course_id"), Enrolment.user_id == bindparam("user_id")))
 
 
 def done_lesson_ids(enrolment):
@@ -171,8 +206,7 @@ def next_lesson_id(lessons, done):
 def record_course_view(actor, course, *, now=None):
     """Remember when the user last opened the course page; written at most once an hour per course."""
     now = now or utcnow()
-    view = db.session.scalar(select(CourseView).where(CourseView.user_id == actor.id,
-                                                      CourseView.course_id == course.id))
+    view = db.session.scalar(_view_statement(), {"user_id": actor.id, "course_id": course.id})
     if view is None:
         try:
             with db.session.begin_nested():
@@ -184,6 +218,12 @@ def record_course_view(actor, course, *, now=None):
         view.viewed_at = now
         return True
     return False
+
+
+@prepared
+def _view_statement():
+    return select(CourseView).where(CourseView.user_id == bindparam("user_id"),
+                                    CourseView.course_id == bindparam("course_id"))
 
 
 def enrol(actor, course_id):
@@ -215,13 +255,18 @@ def get_own_enrolment(actor, enrolment_id):
 def get_lesson_for(actor, course_id, lesson_id):
     """(course, lesson, enrolment, done lesson ids): a lesson of a visible course the actor is enrolled in."""
     course = get_visible_course(actor, course_id)
-    lesson = db.session.scalar(select(Lesson).where(Lesson.id == lesson_id, Lesson.course_id == course.id))
+    lesson = db.session.scalar(_lesson_statement(), {"lesson_id": lesson_id, "course_id": course.id})
     if lesson is None:
         raise NotFound()
     enrolment, done = enrolment_with_progress(actor, course.id)
     if enrolment is None:
         raise RuleViolation(_l("Enrol in the course first."))
     return course, lesson, enrolment, done
+
+
+@prepared
+def _lesson_statement():
+    return select(Lesson).where(Lesson.id == bindparam("lesson_id"), Lesson.course_id == bindparam("course_id"))
 
 
 def check_lesson_order(lessons, done, lesson_id):
