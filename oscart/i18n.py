@@ -1,7 +1,18 @@
 """Languages of the portal: UI locale selection and the content-language fallback chain."""
 
-from flask import has_request_context, request, session
-from flask_babel import force_locale  # noqa: F401  (re-exported for mail and PDFs)
+from functools import lru_cache
+
+from babel.support import NullTranslations
+from flask import g, has_request_context, request, session
+from flask_babel import (
+    force_locale,  # noqa: F401  (re-exported for mail and PDFs)
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+    get_translations,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -47,3 +58,82 @@ def pick_translation(available, *preferred):
         if code in available:
             return code
     return None
+
+
+# --- Fast lookups for templates ---------------------------------------------------------------------
+# A page translates some forty strings and formats a dozen numbers and dates. Flask-Babel resolves the
+# locale and the catalogue again for each of them; here they are resolved once per request and locale.
+
+def current_translations():
+    """(language code, translations) of the locale in force, looked up once per request and locale.
+
+    The cache sits next to Flask-Babel's own per-request state and is keyed by the identity of its locale
+    object, so ``force_locale`` (mails and documents in the recipient's language) and ``refresh`` are
+    followed as they happen.
+    """
+    if not g:  # no application context: nothing to translate into
+        return DEFAULT_LANGUAGE, NullTranslations()
+    state = getattr(g, "_flask_babel", None)
+    locale = getattr(state, "babel_locale", None)
+    cached = getattr(state, "oscart_translations", None)
+    if locale is not None and cached is not None and cached[0] is locale:
+        return cached[1], cached[2]
+    translations = get_translations()
+    locale = get_locale()
+    language = str(locale) if locale is not None else DEFAULT_LANGUAGE
+    state = getattr(g, "_flask_babel", None)
+    if state is not None:
+        state.oscart_translations = (locale, language, translations)
+    return language, translations
+
+
+def template_gettext(string):
+    return current_translations()[1].ugettext(string)
+
+
+def template_ngettext(singular, plural, number):
+    return current_translations()[1].ungettext(singular, plural, number)
+
+
+def template_pgettext(context, string):
+    return current_translations()[1].upgettext(context, string)
+
+
+def template_npgettext(context, singular, plural, number):
+    return current_translations()[1].unpgettext(context, singular, plural, number)
+
+
+def _memoized(formatter):
+    """A Flask-Babel formatter remembered per (value, format, language); the time zone is fixed."""
+
+    @lru_cache(maxsize=4096)
+    def remembered(value, format, language):
+        return formatter(value, format)
+
+    def format_value(value, format=None):
+        if value is None:  # Flask-Babel formats "now" for None: never remembered
+            return formatter(value, format)
+        return remembered(value, format, current_translations()[0])
+
+    return format_value
+
+
+TEMPLATE_FILTERS = {
+    "dateformat": _memoized(format_date),
+    "datetimeformat": _memoized(format_datetime),
+    "timeformat": _memoized(format_time),
+    "decimalformat": _memoized(format_decimal),
+}
+
+_labels_cache = {}
+
+
+def translated_labels(labels):
+    """{key: text} of a constant mapping of lazy strings, translated once per language."""
+    language = current_translations()[0]
+    key = (id(labels), language)
+    try:
+        return _labels_cache[key]
+    except KeyError:
+        result = _labels_cache[key] = {code: str(label) for code, label in labels.items()}
+        return result

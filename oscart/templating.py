@@ -1,14 +1,19 @@
 """Jinja globals and filters shared by every template."""
 
 from flask import has_request_context, request
-from flask_babel import get_locale
 
+from oscart import i18n
 from oscart.i18n import LANGUAGES
 from oscart.security import ROLE_LABELS, can
 
 
 def init_app(app):
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, ROLE_LABELS=ROLE_LABELS, can=can)
+    # After Flask-Babel's own set-up: the same translations and formats, resolved once per request.
+    app.jinja_env.install_gettext_callables(
+        gettext=i18n.template_gettext, ngettext=i18n.template_ngettext, pgettext=i18n.template_pgettext,
+        npgettext=i18n.template_npgettext, newstyle=True)
+    app.jinja_env.filters.update(i18n.TEMPLATE_FILTERS)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.context_processor(_request_context)
@@ -17,4 +22,4 @@ def init_app(app):
 def _request_context():
     # Mails are also rendered outside a request (CLI commands, the outbox worker).
     path = request.full_path.rstrip("?") if has_request_context() else ""
-    return {"current_language": str(get_locale() or "nl"), "current_path": path}
+    return {"current_language": i18n.current_translations()[0], "current_path": path}

@@ -106,7 +106,8 @@ def test_tampered_token_is_refused(browser, outbox):
     user = make_user(company=make_company())
     request_reset(browser, user.email)
     path = urlsplit(mail_link(outbox[0])).path
-    assert browser.get(path[:-2] + "xx").status_code == 302
+    forged = path[:-10] + ("A" if path[-10] != "A" else "B") + path[-9:]  # inside the signature
+    assert browser.get(forged).status_code == 302
     assert browser.get("/reset/" + "A" * 5000).status_code == 302
 
 

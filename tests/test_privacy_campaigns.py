@@ -119,7 +119,9 @@ def test_one_click_post_withdraws_without_login_or_csrf(client):
 def test_forged_token_changes_nothing(client):
     user = _consenting()
     token = unsubscribe_token(user, policy.NEWSLETTER)
-    response = client.post(f"/privacy/unsubscribe/{token[:-2]}xx")
+    # A character well inside the signature: the last one also carries padding bits that decoding ignores.
+    forged = token[:-10] + ("A" if token[-10] != "A" else "B") + token[-9:]
+    response = client.post(f"/privacy/unsubscribe/{forged}")
     assert response.status_code == 400
     assert current_consents(user.id)[policy.NEWSLETTER].is_granted
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from oscart.exceptions import PermissionDenied, RuleViolation
 from oscart.extensions import db
-from oscart.i18n import LANGUAGE_LABELS, is_language
+from oscart.i18n import LANGUAGE_LABELS, is_language, translated_labels
 from oscart.pagination import paginate
 from oscart.security import require
 from oscart.training import company_views, manage_views, quizzes, services
@@ -22,9 +22,9 @@ bp.register_blueprint(company_views.bp)
 
 @bp.context_processor
 def _labels():
-    # Translated once per request: a lazy string is translated again at every use in a loop.
-    return {name: {key: str(label) for key, label in labels.items()} for name, labels in
-            (("FORMAT_LABELS", FORMAT_LABELS), ("STATUS_LABELS", STATUS_LABELS), ("LANGUAGE_LABELS", LANGUAGE_LABELS))}
+    # Plain strings, translated once per language: a lazy string is translated again at every use in a loop.
+    return {"FORMAT_LABELS": translated_labels(FORMAT_LABELS), "STATUS_LABELS": translated_labels(STATUS_LABELS),
+            "LANGUAGE_LABELS": translated_labels(LANGUAGE_LABELS)}
 
 
 def _preferred():
