@@ -47,6 +47,9 @@ def load_config(app, test_config):
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY).")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A database file has no connection that a server could drop: no test query at each checkout.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix

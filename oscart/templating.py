@@ -4,11 +4,12 @@ from flask import has_request_context, request
 
 from oscart import i18n
 from oscart.i18n import LANGUAGES
+from oscart.navigation import navigation
 from oscart.security import ROLE_LABELS, can
 
 
 def init_app(app):
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, ROLE_LABELS=ROLE_LABELS, can=can)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, ROLE_LABELS=ROLE_LABELS, can=can, navigation=navigation)
     # After Flask-Babel's own set-up: the same translations and formats, resolved once per request.
     app.jinja_env.install_gettext_callables(
         gettext=i18n.template_gettext, ngettext=i18n.template_ngettext, pgettext=i18n.template_pgettext,
