@@ -9,9 +9,8 @@ for a logged-in user (session loaded, base template rendered). Neither exists in
 from flask import render_template
 from flask_login import login_required
 
-from oscart import create_app
+from app import app  # the production entry point, as gunicorn loads it
 
-app = create_app()
 EMPTY = app.jinja_env.from_string('{% extends "base.html" %}{% block title %}Bench{% endblock %}')
 
 

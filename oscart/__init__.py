@@ -3,9 +3,11 @@
 import logging
 
 from flask import Flask
+from sqlalchemy import event
 
 from config import CONFIGS, config_name
 from oscart import errors, hooks, templating
+from oscart.database import use_write_ahead_log
 from oscart.extensions import babel, csrf, db, limiter, login_manager, migrate
 from oscart.i18n import select_locale, select_timezone
 
@@ -62,6 +64,9 @@ def register_extensions(app):
     from oscart.auth.services import load_session
 
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", use_write_ahead_log)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

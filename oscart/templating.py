@@ -1,6 +1,9 @@
 """Jinja globals and filters shared by every template."""
 
+from functools import lru_cache
+
 from flask import has_request_context, request
+from markupsafe import Markup
 
 from oscart import i18n
 from oscart.i18n import LANGUAGES
@@ -9,7 +12,8 @@ from oscart.security import ROLE_LABELS, can
 
 
 def init_app(app):
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, ROLE_LABELS=ROLE_LABELS, can=can, navigation=navigation)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, ROLE_LABELS=ROLE_LABELS, can=can, navigation=navigation,
+                                 language_badges=language_badges)
     # After Flask-Babel's own set-up: the same translations and formats, resolved once per request.
     app.jinja_env.install_gettext_callables(
         gettext=i18n.template_gettext, ngettext=i18n.template_ngettext, pgettext=i18n.template_pgettext,
@@ -24,3 +28,14 @@ def _request_context():
     # Mails are also rendered outside a request (CLI commands, the outbox worker).
     path = request.full_path.rstrip("?") if has_request_context() else ""
     return {"current_language": i18n.current_translations()[0], "current_path": path}
+
+
+@lru_cache(maxsize=64)
+def _badges(codes):
+    return Markup(" ").join(Markup('<abbr class="badge" title="{}" lang="{}">{}</abbr>').format(
+        LANGUAGES[code], code, code.upper()) for code in codes)
+
+
+def language_badges(codes):
+    """Badges of the languages a course exists in (the same few combinations on every card)."""
+    return _badges(tuple(codes))

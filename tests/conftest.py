@@ -38,7 +38,9 @@ def app(pytestconfig):
         db.session.remove()
         db.engine.dispose()
         if url.startswith("sqlite:///"):
-            os.unlink(url.removeprefix("sqlite:///"))
+            for suffix in ("", "-wal", "-shm"):  # the database and its write-ahead log
+                if os.path.exists(url.removeprefix("sqlite:///") + suffix):
+                    os.unlink(url.removeprefix("sqlite:///") + suffix)
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,13 @@
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import bindparam, select, text
 
 from oscart.companies.models import Company
-from oscart.database import get_or_raise
+from oscart.database import get_or_raise, prepared, rows, utcnow
 from oscart.exceptions import NotFound
+from oscart.extensions import db
+from oscart.pagination import paginate
 from tests.factories import make_company
 
 
@@ -14,3 +19,54 @@ def test_get_or_raise_returns_the_row():
 def test_get_or_raise_turns_a_missing_id_into_not_found():
     with pytest.raises(NotFound):
         get_or_raise(Company, 987654)
+
+
+@prepared
+def _companies_named(prefix_only):
+    query = select(Company.id, Company.name).order_by(Company.name)
+    return query.where(Company.name.like(bindparam("prefix"))) if prefix_only else query
+
+
+def test_prepared_statement_is_built_once_per_shape_and_bound_per_call():
+    assert _companies_named(True) is _companies_named(True)
+    assert _companies_named(True) is not _companies_named(False)
+    for name in ("Alpha", "Albatros", "Beta"):
+        make_company(name=name)
+    assert [row.name for row in rows(_companies_named(True), {"prefix": "Al%"})] == ["Albatros", "Alpha"]
+    assert [row.name for row in rows(_companies_named(True), {"prefix": "B%"})] == ["Beta"]
+
+
+def test_rows_sees_changes_not_yet_flushed_like_autoflush():
+    db.session.add(Company(name="Pending NV", default_language="nl"))
+    assert [row.name for row in rows(_companies_named(True), {"prefix": "Pending%"})] == ["Pending NV"]
+    db.session.rollback()
+
+
+def test_paginate_a_prepared_statement_counts_and_slices_with_bound_values():
+    for index in range(7):
+        make_company(name=f"Paged {index}")
+    make_company(name="Other")
+    page = paginate(_companies_named(True), 2, per_page=3, params={"prefix": "Paged%"})
+    assert page.total == 7 and page.pages == 3
+    assert [row.name for row in page.items] == ["Paged 3", "Paged 4", "Paged 5"]
+    again = paginate(_companies_named(True), 3, per_page=3, params={"prefix": "Paged%"})
+    assert [row.name for row in again.items] == ["Paged 6"]
+
+
+def test_bound_datetimes_keep_their_column_type():
+    # A prepared comparison with a UTCDateTime column still converts an aware datetime on every backend.
+    from oscart.auth.services import load_session, start_session
+    from tests.factories import make_user
+
+    user = make_user(company=make_company())
+    record = start_session(user, remember=False, ip="127.0.0.1", user_agent="pytest")
+    db.session.commit()
+    assert load_session(record.token).id == user.id
+    assert load_session(record.token, now=utcnow() + timedelta(days=400)) is None
+    assert load_session("not-a-token") is None
+
+
+def test_sqlite_runs_in_write_ahead_log_mode():
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("write-ahead log is an SQLite setting; this run uses " + db.engine.dialect.name)
+    assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
