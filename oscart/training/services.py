@@ -139,7 +139,7 @@ def choose_translation(translations, preferred, course):
 def load_course_page(actor, course_id, preferred):
     """Everything the course page shows, in a fixed number of queries."""
     course = get_visible_course(actor, course_id)
-    translations = db.session.scalars(_course_translations_statement(), {"course_id": course.id}).all()
+    translations = rows(_course_translations_statement(), {"course_id": course.id})
     translation, fell_back = choose_translation(translations, preferred, course)
     language = translation.language if translation else course.default_language
     lessons = lesson_rows(course.id, [language, course.default_language])
@@ -151,7 +151,8 @@ def load_course_page(actor, course_id, preferred):
 
 @prepared
 def _course_translations_statement():
-    return select(CourseTranslation).where(CourseTranslation.course_id == bindparam("course_id"))
+    return select(CourseTranslation.language, CourseTranslation.title, CourseTranslation.summary).where(
+        CourseTranslation.course_id == bindparam("course_id"))
 
 
 @prepared
