@@ -16,10 +16,10 @@ import os
 import re
 import subprocess
 import tempfile
-
-from bench.generate import BENCH_EMAIL, BENCH_PASSWORD, DEFAULT_DATABASE
+from pathlib import Path
 
 PAGES = ("bare", "empty", "catalogue", "search", "course", "lesson", "dashboard")
+DEFAULT_DATABASE = f"sqlite:///{Path(__file__).resolve().parents[1] / 'instance' / 'bench.db'}"  # bench.generate's
 
 
 def main():
@@ -34,6 +34,7 @@ def main():
     os.environ.update({"DATABASE_URL": args.database_url, "OSCART_ENV": "production",
                        "SECRET_KEY": "bench-only-secret", "MAIL_BACKEND": "memory",
                        "RATELIMIT_LOGIN": "1000 per minute"})
+    from bench.generate import BENCH_EMAIL, BENCH_PASSWORD  # imports the configuration: after the environment
     from bench.wsgi import app
 
     client = app.test_client()
