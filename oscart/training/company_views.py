@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from oscart.database import rows
+from oscart.database import rows as column_rows
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.i18n import TIMEZONE
@@ -53,7 +53,7 @@ def news_delete(news_id):
 @require("company.author")
 def assign():
     form = AssignForm()
-    courses = rows(*services.list_catalogue(current_user))
+    courses = column_rows(*services.list_catalogue(current_user))
     texts = services.course_texts({row.id: row.default_language for row in courses},
                                   services.preferred_languages(current_user))
     form.course_id.choices = options([(row.id, f"{row.code} · {texts[row.id][0].title}" if row.id in texts
