@@ -129,11 +129,9 @@ _labels_cache = {}
 
 
 def translated_labels(labels):
-    """{key: text} of a constant mapping of lazy strings, translated once per language."""
+    """{key: text} of a module-level mapping of lazy strings, translated once per language."""
     language = current_translations()[0]
-    key = (id(labels), language)
-    try:
-        return _labels_cache[key]
-    except KeyError:
-        result = _labels_cache[key] = {code: str(label) for code, label in labels.items()}
-        return result
+    cached = _labels_cache.get((id(labels), language))
+    if cached is None or cached[0] is not labels:  # the identity check guards against a reused id()
+        cached = _labels_cache[(id(labels), language)] = (labels, {code: str(label) for code, label in labels.items()})
+    return cached[1]

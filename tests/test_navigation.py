@@ -94,3 +94,19 @@ def test_remembered_date_formats_are_per_language(app):
             assert render_template_string(template, moment=moment) == "March 2, 2026"
         with force_locale("nl"):
             assert render_template_string(template, moment=moment) == "2 maart 2026"
+
+
+def test_label_mappings_are_translated_per_language_and_per_mapping(app):
+    from flask_babel import lazy_gettext as _l
+
+    from oscart.i18n import translated_labels
+
+    first, second = {"a": _l("Courses")}, {"a": _l("More")}
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert translated_labels(first) == {"a": "Formations"}
+            assert translated_labels(second) == {"a": "Plus"}
+        with force_locale("de"):
+            assert translated_labels(first) == {"a": "Kurse"}
+        with force_locale("fr"):
+            assert translated_labels(first) == {"a": "Formations"}
