@@ -202,6 +202,10 @@ def main(argv=None):
         db.drop_all()
         db.create_all()
         generate(args)
+        # Planner statistics for the bulk-loaded tables, as autovacuum would gather them soon after a real load
+        # (without them PostgreSQL scans lesson translations whole for one course's lessons).
+        db.session.execute(sql("ANALYZE"))
+        db.session.commit()
         counts = {model.__tablename__: db.session.query(model).count()
                   for model in (Company, User, Course, CourseTranslation, Lesson, Enrolment, LessonProgress,
                                 Attendance, Certificate)}
