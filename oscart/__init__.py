@@ -7,7 +7,7 @@ from sqlalchemy import event
 
 from config import CONFIGS, config_name
 from oscart import errors, hooks, templating
-from oscart.database import use_write_ahead_log
+from oscart.database import end_read_only_transaction, track_writes, use_write_ahead_log
 from oscart.extensions import babel, csrf, db, limiter, login_manager, migrate
 from oscart.i18n import select_locale, select_timezone
 
@@ -64,9 +64,11 @@ def register_extensions(app):
     from oscart.auth.services import load_session
 
     db.init_app(app)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        with app.app_context():
+    with app.app_context():
+        track_writes(db.engine)
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             event.listen(db.engine, "connect", use_write_ahead_log)
+    app.teardown_request(end_read_only_transaction)  # runs before Flask-SQLAlchemy removes the session
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

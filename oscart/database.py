@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oscart.exceptions import NotFound
@@ -76,3 +76,42 @@ def rows(statement, params=None):
     if session.new or session.dirty or session.deleted:
         session.flush()
     return session.connection().execute(statement, params or {}).all()
+
+
+# --- Ending read-only transactions ------------------------------------------------------------------
+# A request's transaction ends with ROLLBACK when Flask-SQLAlchemy removes the session. On PostgreSQL, psycopg
+# then forgets the statements it had prepared on the server, so every query is parsed and planned again.
+# A transaction that sent nothing but SELECTs is ended with COMMIT instead: the same outcome, and the prepared
+# statements stay.
+
+def track_writes(engine):
+    """Remember per connection whether the current transaction sent anything other than a SELECT."""
+    event.listen(engine, "begin", _transaction_began)
+    event.listen(engine, "before_cursor_execute", _statement_sent)
+
+
+def _transaction_began(connection):
+    connection.info["oscart_wrote"] = False
+
+
+def _statement_sent(connection, _cursor, statement, _parameters, _context, _executemany):
+    if not connection.info.get("oscart_wrote") and statement.lstrip()[:6].upper() != "SELECT":
+        connection.info["oscart_wrote"] = True
+
+
+def end_read_only_transaction(error=None):
+    """Teardown: COMMIT a transaction that only read (nothing pending, nothing sent but SELECTs)."""
+    if error is not None:
+        return
+    session = db.session()
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    if session.connection().info.get("oscart_wrote", True):
+        return
+    # Nothing changed, so nothing needs reloading: objects keep their state, as when the session is closed
+    # (a streamed response may still read them after the request's teardown).
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire

@@ -70,3 +70,63 @@ def test_sqlite_runs_in_write_ahead_log_mode():
     if db.engine.dialect.name != "sqlite":
         pytest.skip("write-ahead log is an SQLite setting; this run uses " + db.engine.dialect.name)
     assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def _end_of_request(app, work):
+    """Run ``work`` in a request of its own, end it like Flask does, and return its session's fate."""
+    from oscart.database import end_read_only_transaction
+
+    with app.test_request_context():
+        work()
+        end_read_only_transaction(None)
+        ended = not db.session().in_transaction()
+        db.session.remove()  # what Flask-SQLAlchemy does next: rolls back whatever is left
+    return ended
+
+
+def test_read_only_request_ends_with_commit(app):
+    def read():
+        assert db.session.execute(select(Company.id)).all() is not None
+
+    assert _end_of_request(app, read) is True
+
+
+def test_written_but_uncommitted_changes_are_never_committed_at_the_end(app):
+    def write_flushed():
+        db.session.add(Company(name="Flushed only", default_language="nl"))
+        db.session.flush()
+
+    def write_pending():
+        db.session.add(Company(name="Pending only", default_language="nl"))
+
+    def write_raw():
+        db.session.execute(text("UPDATE company SET name = 'Renamed' WHERE name = 'Kept'"))
+
+    make_company(name="Kept")
+    assert _end_of_request(app, write_flushed) is False
+    assert _end_of_request(app, write_pending) is False
+    assert _end_of_request(app, write_raw) is False
+    names = set(db.session.scalars(select(Company.name)))
+    assert "Kept" in names and not names & {"Flushed only", "Pending only", "Renamed"}
+
+
+def test_a_failed_request_is_not_committed(app):
+    from oscart.database import end_read_only_transaction
+
+    with app.test_request_context():
+        db.session.execute(select(Company.id)).all()
+        end_read_only_transaction(RuntimeError("boom"))
+        assert db.session().in_transaction()
+        db.session.remove()
+
+
+
+def test_objects_stay_readable_after_a_read_only_request_ends(app):
+    from oscart.database import end_read_only_transaction
+
+    make_company(name="Readable")
+    with app.test_request_context():
+        company = db.session.scalar(select(Company).where(Company.name == "Readable"))
+        end_read_only_transaction(None)
+        db.session.remove()
+        assert company.name == "Readable"  # detached, not expired: a streamed body may still use it
