@@ -7,7 +7,7 @@ from sqlalchemy import event
 
 from config import CONFIGS, config_name
 from oscart import errors, hooks, templating
-from oscart.database import end_read_only_transaction, track_writes, use_write_ahead_log
+from oscart.database import read_outside_transactions, use_write_ahead_log
 from oscart.extensions import babel, csrf, db, limiter, login_manager, migrate
 from oscart.i18n import select_locale, select_timezone
 
@@ -65,10 +65,10 @@ def register_extensions(app):
 
     db.init_app(app)
     with app.app_context():
-        track_writes(db.engine)
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             event.listen(db.engine, "connect", use_write_ahead_log)
-    app.teardown_request(end_read_only_transaction)  # runs before Flask-SQLAlchemy removes the session
+        elif db.engine.dialect.name == "postgresql":
+            read_outside_transactions(db.engine)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

@@ -78,40 +78,27 @@ def rows(statement, params=None):
     return session.connection().execute(statement, params or {}).all()
 
 
-# --- Ending read-only transactions ------------------------------------------------------------------
-# A request's transaction ends with ROLLBACK when Flask-SQLAlchemy removes the session. On PostgreSQL, psycopg
-# then forgets the statements it had prepared on the server, so every query is parsed and planned again.
-# A transaction that sent nothing but SELECTs is ended with COMMIT instead: the same outcome, and the prepared
-# statements stay.
+# --- PostgreSQL: reads outside a transaction ----------------------------------------------------------
+# Most requests only read. In READ COMMITTED, which the portal uses, every statement sees a fresh snapshot
+# whether or not it runs inside a transaction, so a SELECT gains nothing from BEGIN and COMMIT but two round
+# trips. Connections therefore start in psycopg's autocommit mode, and the first statement that is not a plain
+# SELECT (a write, a SAVEPOINT, a SELECT … FOR UPDATE, a streamed read through a server-side cursor) switches
+# it off: psycopg sends BEGIN before that statement, and the transaction lasts, with everything after it, until
+# the session commits or rolls back.
 
-def track_writes(engine):
-    """Remember per connection whether the current transaction sent anything other than a SELECT."""
-    event.listen(engine, "begin", _transaction_began)
-    event.listen(engine, "before_cursor_execute", _statement_sent)
+def read_outside_transactions(engine):
+    from psycopg import ServerCursor
+
+    def begin_before_anything_but_reads(_connection, cursor, statement, _parameters, _context, _executemany):
+        dbapi_connection = cursor.connection
+        if dbapi_connection.autocommit and not (statement[:6].upper() == "SELECT" and " FOR " not in statement
+                                                and not isinstance(cursor, ServerCursor)):
+            dbapi_connection.autocommit = False
+
+    event.listen(engine, "checkout", _start_in_autocommit)
+    event.listen(engine, "before_cursor_execute", begin_before_anything_but_reads)
 
 
-def _transaction_began(connection):
-    connection.info["oscart_wrote"] = False
-
-
-def _statement_sent(connection, _cursor, statement, _parameters, _context, _executemany):
-    if not connection.info.get("oscart_wrote") and statement.lstrip()[:6].upper() != "SELECT":
-        connection.info["oscart_wrote"] = True
-
-
-def end_read_only_transaction(error=None):
-    """Teardown: COMMIT a transaction that only read (nothing pending, nothing sent but SELECTs)."""
-    if error is not None:
-        return
-    session = db.session()
-    if not session.in_transaction() or session.new or session.dirty or session.deleted:
-        return
-    if session.connection().info.get("oscart_wrote", True):
-        return
-    # Nothing changed, so nothing needs reloading: objects keep their state, as when the session is closed
-    # (a streamed response may still read them after the request's teardown).
-    expire, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
+def _start_in_autocommit(dbapi_connection, _record, _proxy):
+    if not dbapi_connection.autocommit:
+        dbapi_connection.autocommit = True  # idle after the pool's reset, so psycopg allows the change

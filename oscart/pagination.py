@@ -36,10 +36,11 @@ _derived = weakref.WeakKeyDictionary()
 
 
 def paginate(query, number, per_page=PER_PAGE, params=None):
-    """One count query and one page query, whatever the table size.
+    """The page ``number`` of a select(), with the total, in a fixed number of queries whatever the table size.
 
     ``params`` are the bound values of a prepared ``query`` (see ``oscart.database.prepared``); such a query
-    is then run as a column select without the ORM layer.
+    is run as a column select without the ORM layer, in one statement that also counts every matching row
+    (a second one only when the page lies beyond the last). Its rows carry that count as ``page_total``.
     """
     number = max(1, min(number or 1, 10_000))
     if params is None:
@@ -49,10 +50,12 @@ def paginate(query, number, per_page=PER_PAGE, params=None):
     derived = _derived.get(query)
     if derived is None:
         derived = _derived[query] = (
+            query.add_columns(func.count().over().label("page_total"))
+            .limit(bindparam("page_limit")).offset(bindparam("page_offset")),
             select(func.count()).select_from(query.order_by(None).subquery()),
-            query.limit(bindparam("page_limit")).offset(bindparam("page_offset")),
         )
-    count, page = derived
-    total = column_rows(count, params)[0][0]
+    page, count = derived
     rows = column_rows(page, {**params, "page_limit": per_page, "page_offset": (number - 1) * per_page})
+    # Beyond the last page no row carries the total: it is counted on its own.
+    total = rows[0].page_total if rows else (column_rows(count, params)[0][0] if number > 1 else 0)
     return Page(items=rows, number=number, per_page=per_page, total=total)

@@ -42,15 +42,26 @@ def test_rows_sees_changes_not_yet_flushed_like_autoflush():
     db.session.rollback()
 
 
-def test_paginate_a_prepared_statement_counts_and_slices_with_bound_values():
+def test_paginate_a_prepared_statement_counts_and_slices_with_bound_values(count_queries):
     for index in range(7):
         make_company(name=f"Paged {index}")
     make_company(name="Other")
-    page = paginate(_companies_named(True), 2, per_page=3, params={"prefix": "Paged%"})
-    assert page.total == 7 and page.pages == 3
+    with count_queries() as counter:
+        page = paginate(_companies_named(True), 2, per_page=3, params={"prefix": "Paged%"})
+    assert counter.count == 1  # the rows and the total in one statement
+    assert page.total == 7 and page.pages == 3 and page.has_prev and page.has_next
     assert [row.name for row in page.items] == ["Paged 3", "Paged 4", "Paged 5"]
     again = paginate(_companies_named(True), 3, per_page=3, params={"prefix": "Paged%"})
-    assert [row.name for row in again.items] == ["Paged 6"]
+    assert [row.name for row in again.items] == ["Paged 6"] and again.total == 7 and not again.has_next
+
+
+def test_paginate_beyond_the_last_page_still_knows_the_total():
+    for index in range(4):
+        make_company(name=f"Paged {index}")
+    page = paginate(_companies_named(True), 9, per_page=3, params={"prefix": "Paged%"})
+    assert page.items == [] and page.total == 4 and page.pages == 2
+    nothing = paginate(_companies_named(True), 1, per_page=3, params={"prefix": "Nobody%"})
+    assert nothing.items == [] and nothing.total == 0 and nothing.pages == 1 and not nothing.has_next
 
 
 def test_bound_datetimes_keep_their_column_type():
@@ -73,27 +84,20 @@ def test_sqlite_runs_in_write_ahead_log_mode():
 
 
 def _end_of_request(app, work):
-    """Run ``work`` in a request of its own, end it like Flask does, and return its session's fate."""
-    from oscart.database import end_read_only_transaction
-
+    """Run ``work`` in a request of its own and end it as Flask-SQLAlchemy does (the session is removed)."""
     with app.test_request_context():
         work()
-        end_read_only_transaction(None)
-        ended = not db.session().in_transaction()
-        db.session.remove()  # what Flask-SQLAlchemy does next: rolls back whatever is left
-    return ended
-
-
-def test_read_only_request_ends_with_commit(app):
-    def read():
-        assert db.session.execute(select(Company.id)).all() is not None
-
-    assert _end_of_request(app, read) is True
+        db.session.remove()
 
 
 def test_written_but_uncommitted_changes_are_never_committed_at_the_end(app):
     def write_flushed():
         db.session.add(Company(name="Flushed only", default_language="nl"))
+        db.session.flush()
+
+    def read_then_write():
+        assert db.session.execute(select(Company.id)).all()
+        db.session.add(Company(name="After a read", default_language="nl"))
         db.session.flush()
 
     def write_pending():
@@ -103,30 +107,78 @@ def test_written_but_uncommitted_changes_are_never_committed_at_the_end(app):
         db.session.execute(text("UPDATE company SET name = 'Renamed' WHERE name = 'Kept'"))
 
     make_company(name="Kept")
-    assert _end_of_request(app, write_flushed) is False
-    assert _end_of_request(app, write_pending) is False
-    assert _end_of_request(app, write_raw) is False
+    for work in (write_flushed, read_then_write, write_pending, write_raw):
+        _end_of_request(app, work)
     names = set(db.session.scalars(select(Company.name)))
-    assert "Kept" in names and not names & {"Flushed only", "Pending only", "Renamed"}
+    assert "Kept" in names and not names & {"Flushed only", "After a read", "Pending only", "Renamed"}
 
 
-def test_a_failed_request_is_not_committed(app):
-    from oscart.database import end_read_only_transaction
+def test_a_rollback_after_reads_and_writes_undoes_every_write():
+    make_company(name="Before")
+    db.session.commit()
+    assert db.session.scalar(select(Company.name).where(Company.name == "Before")) == "Before"
+    db.session.execute(text("UPDATE company SET name = 'Changed' WHERE name = 'Before'"))
+    db.session.add(Company(name="Added", default_language="nl"))
+    db.session.flush()
+    assert set(db.session.scalars(select(Company.name))) >= {"Changed", "Added"}  # the transaction sees its writes
+    db.session.rollback()
+    assert set(db.session.scalars(select(Company.name))) == {"Before"}
 
-    with app.test_request_context():
-        db.session.execute(select(Company.id)).all()
-        end_read_only_transaction(RuntimeError("boom"))
-        assert db.session().in_transaction()
-        db.session.remove()
 
-
-
-def test_objects_stay_readable_after_a_read_only_request_ends(app):
-    from oscart.database import end_read_only_transaction
-
+def test_objects_stay_readable_after_a_request_ends(app):
     make_company(name="Readable")
+    db.session.commit()
     with app.test_request_context():
         company = db.session.scalar(select(Company).where(Company.name == "Readable"))
-        end_read_only_transaction(None)
         db.session.remove()
         assert company.name == "Readable"  # detached, not expired: a streamed body may still use it
+
+
+def _postgresql_connection():
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("reads outside a transaction are a PostgreSQL setting; this run uses " + db.engine.dialect.name)
+    return db.session.connection().connection.dbapi_connection
+
+
+def _in_transaction(connection):
+    from psycopg.pq import TransactionStatus
+
+    return connection.pgconn.transaction_status != TransactionStatus.IDLE
+
+
+def test_postgresql_reads_run_outside_a_transaction():
+    connection = _postgresql_connection()
+    assert db.session.execute(select(Company.id)).all() == []
+    assert connection.autocommit and not _in_transaction(connection)  # no BEGIN, nothing to end
+
+
+def test_postgresql_a_write_opens_a_transaction_that_lasts_until_commit():
+    connection = _postgresql_connection()
+    db.session.add(Company(name="Written", default_language="nl"))
+    db.session.flush()
+    assert _in_transaction(connection)
+    db.session.execute(select(Company.id)).all()
+    assert _in_transaction(connection)  # later reads see the uncommitted write, in the same transaction
+    db.session.commit()
+    assert _postgresql_connection().autocommit  # the next checkout reads outside a transaction again
+    assert db.session.scalar(select(Company.name)) == "Written"
+
+
+def test_postgresql_a_locking_read_opens_a_transaction():
+    make_company(name="Locked")
+    db.session.commit()
+    connection = _postgresql_connection()
+    db.session.execute(select(Company.id).with_for_update()).all()
+    assert _in_transaction(connection)  # the row lock is held until the end of the request's transaction
+    db.session.rollback()
+
+
+def test_postgresql_a_streamed_read_opens_a_transaction():
+    for index in range(3):
+        make_company(name=f"Streamed {index}")
+    db.session.commit()
+    connection = _postgresql_connection()
+    result = db.session.execute(select(Company.name).order_by(Company.name).execution_options(yield_per=2))
+    assert [name for (name,) in result] == ["Streamed 0", "Streamed 1", "Streamed 2"]  # a server-side cursor
+    assert _in_transaction(connection)
+    db.session.rollback()

@@ -74,12 +74,22 @@ def test_fallback_page_links_to_available_languages(browser, anna):
     assert ">Heben</h1>" in page and "niet beschikbaar" not in page
 
 
-def test_course_view_is_recorded(browser, anna):
+def test_course_view_is_recorded_and_refreshed_at_most_once_an_hour(browser, anna, count_queries):
     course = make_elearning_course()
     browser.login(anna.email)
     browser.get(f"/training/courses/{course.id}")
     view = db.session.scalar(select(CourseView).where(CourseView.user_id == anna.id))
     assert view.course_id == course.id and view.viewed_at > utcnow() - timedelta(minutes=1)
+    recorded = view.viewed_at
+    with count_queries() as counter:
+        browser.get(f"/training/courses/{course.id}")
+    assert not [s for s in counter.statements if not s.lstrip().upper().startswith("SELECT")]  # nothing written
+    view.viewed_at = long_ago = recorded - timedelta(hours=2)
+    db.session.commit()
+    browser.get(f"/training/courses/{course.id}")
+    db.session.expire_all()
+    views = db.session.scalars(select(CourseView).where(CourseView.user_id == anna.id)).all()
+    assert len(views) == 1 and views[0].viewed_at > long_ago + timedelta(hours=1)
 
 
 def test_enrol_then_lessons_in_order_then_completion(browser, anna):

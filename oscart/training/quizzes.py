@@ -1,11 +1,11 @@
 """Knowledge checks: start an attempt, submit it once, checked on the server; and the completion requirement."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from oscart.audit.services import record_event
-from oscart.database import prepared, utcnow
+from oscart.database import utcnow
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
 from oscart.training.completion import requirement, update_completion
@@ -33,26 +33,6 @@ def get_quiz(course_id):
 
 def quiz_languages(quiz_id):
     return set(db.session.scalars(select(Question.language).where(Question.quiz_id == quiz_id).distinct()))
-
-
-def quiz_with_state(course_id, enrolment):
-    """(quiz or None, {attempts, best, passed} of the enrolment or None) for the course page, in one query."""
-    enrolment_id = enrolment.id if enrolment is not None else None
-    row = db.session.execute(_quiz_state_statement(), {"course_id": course_id,
-                                                        "enrolment_id": enrolment_id}).one_or_none()
-    if row is None:
-        return None, None
-    state = {"attempts": row[1] or 0, "best": row[2], "passed": bool(row[3])} if enrolment is not None else None
-    return row[0], state
-
-
-@prepared
-def _quiz_state_statement():
-    return (select(Quiz, func.count(QuizAttempt.submitted_at), func.max(QuizAttempt.score_percent),
-                   func.max(QuizAttempt.is_passed.cast(db.Integer)))
-            .outerjoin(QuizAttempt, and_(QuizAttempt.quiz_id == Quiz.id,
-                                         QuizAttempt.enrolment_id == bindparam("enrolment_id")))
-            .where(Quiz.course_id == bindparam("course_id")).group_by(Quiz.id))
 
 
 def _submitted_count(enrolment, quiz):

@@ -3,11 +3,8 @@
 Every read is scoped by the visibility rule, so another company's course answers NotFound like a missing one.
 """
 
-from datetime import timedelta
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, exists, func, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from oscart.audit.services import record_event
 from oscart.database import prepared, rows, utcnow
@@ -24,7 +21,6 @@ from oscart.training.models import (
     RULE_LESSONS_QUIZ,
     Course,
     CourseTranslation,
-    CourseView,
     Enrolment,
     Lesson,
     LessonProgress,
@@ -34,7 +30,6 @@ from oscart.training.quiz_models import QuizAttempt
 from oscart.training.visibility import visible_to_company_clause
 
 SELF_ENROL_FORMATS = (ELEARNING, BLENDED)
-VIEW_RECORD_INTERVAL = timedelta(hours=1)
 
 
 def preferred_languages(user, chosen=None):
@@ -136,17 +131,9 @@ def choose_translation(translations, preferred, course):
     return by_language[language], language != wanted
 
 
-def load_course_page(actor, course_id, preferred):
-    """Everything the course page shows, in a fixed number of queries."""
-    course = get_visible_course(actor, course_id)
-    translations = rows(_course_translations_statement(), {"course_id": course.id})
-    translation, fell_back = choose_translation(translations, preferred, course)
-    language = translation.language if translation else course.default_language
-    lessons = lesson_rows(course.id, [language, course.default_language])
-    enrolment, done = enrolment_with_progress(actor, course.id)
-    return {"course": course, "translation": translation, "fell_back": fell_back,
-            "languages": ordered_languages({t.language for t in translations}), "lessons": lessons,
-            "enrolment": enrolment, "done": done, "next_lesson_id": next_lesson_id(lessons, done)}
+def course_translation_rows(course_id):
+    """(language, title, summary) rows of one course, in every language it exists in."""
+    return rows(_course_translations_statement(), {"course_id": course_id})
 
 
 @prepared
@@ -204,29 +191,6 @@ def next_lesson_id(lessons, done):
     return next((lesson["id"] for lesson in lessons if lesson["id"] not in done), None)
 
 
-def record_course_view(actor, course, *, now=None):
-    """Remember when the user last opened the course page; written at most once an hour per course."""
-    now = now or utcnow()
-    view = db.session.scalar(_view_statement(), {"user_id": actor.id, "course_id": course.id})
-    if view is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(CourseView(user_id=actor.id, course_id=course.id, viewed_at=now))
-        except IntegrityError:
-            pass  # a parallel request of the same user recorded the view first
-        return True
-    if view.viewed_at < now - VIEW_RECORD_INTERVAL:
-        view.viewed_at = now
-        return True
-    return False
-
-
-@prepared
-def _view_statement():
-    return select(CourseView).where(CourseView.user_id == bindparam("user_id"),
-                                    CourseView.course_id == bindparam("course_id"))
-
-
 def enrol(actor, course_id):
     """Enrol the actor in a visible e-learning or blended course; enrolling twice returns the same one."""
     course = get_visible_course(actor, course_id)
@@ -255,10 +219,12 @@ def get_own_enrolment(actor, enrolment_id):
 
 def get_lesson_for(actor, course_id, lesson_id):
     """(course, lesson, enrolment, done lesson ids): a lesson of a visible course the actor is enrolled in."""
-    course = get_visible_course(actor, course_id)
-    lesson = db.session.scalar(_lesson_statement(), {"lesson_id": lesson_id, "course_id": course.id})
-    if lesson is None:
+    found = db.session.execute(_lesson_statement(actor.company_id is None),
+                               {"course_id": course_id, "lesson_id": lesson_id, "user_id": actor.id,
+                                "company_id": actor.company_id}).one_or_none()
+    if found is None:
         raise NotFound()
+    course, lesson = found
     enrolment, done = enrolment_with_progress(actor, course.id)
     if enrolment is None:
         raise RuleViolation(_l("Enrol in the course first."))
@@ -266,8 +232,10 @@ def get_lesson_for(actor, course_id, lesson_id):
 
 
 @prepared
-def _lesson_statement():
-    return select(Lesson).where(Lesson.id == bindparam("lesson_id"), Lesson.course_id == bindparam("course_id"))
+def _lesson_statement(for_staff):
+    # The course as get_visible_course reads it, with one of its lessons.
+    return (_visible_course_statement(for_staff).add_columns(Lesson)
+            .join(Lesson, and_(Lesson.course_id == Course.id, Lesson.id == bindparam("lesson_id"))))
 
 
 def check_lesson_order(lessons, done, lesson_id):

@@ -9,7 +9,7 @@ from oscart.extensions import db
 from oscart.i18n import LANGUAGE_LABELS, is_language, translated_labels
 from oscart.pagination import paginate
 from oscart.security import require
-from oscart.training import company_views, manage_views, quizzes, services
+from oscart.training import company_views, course_page, manage_views, quizzes, services
 from oscart.training.authoring import manageable_clause
 from oscart.training.dashboard import load_dashboard
 from oscart.training.forms import FORMAT_LABELS, STATUS_LABELS, CatalogueFilterForm
@@ -52,12 +52,10 @@ def catalogue():
 @bp.get("/courses/<int:course_id>")
 @require("training.follow")
 def course(course_id):
-    data = services.load_course_page(current_user, course_id, _preferred())
-    quiz, quiz_state = quizzes.quiz_with_state(course_id, data["enrolment"])
-    if services.record_course_view(current_user, data["course"]):
+    data = course_page.load_course_page(current_user, course_id, _preferred())
+    if course_page.record_course_view(current_user, data["course"], data["viewed_at"]):
         db.session.commit()
-    return render_template("training/course.html", quiz=quiz, quiz_state=quiz_state,
-                           chosen=request.args.get("lang"), **data)
+    return render_template("training/course.html", chosen=request.args.get("lang"), **data)
 
 
 @bp.post("/courses/<int:course_id>/enrol")

@@ -1,0 +1,92 @@
+"""The course page: the course with its knowledge check and the trainee's own state, in four queries."""
+
+from datetime import timedelta
+
+from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from oscart.database import prepared, utcnow
+from oscart.exceptions import NotFound
+from oscart.extensions import db
+from oscart.training.models import ARCHIVED, PUBLISHED, Course, CourseView, Enrolment
+from oscart.training.quiz_models import Quiz, QuizAttempt
+from oscart.training.services import (
+    choose_translation,
+    course_translation_rows,
+    enrolment_with_progress,
+    lesson_rows,
+    next_lesson_id,
+    ordered_languages,
+)
+from oscart.training.visibility import visible_to_company_clause
+
+VIEW_RECORD_INTERVAL = timedelta(hours=1)
+
+
+def load_course_page(actor, course_id, preferred):
+    """Everything the course page shows; NotFound for a course the actor may not see."""
+    found = db.session.execute(_course_statement(actor.company_id is None),
+                               {"course_id": course_id, "user_id": actor.id,
+                                "company_id": actor.company_id}).one_or_none()
+    if found is None:
+        raise NotFound()
+    course, quiz, viewed_at, attempts, best, passed = found
+    translations = course_translation_rows(course.id)
+    translation, fell_back = choose_translation(translations, preferred, course)
+    language = translation.language if translation else course.default_language
+    lessons = lesson_rows(course.id, [language, course.default_language])
+    enrolment, done = enrolment_with_progress(actor, course.id)
+    quiz_state = None
+    if quiz is not None and enrolment is not None:
+        quiz_state = {"attempts": attempts or 0, "best": best, "passed": bool(passed)}
+    return {"course": course, "translation": translation, "fell_back": fell_back,
+            "languages": ordered_languages({t.language for t in translations}), "lessons": lessons,
+            "enrolment": enrolment, "done": done, "next_lesson_id": next_lesson_id(lessons, done),
+            "quiz": quiz, "quiz_state": quiz_state, "viewed_at": viewed_at}
+
+
+@prepared
+def _course_statement(for_staff):
+    # A published course the actor may see, or an archived one the actor follows (history stays reachable);
+    # with its knowledge check, the actor's attempts at it and when the actor last opened the page.
+    user_id, course_id = bindparam("user_id"), bindparam("course_id")
+    followed = exists().where(Enrolment.course_id == Course.id, Enrolment.user_id == user_id)
+    attempts = (select(QuizAttempt.quiz_id, func.count(QuizAttempt.submitted_at).label("attempts"),
+                       func.max(QuizAttempt.score_percent).label("best"),
+                       func.max(QuizAttempt.is_passed.cast(Integer)).label("passed"))
+                .join(Enrolment, Enrolment.id == QuizAttempt.enrolment_id)
+                .where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
+                .group_by(QuizAttempt.quiz_id).subquery())
+    viewed_at = (select(CourseView.viewed_at)
+                 .where(CourseView.user_id == user_id, CourseView.course_id == Course.id).scalar_subquery())
+    return (select(Course, Quiz, viewed_at, attempts.c.attempts, attempts.c.best, attempts.c.passed)
+            .outerjoin(Quiz, Quiz.course_id == Course.id)
+            .outerjoin(attempts, attempts.c.quiz_id == Quiz.id)
+            .where(Course.id == course_id,
+                   visible_to_company_clause(None if for_staff else bindparam("company_id")),
+                   or_(Course.status == PUBLISHED, and_(Course.status == ARCHIVED, followed))))
+
+
+def record_course_view(actor, course, viewed_at, *, now=None):
+    """Remember when the user last opened the course page (``viewed_at``: the time on record, or None);
+    written at most once an hour per course. True when something was written."""
+    now = now or utcnow()
+    if viewed_at is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(CourseView(user_id=actor.id, course_id=course.id, viewed_at=now))
+        except IntegrityError:
+            pass  # a parallel request of the same user recorded the view first
+        return True
+    if viewed_at < now - VIEW_RECORD_INTERVAL:
+        db.session.execute(_touch_view_statement(), {"viewer_id": actor.id, "viewed_course_id": course.id,
+                                                     "now": now})
+        return True
+    return False
+
+
+@prepared
+def _touch_view_statement():
+    return (update(CourseView).where(CourseView.user_id == bindparam("viewer_id"),
+                                     CourseView.course_id == bindparam("viewed_course_id"))
+            .values(viewed_at=bindparam("now", type_=CourseView.viewed_at.type)))
