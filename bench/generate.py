@@ -22,6 +22,7 @@ from oscart.accounts.models import User
 from oscart.companies.models import Company
 from oscart.database import utcnow
 from oscart.extensions import db
+from oscart.i18n import fold_for_search
 from oscart.security import TRAINEE, hash_password
 from oscart.training.models import (
     Course,
@@ -94,8 +95,9 @@ def generate(args):
                         "owner_company_id": owner, "completion_rule": "lessons", "published_at": now,
                         "attendance_threshold_percent": 100, "created_at": now, "updated_at": now})
         for language in LANGUAGES:
-            translations.append({"course_id": c, "language": language, "updated_at": now,
-                                 "title": f"{text(rng, 3).capitalize()} {c} ({language})", "summary": text(rng, 25)})
+            title, summary = f"{text(rng, 3).capitalize()} {c} ({language})", text(rng, 25)
+            translations.append({"course_id": c, "language": language, "updated_at": now, "title": title,
+                                 "summary": summary, "search_text": fold_for_search(f"{title} {summary}")})
         if not is_global and owner is None:
             assignments += [{"course_id": c, "company_id": company, "assigned_at": now}
                             for company in rng.sample(range(1, args.companies + 1), min(3, args.companies))]

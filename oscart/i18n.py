@@ -1,5 +1,6 @@
 """Languages of the portal: UI locale selection and the content-language fallback chain."""
 
+import unicodedata
 from functools import lru_cache
 
 from babel.support import NullTranslations
@@ -41,6 +42,12 @@ def select_locale():
 
 def select_timezone():
     return TIMEZONE
+
+
+def fold_for_search(text):
+    """``text`` in lower case without accents, so that "securite" finds "Sécurité" and "uber" finds "Über"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def content_language_chain(*preferred):

@@ -49,10 +49,12 @@ def paginate(query, number, per_page=PER_PAGE, params=None):
         return Page(items=rows, number=number, per_page=per_page, total=total)
     derived = _derived.get(query)
     if derived is None:
+        count = select(func.count()).select_from(query.order_by(None).subquery())
+        # An uncorrelated subquery is run once, and the page itself can still stop after its last row.
         derived = _derived[query] = (
-            query.add_columns(func.count().over().label("page_total"))
+            query.add_columns(count.scalar_subquery().label("page_total"))
             .limit(bindparam("page_limit")).offset(bindparam("page_offset")),
-            select(func.count()).select_from(query.order_by(None).subquery()),
+            count,
         )
     page, count = derived
     rows = column_rows(page, {**params, "page_limit": per_page, "page_offset": (number - 1) * per_page})

@@ -17,3 +17,24 @@ def test_migrations_match_models(tmp_path):
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
         db.engine.dispose()
     assert diff == []
+
+
+def test_existing_course_texts_become_searchable_when_the_search_column_is_added(tmp_path):
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(revision="24589ed106cd")  # the revision before the search column
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO course (id, code, format, duration_hours, status, default_language, "
+                              "is_global, completion_rule, attendance_threshold_percent, created_at, updated_at) "
+                              "VALUES (1, 'S1', 'elearning', 1, 'published', 'fr', 1, 'lessons', 100, "
+                              "'2026-01-01', '2026-01-01')"))
+            conn.execute(text("INSERT INTO course_translation (course_id, language, title, summary, updated_at) "
+                              "VALUES (1, 'fr', 'Sécurité au Travail', 'Prévention', '2026-01-01')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT search_text FROM course_translation")).scalar() == \
+                "securite au travail prevention"
+        db.engine.dispose()

@@ -38,6 +38,26 @@ def test_catalogue_searches_and_filters(browser, anna):
     assert "Veilig heffen" in page and "Brandpreventie" not in page
 
 
+def test_catalogue_search_ignores_case_and_accents_and_follows_edits(browser, anna):
+    from oscart.training.models import CourseTranslation
+
+    course = make_elearning_course(titles={"nl": "Veilig heffen", "fr": "Soulever en SÉCURITÉ"})
+    make_elearning_course(titles={"nl": "Brandpreventie", "de": "Brandschutz für Büros"})
+    browser.login(anna.email)
+    for query in ("securite", "Sécurité", "SECURITE soulever"):
+        page = browser.get(f"/training/?q={query}").text
+        assert "Veilig heffen" in page and "Brandpreventie" not in page, query
+    page = browser.get("/training/?q=buros").text
+    assert "Brandpreventie" in page and "Veilig heffen" not in page
+    translation = db.session.scalar(select(CourseTranslation).where(CourseTranslation.course_id == course.id,
+                                                                     CourseTranslation.language == "nl"))
+    translation.summary = "Over ergonomie op de werkvloer"
+    db.session.commit()
+    page = browser.get("/training/?q=ergonomie").text
+    assert "Veilig heffen" in page and "Brandpreventie" not in page
+    assert "Veilig heffen" not in browser.get("/training/?q=niets-dergelijks").text
+
+
 def test_catalogue_shows_languages_of_each_course(browser, anna):
     make_elearning_course(titles={"nl": "Veilig heffen", "de": "Sicher heben"})
     browser.login(anna.email)

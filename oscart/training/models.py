@@ -3,11 +3,12 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oscart.database import TimestampMixin, UTCDateTime, utcnow
 from oscart.extensions import db
+from oscart.i18n import fold_for_search
 
 ELEARNING = "elearning"
 CLASSROOM = "classroom"
@@ -60,9 +61,17 @@ class CourseTranslation(db.Model):
     language: Mapped[str] = mapped_column(String(2))
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Title and summary folded for the catalogue search (see fold_for_search), kept in step at every save.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     course = relationship("Course", back_populates="translations", lazy="raise")
+
+
+@event.listens_for(CourseTranslation, "before_insert")
+@event.listens_for(CourseTranslation, "before_update")
+def _fold_for_search(_mapper, _connection, translation):
+    translation.search_text = fold_for_search(f"{translation.title} {translation.summary or ''}")
 
 
 class CourseCompany(db.Model):

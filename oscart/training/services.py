@@ -10,7 +10,7 @@ from oscart.audit.services import record_event
 from oscart.database import prepared, rows, utcnow
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
-from oscart.i18n import content_language_chain, pick_translation
+from oscart.i18n import content_language_chain, fold_for_search, pick_translation
 from oscart.training.completion import update_completion
 from oscart.training.languages import LanguagePreference
 from oscart.training.models import (
@@ -48,7 +48,7 @@ def list_catalogue(actor, *, search=None, format=None, language=None):
         params["language"] = language
     words = (search or "").split()[:5]
     for index, word in enumerate(words):
-        params[f"word_{index}"] = f"%{word.lower()}%"
+        params[f"word_{index}"] = f"%{fold_for_search(word)}%"
     return _catalogue_statement(actor.company_id is None, bool(format), bool(language), len(words)), params
 
 
@@ -70,9 +70,7 @@ def _catalogue_statement(for_staff, by_format, by_language, words):
     for index in range(words):
         pattern = bindparam(f"word_{index}")
         query = query.where(or_(func.lower(Course.code).like(pattern), exists().where(
-            CourseTranslation.course_id == Course.id,
-            or_(func.lower(CourseTranslation.title).like(pattern),
-                func.lower(CourseTranslation.summary).like(pattern)))))
+            CourseTranslation.course_id == Course.id, CourseTranslation.search_text.like(pattern))))
     return query
 
 
