@@ -21,8 +21,9 @@ def _env_bool(name, default=False):
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'oscart.db'}"
-    # PostgreSQL connections are tested at checkout, so a restarted server costs no failed request.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A PostgreSQL connection that sat unused in the pool this long is tested before a request gets it, so a
+    # server restart or an idle timeout in between costs no failed request (oscart.database).
+    DATABASE_IDLE_TEST_SECONDS = _env_int("DATABASE_IDLE_TEST_SECONDS", 10)
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 
     # Uploads (photos, lesson images) are small; bigger bodies get a translated 413 page.

@@ -7,7 +7,7 @@ from sqlalchemy import event
 
 from config import CONFIGS, config_name
 from oscart import errors, hooks, templating
-from oscart.database import read_outside_transactions, use_write_ahead_log
+from oscart.database import prepare_postgresql, use_write_ahead_log
 from oscart.extensions import babel, csrf, db, limiter, login_manager, migrate
 from oscart.i18n import select_locale, select_timezone
 
@@ -49,9 +49,6 @@ def load_config(app, test_config):
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY).")
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A database file has no connection that a server could drop: no test query at each checkout.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -68,7 +65,7 @@ def register_extensions(app):
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             event.listen(db.engine, "connect", use_write_ahead_log)
         elif db.engine.dialect.name == "postgresql":
-            read_outside_transactions(db.engine)
+            prepare_postgresql(db.engine, idle_test_seconds=app.config["DATABASE_IDLE_TEST_SECONDS"])
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

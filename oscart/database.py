@@ -2,8 +2,10 @@
 
 from datetime import UTC, datetime
 from functools import lru_cache
+from time import monotonic
 
 from sqlalchemy import DateTime, TypeDecorator, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oscart.exceptions import NotFound
@@ -78,16 +80,34 @@ def rows(statement, params=None):
     return session.connection().execute(statement, params or {}).all()
 
 
-# --- PostgreSQL: reads outside a transaction ----------------------------------------------------------
+# --- PostgreSQL connections -------------------------------------------------------------------------
 # Most requests only read. In READ COMMITTED, which the portal uses, every statement sees a fresh snapshot
 # whether or not it runs inside a transaction, so a SELECT gains nothing from BEGIN and COMMIT but two round
 # trips. Connections therefore start in psycopg's autocommit mode, and the first statement that is not a plain
 # SELECT (a write, a SAVEPOINT, a SELECT … FOR UPDATE, a streamed read through a server-side cursor) switches
 # it off: psycopg sends BEGIN before that statement, and the transaction lasts, with everything after it, until
 # the session commits or rolls back.
+#
+# A connection is tested with a query only when it sat unused in the pool for a while (a restarted server or
+# an idle timeout drops such connections), not at every checkout as pool_pre_ping would: under load that test
+# was one more round trip on every request. A broken connection found this way is replaced before the request
+# uses it. One that breaks while in steady use fails its request, and the pool then replaces every connection.
 
-def read_outside_transactions(engine):
-    from psycopg import ServerCursor
+def prepare_postgresql(engine, *, idle_test_seconds):
+    from psycopg import Error, ServerCursor
+
+    def checkout(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("oscart_checked_in_at")
+        try:
+            if not dbapi_connection.autocommit:
+                dbapi_connection.autocommit = True  # idle after the pool's reset, so psycopg allows the change
+            if idle_since is not None and monotonic() - idle_since >= idle_test_seconds:
+                dbapi_connection.execute("SELECT 1")
+        except Error as error:
+            raise DisconnectionError() from error  # the pool replaces the connection and checks out again
+
+    def checkin(_dbapi_connection, record):
+        record.info["oscart_checked_in_at"] = monotonic()
 
     def begin_before_anything_but_reads(_connection, cursor, statement, _parameters, _context, _executemany):
         dbapi_connection = cursor.connection
@@ -95,10 +115,6 @@ def read_outside_transactions(engine):
                                                 and not isinstance(cursor, ServerCursor)):
             dbapi_connection.autocommit = False
 
-    event.listen(engine, "checkout", _start_in_autocommit)
+    event.listen(engine, "checkout", checkout)
+    event.listen(engine, "checkin", checkin)
     event.listen(engine, "before_cursor_execute", begin_before_anything_but_reads)
-
-
-def _start_in_autocommit(dbapi_connection, _record, _proxy):
-    if not dbapi_connection.autocommit:
-        dbapi_connection.autocommit = True  # idle after the pool's reset, so psycopg allows the change

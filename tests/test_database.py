@@ -182,3 +182,39 @@ def test_postgresql_a_streamed_read_opens_a_transaction():
     assert [name for (name,) in result] == ["Streamed 0", "Streamed 1", "Streamed 2"]  # a server-side cursor
     assert _in_transaction(connection)
     db.session.rollback()
+
+
+def _backend_pid():
+    pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+    db.session.remove()  # back to the pool
+    return pid
+
+
+def _terminate(pid):
+    """End the server process of one pooled connection, as a server restart or an idle timeout would."""
+    import psycopg
+
+    with psycopg.connect(db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as other:
+        assert other.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0]
+
+
+def test_postgresql_a_connection_dropped_while_idle_is_replaced_before_use(make_app):
+    _postgresql_connection()
+    with make_app(DATABASE_IDLE_TEST_SECONDS=0).app_context():
+        pid = _backend_pid()
+        _terminate(pid)
+        assert _backend_pid() != pid  # tested at checkout, replaced, and the request never saw it
+
+
+def test_postgresql_a_connection_in_steady_use_is_not_tested_and_fails_once_when_dropped(make_app):
+    from sqlalchemy.exc import OperationalError
+
+    _postgresql_connection()
+    with make_app(DATABASE_IDLE_TEST_SECONDS=3600).app_context():
+        pid = _backend_pid()
+        _terminate(pid)
+        with pytest.raises(OperationalError):
+            _backend_pid()
+        db.session.remove()
+        assert _backend_pid() != pid  # the pool replaced the broken connection for the next request
