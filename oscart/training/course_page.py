@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from oscart.database import prepared, utcnow
+from oscart.database import prepared, rows, utcnow
 from oscart.exceptions import NotFound
 from oscart.extensions import db
 from oscart.training.models import ARCHIVED, PUBLISHED, Course, CourseView, Enrolment
@@ -25,12 +25,14 @@ VIEW_RECORD_INTERVAL = timedelta(hours=1)
 
 def load_course_page(actor, course_id, preferred):
     """Everything the course page shows; NotFound for a course the actor may not see."""
-    found = db.session.execute(_course_statement(actor.company_id is None),
-                               {"course_id": course_id, "user_id": actor.id,
-                                "company_id": actor.company_id}).one_or_none()
-    if found is None:
+    found = rows(_course_statement(actor.company_id is None),
+                 {"course_id": course_id, "user_id": actor.id, "company_id": actor.company_id})
+    if not found:
         raise NotFound()
-    course, quiz, viewed_at, attempts, best, passed = found
+    course = found[0]
+    quiz = None
+    if course.quiz_id is not None:
+        quiz = {"id": course.quiz_id, "pass_percent": course.pass_percent, "max_attempts": course.max_attempts}
     translations = course_translation_rows(course.id)
     translation, fell_back = choose_translation(translations, preferred, course)
     language = translation.language if translation else course.default_language
@@ -38,17 +40,18 @@ def load_course_page(actor, course_id, preferred):
     enrolment, done = enrolment_with_progress(actor, course.id)
     quiz_state = None
     if quiz is not None and enrolment is not None:
-        quiz_state = {"attempts": attempts or 0, "best": best, "passed": bool(passed)}
+        quiz_state = {"attempts": course.attempts or 0, "best": course.best, "passed": bool(course.passed)}
     return {"course": course, "translation": translation, "fell_back": fell_back,
             "languages": ordered_languages({t.language for t in translations}), "lessons": lessons,
             "enrolment": enrolment, "done": done, "next_lesson_id": next_lesson_id(lessons, done),
-            "quiz": quiz, "quiz_state": quiz_state, "viewed_at": viewed_at}
+            "quiz": quiz, "quiz_state": quiz_state, "viewed_at": course.viewed_at}
 
 
 @prepared
 def _course_statement(for_staff):
     # A published course the actor may see, or an archived one the actor follows (history stays reachable);
-    # with its knowledge check, the actor's attempts at it and when the actor last opened the page.
+    # with its knowledge check, the actor's attempts at it and when the actor last opened the page. One row,
+    # read as columns: the page shows a handful of them.
     user_id, course_id = bindparam("user_id"), bindparam("course_id")
     followed = exists().where(Enrolment.course_id == Course.id, Enrolment.user_id == user_id)
     attempts = (select(QuizAttempt.quiz_id, func.count(QuizAttempt.submitted_at).label("attempts"),
@@ -59,7 +62,9 @@ def _course_statement(for_staff):
                 .group_by(QuizAttempt.quiz_id).subquery())
     viewed_at = (select(CourseView.viewed_at)
                  .where(CourseView.user_id == user_id, CourseView.course_id == Course.id).scalar_subquery())
-    return (select(Course, Quiz, viewed_at, attempts.c.attempts, attempts.c.best, attempts.c.passed)
+    return (select(Course.id, Course.code, Course.format, Course.duration_hours, Course.default_language,
+                   Quiz.id.label("quiz_id"), Quiz.pass_percent, Quiz.max_attempts, viewed_at.label("viewed_at"),
+                   attempts.c.attempts, attempts.c.best, attempts.c.passed)
             .outerjoin(Quiz, Quiz.course_id == Course.id)
             .outerjoin(attempts, attempts.c.quiz_id == Quiz.id)
             .where(Course.id == course_id,

@@ -16,6 +16,7 @@ from oscart.training.languages import LanguagePreference
 from oscart.training.models import (
     ARCHIVED,
     BLENDED,
+    COMPLETED,
     ELEARNING,
     PUBLISHED,
     RULE_LESSONS_QUIZ,
@@ -163,16 +164,18 @@ def lesson_rows(course_id, preferred):
 
 
 def enrolment_with_progress(actor, course_id):
-    """(the actor's enrolment or None, ids of the lessons done) in one query."""
-    found = db.session.execute(_progress_statement(), {"course_id": course_id, "user_id": actor.id}).all()
+    """(the actor's enrolment row or None, ids of the lessons done) in one query."""
+    found = rows(_progress_statement(), {"course_id": course_id, "user_id": actor.id})
     if not found:
         return None, set()
-    return found[0][0], {row.lesson_id for row in found if row.lesson_id is not None}
+    return found[0], {row.lesson_id for row in found if row.lesson_id is not None}
 
 
 @prepared
 def _progress_statement():
-    return (select(Enrolment, LessonProgress.lesson_id)
+    return (select(Enrolment.id, Enrolment.course_id, Enrolment.status, Enrolment.progress_percent,
+                   Enrolment.due_at, Enrolment.completed_at, (Enrolment.status == COMPLETED).label("is_completed"),
+                   LessonProgress.lesson_id)
             .outerjoin(LessonProgress, LessonProgress.enrolment_id == Enrolment.id)
             .where(Enrolment.course_id == bindparam("course_id"), Enrolment.user_id == bindparam("user_id")))
 
