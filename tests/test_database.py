@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, func, select, text
 
 from oscart.companies.models import Company
 from oscart.database import get_or_raise, prepared, rows, utcnow
@@ -62,6 +62,27 @@ def test_paginate_beyond_the_last_page_still_knows_the_total():
     assert page.items == [] and page.total == 4 and page.pages == 2
     nothing = paginate(_companies_named(True), 1, per_page=3, params={"prefix": "Nobody%"})
     assert nothing.items == [] and nothing.total == 0 and nothing.pages == 1 and not nothing.has_next
+
+
+def _with_initials(page):
+    # Each company of the page twice: as an expansion that multiplies the page's rows.
+    initials = select(Company.id.label("company_id"), func.substr(Company.name, 1, 1).label("initial"))
+    twice = initials.union_all(initials.with_only_columns(Company.id, func.lower(func.substr(Company.name, 1, 1))))
+    twice = twice.subquery()
+    return (select(page, twice.c.initial).join(twice, twice.c.company_id == page.c.id)
+            .order_by(page.c.name, twice.c.initial))
+
+
+def test_paginate_expand_runs_on_the_page_not_on_the_expanded_rows(count_queries):
+    for name in ("Alpha", "Beta", "Gamma", "Delta"):
+        make_company(name=name)
+    with count_queries() as counter:
+        page = paginate(_companies_named(False), 1, per_page=3, params={}, expand=_with_initials)
+    assert counter.count == 1 and page.total == 4 and page.pages == 2
+    assert [(row.name, row.initial) for row in page.items] == [
+        ("Alpha", "A"), ("Alpha", "a"), ("Beta", "B"), ("Beta", "b"), ("Delta", "D"), ("Delta", "d")]
+    beyond = paginate(_companies_named(False), 3, per_page=3, params={}, expand=_with_initials)
+    assert beyond.items == [] and beyond.total == 4
 
 
 def test_bound_datetimes_keep_their_column_type():

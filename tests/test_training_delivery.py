@@ -1,5 +1,6 @@
 """Catalogue, course page with language fallback, enrolment, lessons in order, progress, completion, dashboard."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -36,6 +37,19 @@ def test_catalogue_searches_and_filters(browser, anna):
     assert "Brandpreventie" in page and "Veilig heffen" not in page
     page = browser.get("/training/?language=fr").text
     assert "Veilig heffen" in page and "Brandpreventie" not in page
+
+
+def test_catalogue_pages_show_each_course_once_in_the_readers_language(browser, anna):
+    for n in range(14):
+        make_elearning_course(code=f"P{n:02d}", titles={"fr": f"Cours {n:02d}", "nl": f"Cursus {n:02d}",
+                                                       "de": f"Kurs {n:02d}"})
+    browser.login(anna.email)
+    first, second = browser.get("/training/").text, browser.get("/training/?page=2").text
+    assert "14 opleidingen" in first and "14 opleidingen" in second
+    titles = re.findall(r'<h2><a href="/training/courses/\d+">([^<]+)</a></h2>', first + second)
+    assert titles == [f"Cursus {n:02d}" for n in range(14)]  # 12 on the first page, 2 on the second
+    beyond = browser.get("/training/?page=5").text
+    assert "14 opleidingen" in beyond and "Cursus" not in beyond
 
 
 def test_catalogue_search_ignores_case_and_accents_and_follows_edits(browser, anna):
@@ -194,6 +208,19 @@ def test_dashboard_shows_progress_overdue_and_completed(browser, anna):
     assert "is-overdue" in page and "Te laat sinds" in page
     completed = page.split('id="completed"')[1]
     assert "Klaar" in completed and "Bezig" not in completed
+
+
+def test_dashboard_lists_each_course_once_in_due_order_titled_in_the_trainees_language(browser, anna):
+    now = utcnow()
+    translated = {"nl": "Te laat", "fr": "En retard", "de": "Verspätet", "en": "Late"}
+    make_enrolment(anna, make_elearning_course(titles={"fr": "Seulement en français"}, default_language="fr"))
+    make_enrolment(anna, make_elearning_course(titles={"en": "Soon", "nl": "Binnenkort"}),
+                   due_at=now + timedelta(days=2))
+    make_enrolment(anna, make_elearning_course(titles=translated), due_at=now - timedelta(days=3))
+    browser.login(anna.email)
+    page = browser.get("/dashboard").text.split('id="completed"')[0]
+    titles = re.findall(r'class="course-title" href="/training/courses/\d+">([^<]+)</a>', page)
+    assert titles == ["Te laat", "Binnenkort", "Seulement en français"]  # overdue, due soon, no due date
 
 
 def test_trainee_lands_on_the_training_dashboard(browser, anna):

@@ -11,8 +11,8 @@ from oscart.classroom.services import list_upcoming_registrations
 from oscart.database import prepared, rows, utcnow
 from oscart.security import can
 from oscart.training.company import list_news
-from oscart.training.models import COMPLETED, Course, Enrolment
-from oscart.training.services import course_texts
+from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
+from oscart.training.services import pick_course_texts
 
 UPCOMING_SESSIONS = 5  # the dashboard shows the next few; "My sessions" lists them all
 LATEST_CERTIFICATES = 3
@@ -20,12 +20,15 @@ LATEST_CERTIFICATES = 3
 
 @prepared
 def _enrolments_statement():
+    # One row per enrolment and title language, so the titles come with the enrolments.
     return (select(Enrolment.id, Enrolment.course_id, Enrolment.status, Enrolment.progress_percent,
                    Enrolment.due_at, Enrolment.completed_at, Enrolment.enrolled_at, Course.code, Course.format,
-                   Course.duration_hours, Course.default_language)
+                   Course.duration_hours, Course.default_language, CourseTranslation.language,
+                   CourseTranslation.title)
             .join(Course, Course.id == Enrolment.course_id)
+            .outerjoin(CourseTranslation, CourseTranslation.course_id == Course.id)
             .where(Enrolment.user_id == bindparam("user_id"))
-            .order_by(Enrolment.due_at.is_(None), Enrolment.due_at, Enrolment.enrolled_at.desc()))
+            .order_by(Enrolment.due_at.is_(None), Enrolment.due_at, Enrolment.enrolled_at.desc(), Enrolment.id))
 
 
 @prepared
@@ -43,8 +46,12 @@ def load_dashboard(actor, preferred, *, now=None):
     """Rows for the dashboard in a fixed number of queries: enrolments, their titles, sessions, certificates,
     news."""
     now = now or utcnow()
-    enrolments = rows(_enrolments_statement(), {"user_id": actor.id})
-    texts = course_texts({row.course_id: row.default_language for row in enrolments}, preferred)
+    found = rows(_enrolments_statement(), {"user_id": actor.id})
+    first_rows = {}
+    for row in found:
+        first_rows.setdefault(row.id, row)
+    enrolments = list(first_rows.values())
+    texts = pick_course_texts(found, {row.course_id: row.default_language for row in enrolments}, preferred)
     in_progress, completed = [], []
     for row in enrolments:
         title = texts[row.course_id][0].title if row.course_id in texts else row.code

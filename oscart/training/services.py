@@ -75,6 +75,23 @@ def _catalogue_statement(for_staff, by_format, by_language, words):
     return query
 
 
+def with_course_texts(page):
+    """paginate() ``expand`` for the catalogue: each course of the page once per language it has a text in."""
+    return (select(page, CourseTranslation.course_id, CourseTranslation.language, CourseTranslation.title,
+                   CourseTranslation.summary)
+            .outerjoin(CourseTranslation, CourseTranslation.course_id == page.c.id)
+            .order_by(page.c.code, page.c.id))
+
+
+def catalogue_cards(found, preferred):
+    """(course rows, {course id: (chosen translation row, [available languages])}) of a with_course_texts page."""
+    courses = {}
+    for row in found:
+        courses.setdefault(row.id, row)
+    return list(courses.values()), pick_course_texts(
+        found, {row.id: row.default_language for row in courses.values()}, preferred)
+
+
 def course_texts(default_languages, preferred):
     """{course id: (chosen translation row, [available languages])} in one query.
 
@@ -82,9 +99,17 @@ def course_texts(default_languages, preferred):
     """
     if not default_languages:
         return {}
+    return pick_course_texts(rows(_texts_statement(), {"course_ids": list(default_languages)}), default_languages,
+                             preferred)
+
+
+def pick_course_texts(found, default_languages, preferred):
+    """course_texts() from rows already read: ``found`` rows have course_id, language (None when the course has
+    no translation) and the text columns."""
     by_course = {}
-    for row in rows(_texts_statement(), {"course_ids": list(default_languages)}):
-        by_course.setdefault(row.course_id, {})[row.language] = row
+    for row in found:
+        if row.language is not None:
+            by_course.setdefault(row.course_id, {})[row.language] = row
     result = {}
     for course_id, translations in by_course.items():
         language = preferred.pick(translations, default_languages[course_id])

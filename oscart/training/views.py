@@ -44,8 +44,9 @@ def catalogue():
     filters.validate()
     query, params = services.list_catalogue(current_user, search=filters.q.data, format=filters.format.data,
                                             language=filters.language.data)
-    page = paginate(query, request.args.get("page", 1, type=int), per_page=12, params=params)
-    texts = services.course_texts({row.id: row.default_language for row in page.items}, _preferred())
+    page = paginate(query, request.args.get("page", 1, type=int), per_page=12, params=params,
+                    expand=services.with_course_texts)
+    page.items, texts = services.catalogue_cards(page.items, _preferred())
     return render_template("training/catalogue.html", filters=filters, page=page, texts=texts)
 
 
