@@ -88,6 +88,10 @@ def rows(statement, params=None):
 # it off: psycopg sends BEGIN before that statement, and the transaction lasts, with everything after it, until
 # the session commits or rolls back.
 #
+# psycopg sends a Python int as the smallest integer type that holds it, so an id below 32768 arrives as a
+# smallint. For some statements (the catalogue's) PostgreSQL then never settles on the reusable generic plan
+# of the prepared statement and plans it anew at every execution; with integer parameters it does.
+#
 # A connection is tested with a query only when it sat unused in the pool for a while (a restarted server or
 # an idle timeout drops such connections), not at every checkout as pool_pre_ping would: under load that test
 # was one more round trip on every request. A broken connection found this way is replaced before the request
@@ -95,6 +99,13 @@ def rows(statement, params=None):
 
 def prepare_postgresql(engine, *, idle_test_seconds):
     from psycopg import Error, ServerCursor
+    from psycopg.types.numeric import Int4, Int4Dumper, IntDumper
+
+    class IntegerDumper(IntDumper):
+        _int2_dumper = Int4Dumper(Int4)  # small ints as integer, larger ones as before
+
+    def connect(dbapi_connection, _record):
+        dbapi_connection.adapters.register_dumper(int, IntegerDumper)
 
     def checkout(dbapi_connection, record, _proxy):
         idle_since = record.info.get("oscart_checked_in_at")
@@ -115,6 +126,7 @@ def prepare_postgresql(engine, *, idle_test_seconds):
                                                 and not isinstance(cursor, ServerCursor)):
             dbapi_connection.autocommit = False
 
+    event.listen(engine, "connect", connect)
     event.listen(engine, "checkout", checkout)
     event.listen(engine, "checkin", checkin)
     event.listen(engine, "before_cursor_execute", begin_before_anything_but_reads)

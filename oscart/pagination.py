@@ -3,7 +3,7 @@
 import weakref
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Integer, bindparam, func, select
 
 from oscart.database import rows as column_rows
 from oscart.extensions import db
@@ -52,9 +52,12 @@ def paginate(query, number, per_page=PER_PAGE, params=None, expand=None):
     derived = _derived.setdefault(query, {})
     if expand not in derived:
         count = select(func.count()).select_from(query.order_by(None).subquery())
-        # An uncorrelated subquery is run once, and the page itself can still stop after its last row.
+        # An uncorrelated subquery is run once, and the page itself can still stop after its last row. The limit
+        # and offset are written into the SQL: PostgreSQL's reused plan for a prepared statement does not know
+        # bound ones and would plan to read every row.
         page = (query.add_columns(count.scalar_subquery().label("page_total"))
-                .limit(bindparam("page_limit")).offset(bindparam("page_offset")))
+                .limit(bindparam("page_limit", type_=Integer, literal_execute=True))
+                .offset(bindparam("page_offset", type_=Integer, literal_execute=True)))
         derived[expand] = (expand(page.subquery()) if expand else page, count)
     page, count = derived[expand]
     rows = column_rows(page, {**params, "page_limit": per_page, "page_offset": (number - 1) * per_page})

@@ -239,3 +239,11 @@ def test_postgresql_a_connection_in_steady_use_is_not_tested_and_fails_once_when
             _backend_pid()
         db.session.remove()
         assert _backend_pid() != pid  # the pool replaced the broken connection for the next request
+
+
+def test_postgresql_small_ints_are_sent_as_integer_not_smallint():
+    # A smallint parameter kept PostgreSQL from reusing the catalogue's prepared plan (planned anew each time).
+    _postgresql_connection()
+    assert db.session.execute(text("SELECT pg_typeof(:n)::text"), {"n": 7}).scalar() == "integer"
+    assert db.session.execute(text("SELECT pg_typeof(:n)::text"), {"n": 70_000}).scalar() == "integer"
+    assert db.session.execute(text("SELECT pg_typeof(:n)::text"), {"n": 2**40}).scalar() == "bigint"
