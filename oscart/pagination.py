@@ -35,7 +35,7 @@ class Page:
 _derived = weakref.WeakKeyDictionary()
 
 
-def paginate(query, number, per_page=PER_PAGE, params=None, expand=None):
+def paginate(query, number, per_page=PER_PAGE, params=None, expand=None, count=None):
     """The page ``number`` of a select(), with the total, in a fixed number of queries whatever the table size.
 
     ``params`` are the bound values of a prepared ``query`` (see ``oscart.database.prepared``); such a query
@@ -43,10 +43,13 @@ def paginate(query, number, per_page=PER_PAGE, params=None, expand=None):
     (a second one only when the page lies beyond the last). Its rows carry that count as ``page_total``.
     ``expand`` (a module-level function, with ``params``) turns the page, given as a subquery, into the
     statement that is run instead, e.g. the page joined with the texts of its rows; the items are then its rows.
+    ``count`` (without ``params``): a cheaper statement that counts the same rows as ``query``.
     """
     number = max(1, min(number or 1, 10_000))
     if params is None:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        if count is None:
+            count = select(func.count()).select_from(query.order_by(None).subquery())
+        total = db.session.scalar(count)
         rows = db.session.execute(query.limit(per_page).offset((number - 1) * per_page)).all()
         return Page(items=rows, number=number, per_page=per_page, total=total)
     derived = _derived.setdefault(query, {})

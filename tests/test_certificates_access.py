@@ -139,6 +139,20 @@ def test_filters_narrow_list_and_bulk_download(browser, world):
     assert zipped.namelist() == ["2024-01-10_Eerste-hulp_Peeters-" + expired.holder_name.split()[0] + ".pdf"]
 
 
+def test_filter_menus_offer_the_companys_certificate_holders_and_courses_and_keep_the_choice(browser, world):
+    make_user(company=world["acme"], last_name="Zonderattest")  # an employee without certificates
+    browser.login(world["acme_hr"].email)
+    page = browser.get(f"/certificates/company?employee={world['anna'].id}&course={world['course'].id}").text
+    employees = page.split('<select id="employee" name="employee">')[1].split("</select>")[0]
+    courses = page.split('<select id="course" name="course">')[1].split("</select>")[0]
+    assert f'<option value="{world["anna"].id}" selected>Jansen, Anna</option>' in employees
+    assert "Zonderattest" not in employees and '<option value="0">Alle medewerkers</option>' in employees
+    assert f'<option value="{world["course"].id}" selected>Veilig werken op hoogte</option>' in courses
+    assert courses.count("<option") == 2 and employees.count("<option") == 2  # "all" and Acme's one holder
+    assert "Martin" not in employees  # Bruno holds a certificate at Globex
+    assert 'for="employee"' in page and 'for="course"' in page  # the labels still name their menus
+
+
 def test_status_filters_expiring_and_revoked(browser, world):
     soon = dates.today() - timedelta(days=365) + timedelta(days=10)
     expiring = make_certificate(make_user(company=world["acme"]), make_course(validity_months=12),

@@ -19,6 +19,7 @@ class CompanyFilterForm(BaseForm):
     class Meta:
         csrf = False
 
+    # Rendered by the template from services.company_filter_choices(): only the submitted id is read here.
     course = SelectField(_l("Course"), coerce=int, validate_choice=False, default=0)
     employee = SelectField(_l("Employee"), coerce=int, validate_choice=False, default=0)
     date_from = DateField(_l("Completed from"), validators=[Optional()])
@@ -26,11 +27,6 @@ class CompanyFilterForm(BaseForm):
     status = SelectField(_l("Status"), default="",
                          choices=choices([("", _l("All statuses")), *STATUS_LABELS.items()]))
     within = IntegerField(_l("Expiring within (days)"), default=30, validators=[Optional(), NumberRange(1, 730)])
-
-    def set_choices(self, courses, people):
-        self.course.choices = choices([(0, _l("All courses")), *((cid, title) for cid, title in courses)])
-        self.employee.choices = choices([(0, _l("All employees")),
-                                         *((uid, f"{last}, {first}") for uid, last, first in people)])
 
 
 class AdminFilterForm(BaseForm):

@@ -91,6 +91,13 @@ def list_company(actor, filters):
     return apply_filters(query, filters)
 
 
+def count_company(actor, filters):
+    """How many rows list_company() returns, counted on the certificates alone: each has exactly one holder
+    and at most one open refresher, so the joins change nothing. Without filters an index answers it."""
+    return apply_filters(select(func.count()).select_from(Certificate)
+                         .where(Certificate.company_id == actor.company_id), filters)
+
+
 def list_all(*, search=None, status=None):
     """Platform admins: every certificate, newest first, searchable by code, holder or course."""
     query = select(*LIST_COLUMNS).order_by(Certificate.issued_at.desc(), Certificate.id.desc())

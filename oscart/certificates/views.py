@@ -65,7 +65,6 @@ def pdf_response(data, name, *, etag=None, cache=PDF_CACHE_CONTROL):
 
 def _company_filters():
     form = CompanyFilterForm(request.args)
-    form.set_choices(*services.company_filter_choices(current_user))
     form.validate()
     value = lambda field: None if field.errors else field.data  # noqa: E731
     filters = services.Filters(course_id=value(form.course) or None, user_id=value(form.employee) or None,
@@ -78,9 +77,11 @@ def _company_filters():
 @require("company.manage")
 def company():
     form, filters = _company_filters()
-    page = paginate(services.list_company(current_user, filters), request.args.get("page", 1, type=int))
+    page = paginate(services.list_company(current_user, filters), request.args.get("page", 1, type=int),
+                    count=services.count_company(current_user, filters))
+    courses, people = services.company_filter_choices(current_user)
     return render_template("certificates/company.html", filters=form, page=page, within=filters.within_days,
-                           refresher_form=RefresherForm())
+                           courses=courses, people=people, refresher_form=RefresherForm())
 
 
 @bp.get("/certificates/company/certificates.zip")
