@@ -3,7 +3,7 @@
 from functools import lru_cache
 
 from flask import has_request_context, request
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from oscart import i18n
 from oscart.i18n import LANGUAGES
@@ -13,7 +13,7 @@ from oscart.security import ROLE_LABELS, can
 
 def init_app(app):
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, ROLE_LABELS=ROLE_LABELS, can=can, navigation=navigation,
-                                 language_badges=language_badges)
+                                 language_badges=language_badges, options=options)
     # After Flask-Babel's own set-up: the same translations and formats, resolved once per request.
     app.jinja_env.install_gettext_callables(
         gettext=i18n.template_gettext, ngettext=i18n.template_ngettext, pgettext=i18n.template_pgettext,
@@ -39,3 +39,11 @@ def _badges(codes):
 def language_badges(codes):
     """Badges of the languages a course exists in (the same few combinations on every card)."""
     return _badges(tuple(codes))
+
+
+def options(pairs, selected=None):
+    """``<option>`` elements of (value, label) pairs, the ``selected`` value marked: for menus of hundreds of
+    entries, which a template loop renders ten times slower."""
+    return Markup("".join(  # noqa: S704 - every value and label is escaped
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
+        for value, label in pairs))

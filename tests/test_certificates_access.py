@@ -153,6 +153,13 @@ def test_filter_menus_offer_the_companys_certificate_holders_and_courses_and_kee
     assert 'for="employee"' in page and 'for="course"' in page  # the labels still name their menus
 
 
+def test_filter_menus_escape_names(browser, world):
+    make_certificate(make_user(company=world["acme"], first_name="Eve", last_name="<b>O'Neil</b>"), world["course"])
+    browser.login(world["acme_hr"].email)
+    employees = browser.get("/certificates/company").text.split('<select id="employee"')[1].split("</select>")[0]
+    assert "&lt;b&gt;O&#39;Neil&lt;/b&gt;, Eve</option>" in employees and "<b>" not in employees
+
+
 def test_status_filters_expiring_and_revoked(browser, world):
     soon = dates.today() - timedelta(days=365) + timedelta(days=10)
     expiring = make_certificate(make_user(company=world["acme"]), make_course(validity_months=12),
