@@ -22,6 +22,11 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    def result_processor(self, dialect, coltype):
+        if dialect.name == "postgresql":
+            return None  # connections run in UTC (prepare_postgresql): psycopg already returns UTC datetimes
+        return super().result_processor(dialect, coltype)
+
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
@@ -88,6 +93,8 @@ def rows(statement, params=None):
 # it off: psycopg sends BEGIN before that statement, and the transaction lasts, with everything after it, until
 # the session commits or rolls back.
 #
+# Connections run in UTC, so psycopg returns timestamps as UTC datetimes and UTCDateTime need not convert each.
+#
 # psycopg sends a Python int as the smallest integer type that holds it, so an id below 32768 arrives as a
 # smallint. For some statements (the catalogue's) PostgreSQL then never settles on the reusable generic plan
 # of the prepared statement and plans it anew at every execution; with integer parameters it does.
@@ -106,6 +113,9 @@ def prepare_postgresql(engine, *, idle_test_seconds):
 
     def connect(dbapi_connection, _record):
         dbapi_connection.adapters.register_dumper(int, IntegerDumper)
+        dbapi_connection.autocommit = True
+        if dbapi_connection.info.timezone is not UTC:  # a server or role whose default zone is another
+            dbapi_connection.execute("SET TIME ZONE 'UTC'")
 
     def checkout(dbapi_connection, record, _proxy):
         idle_since = record.info.get("oscart_checked_in_at")

@@ -247,3 +247,16 @@ def test_postgresql_small_ints_are_sent_as_integer_not_smallint():
     assert db.session.execute(text("SELECT pg_typeof(:n)::text"), {"n": 7}).scalar() == "integer"
     assert db.session.execute(text("SELECT pg_typeof(:n)::text"), {"n": 70_000}).scalar() == "integer"
     assert db.session.execute(text("SELECT pg_typeof(:n)::text"), {"n": 2**40}).scalar() == "bigint"
+
+
+def test_postgresql_connections_run_in_utc_and_read_utc_datetimes():
+    from datetime import UTC, datetime
+
+    _postgresql_connection()
+    assert db.session.execute(text("SHOW TimeZone")).scalar() == "UTC"
+    company = make_company(name="Zoned")
+    company.created_at = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)  # the night Brussels moves to summer time
+    db.session.commit()
+    db.session.expire_all()
+    read = db.session.scalar(select(Company.created_at).where(Company.name == "Zoned"))
+    assert read == datetime(2026, 3, 29, 1, 30, tzinfo=UTC) and read.tzinfo is UTC
