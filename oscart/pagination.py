@@ -56,8 +56,8 @@ def paginate(query, number, per_page=PER_PAGE, params=None, expand=None, count=N
     if expand not in derived:
         count = select(func.count()).select_from(query.order_by(None).subquery())
         # An uncorrelated subquery is run once, and the page itself can still stop after its last row. The limit
-        # and offset are written into the SQL: PostgreSQL's reused plan for a prepared statement does not know
-        # bound ones and would plan to read every row.
+        # and offset are written into the SQL: the plan PostgreSQL reuses for a prepared statement is made
+        # without the parameters' values, and for an unknown limit it may plan to read every row.
         page = (query.add_columns(count.scalar_subquery().label("page_total"))
                 .limit(bindparam("page_limit", type_=Integer, literal_execute=True))
                 .offset(bindparam("page_offset", type_=Integer, literal_execute=True)))
