@@ -139,7 +139,8 @@ def status_clause(status, today, within_days):
 
 
 def company_filter_choices(actor):
-    """(courses, employees) that appear among the company's certificates, for the filter menus: two queries."""
+    """(courses, employees) that appear among the company's certificates, for the filter menus: two queries.
+    Each is a list of (id, label) pairs; an employee's label is "last name, first name"."""
     scope = Certificate.company_id == actor.company_id
     courses = db.session.execute(
         select(Certificate.course_id, func.min(Certificate.course_title)).where(scope)
@@ -147,7 +148,7 @@ def company_filter_choices(actor):
     people = db.session.execute(
         select(User.id, User.last_name, User.first_name).where(
             User.id.in_(select(Certificate.user_id).where(scope))).order_by(User.last_name, User.first_name)).all()
-    return courses, people
+    return courses, [(id_, f"{last_name}, {first_name}") for id_, last_name, first_name in people]
 
 
 def find_by_code(code):

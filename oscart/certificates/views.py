@@ -80,7 +80,6 @@ def company():
     page = paginate(services.list_company(current_user, filters), request.args.get("page", 1, type=int),
                     count=services.count_company(current_user, filters))
     courses, people = services.company_filter_choices(current_user)
-    people = [(id_, f"{last_name}, {first_name}") for id_, last_name, first_name in people]
     return render_template("certificates/company.html", filters=form, page=page, within=filters.within_days,
                            courses=courses, people=people, refresher_form=RefresherForm())
 

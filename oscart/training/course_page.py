@@ -2,13 +2,13 @@
 
 from datetime import timedelta
 
-from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import Integer, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from oscart.database import prepared, rows, utcnow
 from oscart.exceptions import NotFound
 from oscart.extensions import db
-from oscart.training.models import ARCHIVED, PUBLISHED, Course, CourseView, Enrolment
+from oscart.training.models import Course, CourseView, Enrolment
 from oscart.training.quiz_models import Quiz, QuizAttempt
 from oscart.training.services import (
     choose_translation,
@@ -17,8 +17,8 @@ from oscart.training.services import (
     lesson_rows,
     next_lesson_id,
     ordered_languages,
+    visible_course_statement,
 )
-from oscart.training.visibility import visible_to_company_clause
 
 VIEW_RECORD_INTERVAL = timedelta(hours=1)
 
@@ -49,11 +49,9 @@ def load_course_page(actor, course_id, preferred):
 
 @prepared
 def _course_statement(for_staff):
-    # A published course the actor may see, or an archived one the actor follows (history stays reachable);
-    # with its knowledge check, the actor's attempts at it and when the actor last opened the page. One row,
-    # read as columns: the page shows a handful of them.
+    # The course as get_visible_course() finds it, read as the few columns the page shows; with its knowledge
+    # check, the actor's attempts at it and when the actor last opened the page.
     user_id, course_id = bindparam("user_id"), bindparam("course_id")
-    followed = exists().where(Enrolment.course_id == Course.id, Enrolment.user_id == user_id)
     attempts = (select(QuizAttempt.quiz_id, func.count(QuizAttempt.submitted_at).label("attempts"),
                        func.max(QuizAttempt.score_percent).label("best"),
                        func.max(QuizAttempt.is_passed.cast(Integer)).label("passed"))
@@ -62,14 +60,14 @@ def _course_statement(for_staff):
                 .group_by(QuizAttempt.quiz_id).subquery())
     viewed_at = (select(CourseView.viewed_at)
                  .where(CourseView.user_id == user_id, CourseView.course_id == Course.id).scalar_subquery())
-    return (select(Course.id, Course.code, Course.format, Course.duration_hours, Course.default_language,
-                   Quiz.id.label("quiz_id"), Quiz.pass_percent, Quiz.max_attempts, viewed_at.label("viewed_at"),
-                   attempts.c.attempts, attempts.c.best, attempts.c.passed)
+    return (visible_course_statement(for_staff)
+            .with_only_columns(Course.id, Course.code, Course.format, Course.duration_hours, Course.default_language,
+                               Quiz.id.label("quiz_id"), Quiz.pass_percent, Quiz.max_attempts,
+                               viewed_at.label("viewed_at"), attempts.c.attempts, attempts.c.best,
+                               attempts.c.passed)
+            .select_from(Course)
             .outerjoin(Quiz, Quiz.course_id == Course.id)
-            .outerjoin(attempts, attempts.c.quiz_id == Quiz.id)
-            .where(Course.id == course_id,
-                   visible_to_company_clause(None if for_staff else bindparam("company_id")),
-                   or_(Course.status == PUBLISHED, and_(Course.status == ARCHIVED, followed))))
+            .outerjoin(attempts, attempts.c.quiz_id == Quiz.id))
 
 
 def record_course_view(actor, course, viewed_at, *, now=None):

@@ -12,7 +12,7 @@ from oscart.database import prepared, rows, utcnow
 from oscart.security import can
 from oscart.training.company import list_news
 from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
-from oscart.training.services import pick_course_texts
+from oscart.training.services import first_row_per_id, pick_course_texts
 
 UPCOMING_SESSIONS = 5  # the dashboard shows the next few; "My sessions" lists them all
 LATEST_CERTIFICATES = 3
@@ -47,10 +47,7 @@ def load_dashboard(actor, preferred, *, now=None):
     news."""
     now = now or utcnow()
     found = rows(_enrolments_statement(), {"user_id": actor.id})
-    first_rows = {}
-    for row in found:
-        first_rows.setdefault(row.id, row)
-    enrolments = list(first_rows.values())
+    enrolments = first_row_per_id(found)
     texts = pick_course_texts(found, {row.course_id: row.default_language for row in enrolments}, preferred)
     in_progress, completed = [], []
     for row in enrolments:

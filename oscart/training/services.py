@@ -85,11 +85,16 @@ def with_course_texts(page):
 
 def catalogue_cards(found, preferred):
     """(course rows, {course id: (chosen translation row, [available languages])}) of a with_course_texts page."""
-    courses = {}
+    courses = first_row_per_id(found)
+    return courses, pick_course_texts(found, {row.id: row.default_language for row in courses}, preferred)
+
+
+def first_row_per_id(found):
+    """The first row of each ``id``, in order: rows joined with their texts repeat once per language."""
+    first = {}
     for row in found:
-        courses.setdefault(row.id, row)
-    return list(courses.values()), pick_course_texts(
-        found, {row.id: row.default_language for row in courses.values()}, preferred)
+        first.setdefault(row.id, row)
+    return list(first.values())
 
 
 def course_texts(default_languages, preferred):
@@ -131,14 +136,15 @@ def ordered_languages(available):
 def get_visible_course(actor, course_id):
     """A published course the actor may see, or an archived one the actor follows (history stays reachable)."""
     params = {"course_id": course_id, "user_id": actor.id, "company_id": actor.company_id}
-    course = db.session.scalar(_visible_course_statement(actor.company_id is None), params)
+    course = db.session.scalar(visible_course_statement(actor.company_id is None), params)
     if course is None:
         raise NotFound()
     return course
 
 
 @prepared
-def _visible_course_statement(for_staff):
+def visible_course_statement(for_staff):
+    """The visibility rule of get_visible_course() as a statement (parameters course_id, user_id, company_id)."""
     followed = exists().where(Enrolment.course_id == Course.id, Enrolment.user_id == bindparam("user_id"))
     return select(Course).where(
         Course.id == bindparam("course_id"), visible_to_company_clause(None if for_staff else bindparam("company_id")),
@@ -260,7 +266,7 @@ def get_lesson_for(actor, course_id, lesson_id):
 @prepared
 def _lesson_statement(for_staff):
     # The course as get_visible_course reads it, with one of its lessons.
-    return (_visible_course_statement(for_staff).add_columns(Lesson)
+    return (visible_course_statement(for_staff).add_columns(Lesson)
             .join(Lesson, and_(Lesson.course_id == Course.id, Lesson.id == bindparam("lesson_id"))))
 
 
