@@ -165,6 +165,19 @@ def test_session_cookie_is_renewed_at_login(browser):
         assert "planted" not in session
 
 
+def test_login_renews_the_csrf_secret_and_the_next_page_leaves_the_cookie_alone(browser):
+    user = make_user(company=make_company())
+    browser.get("/login")
+    with browser.client.session_transaction() as session:
+        anonymous_secret = session["csrf_token"]
+    assert browser.login(user.email).status_code == 302
+    with browser.client.session_transaction() as session:
+        assert session["csrf_token"] != anonymous_secret
+    page = browser.get("/dashboard")
+    assert page.status_code == 200 and 'name="csrf_token"' in page.text
+    assert "Set-Cookie" not in page.headers  # the login's cookie already holds everything the page needs
+
+
 def test_each_request_loads_user_and_session_in_one_query_without_writes(browser, count_queries):
     user = make_user(company=make_company())
     browser.login(user.email)

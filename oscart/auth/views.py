@@ -1,6 +1,7 @@
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from oscart.auth import pending, reset, services, twostep
 from oscart.auth.forms import EnrolForm, LoginForm, ResetPasswordForm, ResetRequestForm, TwoStepForm
@@ -67,7 +68,18 @@ def _finish_login(user, *, remember, next_url):
     db.session.commit()
     session.clear()  # a fresh session for the new login
     login_user(user, remember=remember)
+    renew_csrf_token()
     return redirect(safe_next_url(next_url) or url_for(home_endpoint(user)))
+
+
+def renew_csrf_token():
+    """A new CSRF secret for the new session, set in the login's own response.
+
+    The token of the anonymous session is not carried over, and the first page after the login does not have to
+    set the session cookie again: every page has a form that needs a token.
+    """
+    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)  # generate_csrf keeps the request's token in g
+    generate_csrf()
 
 
 def _expired():
