@@ -80,8 +80,7 @@ def rows(statement, params=None):
     Pending changes are flushed first, as the session's autoflush would do.
     """
     session = db.session()
-    if session.new or session.dirty or session.deleted:
-        session.flush()
+    session.flush()  # returns at once when nothing is pending (a cheaper check than session.dirty)
     return session.connection().execute(statement, params or {}).all()
 
 

@@ -1,20 +1,20 @@
-"""The course page: the course with its knowledge check and the trainee's own state, in four queries."""
+"""The course page: the course with its texts, knowledge check and the trainee's own state, in two queries."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
-from sqlalchemy import Integer, bindparam, func, select, update
+from sqlalchemy import Integer, and_, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from oscart.database import prepared, rows, utcnow
 from oscart.exceptions import NotFound
 from oscart.extensions import db
-from oscart.training.models import Course, CourseView, Enrolment
+from oscart.training.models import COMPLETED, Course, CourseTranslation, CourseView, Enrolment
 from oscart.training.quiz_models import Quiz, QuizAttempt
 from oscart.training.services import (
     choose_translation,
-    course_translation_rows,
-    enrolment_with_progress,
-    lesson_rows,
+    lessons_with_progress,
     next_lesson_id,
     ordered_languages,
     visible_course_statement,
@@ -24,20 +24,21 @@ VIEW_RECORD_INTERVAL = timedelta(hours=1)
 
 
 def load_course_page(actor, course_id, preferred):
-    """Everything the course page shows; NotFound for a course the actor may not see."""
+    """Everything the course page shows, in two queries; NotFound for a course the actor may not see."""
     found = rows(_course_statement(actor.company_id is None),
                  {"course_id": course_id, "user_id": actor.id, "company_id": actor.company_id})
     if not found:
         raise NotFound()
-    course = found[0]
+    course = found[0]  # one row per language of the course; the course's own columns repeat
     quiz = None
     if course.quiz_id is not None:
         quiz = {"id": course.quiz_id, "pass_percent": course.pass_percent, "max_attempts": course.max_attempts}
-    translations = course_translation_rows(course.id)
+    translations = [row for row in found if row.language is not None]
     translation, fell_back = choose_translation(translations, preferred, course)
     language = translation.language if translation else course.default_language
-    lessons = lesson_rows(course.id, [language, course.default_language])
-    enrolment, done = enrolment_with_progress(actor, course.id)
+    enrolment = _enrolment(course)
+    lessons, done = lessons_with_progress(course.id, [language, course.default_language],
+                                          enrolment.id if enrolment else None)
     quiz_state = None
     if quiz is not None and enrolment is not None:
         quiz_state = {"attempts": course.attempts or 0, "best": course.best, "passed": bool(course.passed)}
@@ -47,11 +48,20 @@ def load_course_page(actor, course_id, preferred):
             "quiz": quiz, "quiz_state": quiz_state, "viewed_at": course.viewed_at}
 
 
+def _enrolment(row):
+    if row.enrolment_id is None:
+        return None
+    return SimpleNamespace(id=row.enrolment_id, status=row.enrolment_status, progress_percent=row.progress_percent,
+                           due_at=row.due_at, completed_at=row.completed_at,
+                           is_completed=row.enrolment_status == COMPLETED)
+
+
 @prepared
 def _course_statement(for_staff):
-    # The course as get_visible_course() finds it, read as the few columns the page shows; with its knowledge
-    # check, the actor's attempts at it and when the actor last opened the page.
+    # The course as get_visible_course() finds it, read as the few columns the page shows, with: its texts (a row
+    # per language), its knowledge check, the actor's enrolment and attempts, and when the actor last opened it.
     user_id, course_id = bindparam("user_id"), bindparam("course_id")
+    own = aliased(Enrolment, name="own_enrolment")  # apart from the Enrolment of the visibility rule
     attempts = (select(QuizAttempt.quiz_id, func.count(QuizAttempt.submitted_at).label("attempts"),
                        func.max(QuizAttempt.score_percent).label("best"),
                        func.max(QuizAttempt.is_passed.cast(Integer)).label("passed"))
@@ -62,12 +72,16 @@ def _course_statement(for_staff):
                  .where(CourseView.user_id == user_id, CourseView.course_id == Course.id).scalar_subquery())
     return (visible_course_statement(for_staff)
             .with_only_columns(Course.id, Course.code, Course.format, Course.duration_hours, Course.default_language,
+                               CourseTranslation.language, CourseTranslation.title, CourseTranslation.summary,
                                Quiz.id.label("quiz_id"), Quiz.pass_percent, Quiz.max_attempts,
                                viewed_at.label("viewed_at"), attempts.c.attempts, attempts.c.best,
-                               attempts.c.passed)
+                               attempts.c.passed, own.id.label("enrolment_id"), own.status.label("enrolment_status"),
+                               own.progress_percent, own.due_at, own.completed_at)
             .select_from(Course)
+            .outerjoin(CourseTranslation, CourseTranslation.course_id == Course.id)
             .outerjoin(Quiz, Quiz.course_id == Course.id)
-            .outerjoin(attempts, attempts.c.quiz_id == Quiz.id))
+            .outerjoin(attempts, attempts.c.quiz_id == Quiz.id)
+            .outerjoin(own, and_(own.course_id == Course.id, own.user_id == user_id)))
 
 
 def record_course_view(actor, course, viewed_at, *, now=None):

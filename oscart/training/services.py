@@ -4,7 +4,8 @@ Every read is scoped by the visibility rule, so another company's course answers
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from oscart.audit.services import record_event
 from oscart.database import prepared, rows, utcnow
@@ -16,7 +17,6 @@ from oscart.training.languages import LanguagePreference
 from oscart.training.models import (
     ARCHIVED,
     BLENDED,
-    COMPLETED,
     ELEARNING,
     PUBLISHED,
     RULE_LESSONS_QUIZ,
@@ -161,54 +161,37 @@ def choose_translation(translations, preferred, course):
     return by_language[language], language != wanted
 
 
-def course_translation_rows(course_id):
-    """(language, title, summary) rows of one course, in every language it exists in."""
-    return rows(_course_translations_statement(), {"course_id": course_id})
-
-
-@prepared
-def _course_translations_statement():
-    return select(CourseTranslation.language, CourseTranslation.title, CourseTranslation.summary).where(
-        CourseTranslation.course_id == bindparam("course_id"))
-
-
 @prepared
 def _lessons_statement():
-    return (select(Lesson.id, Lesson.position, LessonTranslation.language, LessonTranslation.title)
+    # One row per lesson and title language; done_lesson_id is set where the given enrolment has done the lesson.
+    return (select(Lesson.id, Lesson.position, LessonTranslation.language, LessonTranslation.title,
+                   LessonProgress.lesson_id.label("done_lesson_id"))
             .outerjoin(LessonTranslation, LessonTranslation.lesson_id == Lesson.id)
+            .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
+                                            LessonProgress.enrolment_id == bindparam("enrolment_id", type_=Integer)))
             .where(Lesson.course_id == bindparam("course_id")).order_by(Lesson.position, Lesson.id))
 
 
 def lesson_rows(course_id, preferred):
-    """[(lesson id, position, title)] ordered, each title in the best available language (one query)."""
-    lessons = {}
-    for row in rows(_lessons_statement(), {"course_id": course_id}):
+    """[{id, position, title}] ordered, each title in the best available language (one query)."""
+    return lessons_with_progress(course_id, preferred, None)[0]
+
+
+def lessons_with_progress(course_id, preferred, enrolment_id):
+    """(lesson_rows(), ids of the lessons the enrolment has done) in one query; no ids without an enrolment."""
+    lessons, done = {}, set()
+    for row in rows(_lessons_statement(), {"course_id": course_id, "enrolment_id": enrolment_id}):
         lessons.setdefault(row.id, {"id": row.id, "position": row.position, "titles": {}})
         if row.language:
             lessons[row.id]["titles"][row.language] = row.title
+        if row.done_lesson_id is not None:
+            done.add(row.id)
     result = []
     for lesson in lessons.values():
         language = pick_translation(lesson["titles"], *preferred)
         result.append({"id": lesson["id"], "position": lesson["position"],
                        "title": lesson["titles"].get(language, "")})
-    return result
-
-
-def enrolment_with_progress(actor, course_id):
-    """(the actor's enrolment row or None, ids of the lessons done) in one query."""
-    found = rows(_progress_statement(), {"course_id": course_id, "user_id": actor.id})
-    if not found:
-        return None, set()
-    return found[0], {row.lesson_id for row in found if row.lesson_id is not None}
-
-
-@prepared
-def _progress_statement():
-    return (select(Enrolment.id, Enrolment.course_id, Enrolment.status, Enrolment.progress_percent,
-                   Enrolment.due_at, Enrolment.completed_at, (Enrolment.status == COMPLETED).label("is_completed"),
-                   LessonProgress.lesson_id)
-            .outerjoin(LessonProgress, LessonProgress.enrolment_id == Enrolment.id)
-            .where(Enrolment.course_id == bindparam("course_id"), Enrolment.user_id == bindparam("user_id")))
+    return result, done
 
 
 def done_lesson_ids(enrolment):
@@ -250,24 +233,30 @@ def get_own_enrolment(actor, enrolment_id):
 
 
 def get_lesson_for(actor, course_id, lesson_id):
-    """(course, lesson, enrolment, done lesson ids): a lesson of a visible course the actor is enrolled in."""
+    """(course, lesson, {language: LessonTranslation}, enrolment id): a lesson of a visible course the actor is
+    enrolled in, in one query."""
     found = db.session.execute(_lesson_statement(actor.company_id is None),
                                {"course_id": course_id, "lesson_id": lesson_id, "user_id": actor.id,
-                                "company_id": actor.company_id}).one_or_none()
-    if found is None:
+                                "company_id": actor.company_id}).all()
+    if not found:
         raise NotFound()
-    course, lesson = found
-    enrolment, done = enrolment_with_progress(actor, course.id)
-    if enrolment is None:
+    course, lesson, _translation, enrolment_id = found[0]
+    if enrolment_id is None:
         raise RuleViolation(_l("Enrol in the course first."))
-    return course, lesson, enrolment, done
+    translations = {row.LessonTranslation.language: row.LessonTranslation for row in found
+                    if row.LessonTranslation is not None}
+    return course, lesson, translations, enrolment_id
 
 
 @prepared
 def _lesson_statement(for_staff):
-    # The course as get_visible_course reads it, with one of its lessons.
-    return (visible_course_statement(for_staff).add_columns(Lesson)
-            .join(Lesson, and_(Lesson.course_id == Course.id, Lesson.id == bindparam("lesson_id"))))
+    # The course as get_visible_course reads it, with one of its lessons (a row per language of the lesson) and
+    # the id of the actor's enrolment.
+    own = aliased(Enrolment, name="own_enrolment")  # apart from the Enrolment of the visibility rule
+    return (visible_course_statement(for_staff).add_columns(Lesson, LessonTranslation, own.id.label("enrolment_id"))
+            .join(Lesson, and_(Lesson.course_id == Course.id, Lesson.id == bindparam("lesson_id")))
+            .outerjoin(LessonTranslation, LessonTranslation.lesson_id == Lesson.id)
+            .outerjoin(own, and_(own.course_id == Course.id, own.user_id == bindparam("user_id"))))
 
 
 def check_lesson_order(lessons, done, lesson_id):

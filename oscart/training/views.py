@@ -13,7 +13,7 @@ from oscart.training import company_views, course_page, manage_views, quizzes, s
 from oscart.training.authoring import manageable_clause
 from oscart.training.dashboard import load_dashboard
 from oscart.training.forms import FORMAT_LABELS, STATUS_LABELS, CatalogueFilterForm
-from oscart.training.lessons import get_image_for, lesson_translations
+from oscart.training.lessons import get_image_for
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 bp.register_blueprint(manage_views.bp)
@@ -69,8 +69,7 @@ def enrol(course_id):
         return redirect(url_for("training.course", course_id=course_id))
     db.session.commit()
     flash(_("You are enrolled. Enjoy the course!"), "success")
-    _enrolment, done = services.enrolment_with_progress(current_user, enrolment.course_id)
-    next_id = services.next_lesson_id(services.lesson_rows(enrolment.course_id, []), done)
+    next_id = services.next_lesson_id(*services.lessons_with_progress(enrolment.course_id, [], enrolment.id))
     if next_id:
         return redirect(url_for("training.lesson", course_id=course_id, lesson_id=next_id))
     return redirect(url_for("training.course", course_id=course_id))
@@ -81,15 +80,15 @@ def enrol(course_id):
 def lesson(course_id, lesson_id):
     preferred = _preferred()
     try:
-        course, lesson, enrolment, done = services.get_lesson_for(current_user, course_id, lesson_id)
-        lessons = services.lesson_rows(course.id, [*preferred.first, course.default_language])
+        course, lesson, translations, enrolment_id = services.get_lesson_for(current_user, course_id, lesson_id)
+        lessons, done = services.lessons_with_progress(course.id, [*preferred.first, course.default_language],
+                                                       enrolment_id)
         services.check_lesson_order(lessons, done, lesson.id)
     except RuleViolation as error:
         flash(error.message, "error")
         return redirect(url_for("training.course", course_id=course_id))
-    translations = lesson_translations(lesson)
     translation, fell_back = services.choose_translation(translations.values(), preferred, course)
-    return render_template("training/lesson.html", course=course, lesson=lesson, enrolment=enrolment,
+    return render_template("training/lesson.html", course=course, lesson=lesson, enrolment_id=enrolment_id,
                            lessons=lessons, done=done, translation=translation, fell_back=fell_back,
                            languages=services.ordered_languages(translations), chosen=request.args.get("lang"))
 
