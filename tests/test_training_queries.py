@@ -66,7 +66,7 @@ def test_query_counts_do_not_grow_with_data(browser, count_queries):
     large = _counts(browser, count_queries, anna, course)
     assert small == large, (small, large)
     # the session load, then: one page statement; the course, lesson and dashboard statements below
-    assert small == {"catalogue": 2, "search": 2, "course": 3, "lesson": 3, "dashboard": 6}, small
+    assert small == {"catalogue": 2, "search": 2, "course": 3, "lesson": 3, "dashboard": 5}, small
 
 
 def test_dashboard_lists_coming_sessions_and_latest_certificates(browser):

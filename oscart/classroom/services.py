@@ -215,14 +215,30 @@ def list_open_sessions(actor, *, now=None):
 
 
 def list_upcoming_registrations(user, *, now=None, limit=20):
-    """Rows of the user's coming sessions (registered or waitlisted), soonest first, for the dashboard.
+    """Rows of the user's coming sessions (registered or waitlisted), soonest first, for the dashboard; one query.
 
     Each row: session_id, course_id, course_title (user's language), starts_at, ends_at, place, meeting_url,
     status, position.
     """
-    found = column_rows(_upcoming_statement(), {"user_id": user.id, "now": now or utcnow(), "limit": limit})
-    titles = course_titles([row.course_id for row in found], user.language) if found else {}
-    return [dict(row._mapping, course_title=titles.get(row.course_id, "")) for row in found]
+    found = column_rows(_upcoming_with_titles_statement(), {"user_id": user.id, "now": now or utcnow(),
+                                                            "limit": limit})
+    sessions = {}
+    for row in found:  # one row per session and title language
+        session = sessions.setdefault(row.session_id, (row, {}))
+        if row.language is not None:
+            session[1][row.language] = row.title
+    columns = ("session_id", "course_id", "starts_at", "ends_at", "place", "meeting_url", "status", "position")
+    return [{**{name: getattr(row, name) for name in columns},
+             "course_title": titles[pick_translation(titles, user.language)] if titles else ""}
+            for row, titles in sessions.values()]
+
+
+@prepared
+def _upcoming_with_titles_statement():
+    upcoming = _upcoming_statement().subquery()
+    return (select(upcoming, CourseTranslation.language, CourseTranslation.title)
+            .outerjoin(CourseTranslation, CourseTranslation.course_id == upcoming.c.course_id)
+            .order_by(upcoming.c.starts_at, upcoming.c.session_id))
 
 
 @prepared
@@ -233,4 +249,4 @@ def _upcoming_statement():
             .join(Registration, Registration.session_id == TrainingSession.id)
             .where(Registration.user_id == bindparam("user_id"), Registration.status.in_((REGISTERED, WAITLISTED)),
                    TrainingSession.ends_at > bindparam("now"))
-            .order_by(TrainingSession.starts_at).limit(bindparam("limit")))
+            .order_by(TrainingSession.starts_at, TrainingSession.id).limit(bindparam("limit")))
