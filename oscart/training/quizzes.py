@@ -11,7 +11,13 @@ from oscart.extensions import db
 from oscart.training.completion import requirement, update_completion
 from oscart.training.models import BLENDED, ELEARNING, RULE_LESSONS_QUIZ, Enrolment, Lesson, LessonProgress
 from oscart.training.quiz_models import Question, Quiz, QuizAttempt
-from oscart.training.services import get_own_enrolment, has_passed, lesson_rows, refresh_progress
+from oscart.training.services import (
+    get_own_enrolment,
+    has_passed,
+    lesson_rows,
+    lessons_with_progress,
+    refresh_progress,
+)
 
 
 @requirement("lessons", formats=(ELEARNING, BLENDED))
@@ -55,8 +61,7 @@ def start_attempt(actor, enrolment_id, preferred):
     quiz = get_quiz(enrolment.course_id)
     if quiz is None:
         raise NotFound()
-    lessons = lesson_rows(enrolment.course_id, [])
-    done = set(db.session.scalars(select(LessonProgress.lesson_id).where(LessonProgress.enrolment_id == enrolment.id)))
+    lessons, done = lessons_with_progress(enrolment.course_id, [], enrolment.id)
     if any(lesson["id"] not in done for lesson in lessons):
         raise RuleViolation(_l("Finish every lesson before the knowledge check."))
     _check_may_attempt(enrolment, quiz)

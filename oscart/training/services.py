@@ -194,13 +194,6 @@ def lessons_with_progress(course_id, preferred, enrolment_id):
     return result, done
 
 
-def done_lesson_ids(enrolment):
-    if enrolment is None:
-        return set()
-    return set(db.session.scalars(select(LessonProgress.lesson_id)
-                                  .where(LessonProgress.enrolment_id == enrolment.id)))
-
-
 def next_lesson_id(lessons, done):
     """Where the trainee resumes: the first lesson not done yet (None when all are done)."""
     return next((lesson["id"] for lesson in lessons if lesson["id"] not in done), None)
@@ -271,8 +264,7 @@ def check_lesson_order(lessons, done, lesson_id):
 def mark_lesson_done(actor, enrolment_id, lesson_id, *, now=None):
     """Record the lesson as done (once), update progress and complete the course when every rule is met."""
     enrolment = get_own_enrolment(actor, enrolment_id)
-    lessons = lesson_rows(enrolment.course_id, [])
-    done = done_lesson_ids(enrolment)
+    lessons, done = lessons_with_progress(enrolment.course_id, [], enrolment.id)
     if lesson_id not in {lesson["id"] for lesson in lessons}:
         raise NotFound()
     check_lesson_order(lessons, done, lesson_id)
