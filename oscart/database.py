@@ -58,6 +58,17 @@ def get_or_raise(model, id_):
     return row
 
 
+LIKE_ESCAPE = "/"
+
+
+def contains_pattern(text):
+    """A LIKE pattern that finds ``text`` anywhere, with ``%`` and ``_`` taken as typed; use it with
+    ``.like(pattern, escape=LIKE_ESCAPE)``."""
+    for char in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(char, LIKE_ESCAPE + char)
+    return f"%{text}%"
+
+
 def use_write_ahead_log(dbapi_connection, _record):
     """SQLite in write-ahead-log mode: readers in other workers do not wait for a writer, and a read
     transaction costs two file locks instead of a lock, stat and read cycle."""

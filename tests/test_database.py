@@ -1,10 +1,10 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, func, literal, select, text
 
 from oscart.companies.models import Company
-from oscart.database import get_or_raise, prepared, rows, utcnow
+from oscart.database import LIKE_ESCAPE, contains_pattern, get_or_raise, prepared, rows, utcnow
 from oscart.exceptions import NotFound
 from oscart.extensions import db
 from oscart.pagination import paginate
@@ -260,3 +260,13 @@ def test_postgresql_connections_run_in_utc_and_read_utc_datetimes():
     db.session.expire_all()
     read = db.session.scalar(select(Company.created_at).where(Company.name == "Zoned"))
     assert read == datetime(2026, 3, 29, 1, 30, tzinfo=UTC) and read.tzinfo is UTC
+
+
+def test_contains_pattern_matches_percent_underscore_and_the_escape_as_typed(app):
+    def matches(text, typed):
+        return db.session.scalar(select(literal(text).like(contains_pattern(typed), escape=LIKE_ESCAPE)))
+
+    assert contains_pattern("5_%/") == "%5/_/%//%"
+    assert matches("50% off", "50%") and not matches("500 off", "50%")
+    assert matches("first_last", "t_l") and not matches("firstxlast", "t_l")
+    assert matches("a/b", "a/b") and not matches("ab", "a/b")

@@ -72,6 +72,17 @@ def test_catalogue_search_ignores_case_and_accents_and_follows_edits(browser, an
     assert "Veilig heffen" not in browser.get("/training/?q=niets-dergelijks").text
 
 
+@pytest.mark.parametrize("query, found", [("50%", True), ("%", True), ("a/b", True), ("5_%", False), ("_", False),
+                                           ("100%", False)])
+def test_catalogue_search_takes_percent_and_underscore_as_typed(browser, anna, query, found):
+    make_elearning_course(titles={"nl": "Heffen met 50% minder kracht (a/b)"})
+    make_elearning_course(titles={"nl": "Brandpreventie"})
+    browser.login(anna.email)
+    page = browser.get("/training/", query_string={"q": query}).text
+    assert ("Heffen met 50% minder kracht" in page) is found, query
+    assert "Brandpreventie" not in page, query  # neither % nor _ is a wildcard
+
+
 def test_catalogue_shows_languages_of_each_course(browser, anna):
     make_elearning_course(titles={"nl": "Veilig heffen", "de": "Sicher heben"})
     browser.login(anna.email)

@@ -8,7 +8,7 @@ from oscart.audit.services import record_event
 from oscart.auth.reset import make_reset_token, reset_url
 from oscart.auth.services import normalize_email, revoke_all_sessions
 from oscart.companies.models import Company
-from oscart.database import get_or_raise
+from oscart.database import LIKE_ESCAPE, contains_pattern, get_or_raise
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.i18n import is_language
@@ -67,9 +67,9 @@ def list_users(*, search=None, company_id=None, role=None):
         .order_by(User.last_name, User.first_name, User.id)
     )
     if search:
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(or_(func.lower(User.email).like(pattern),
-                                func.lower(User.first_name + " " + User.last_name).like(pattern)))
+        pattern = contains_pattern(search.strip().lower())
+        query = query.where(or_(func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
+                                func.lower(User.first_name + " " + User.last_name).like(pattern, escape=LIKE_ESCAPE)))
     if company_id:
         query = query.where(User.company_id == company_id)
     if role:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.companies.models import Company
+from oscart.database import LIKE_ESCAPE, contains_pattern
 from oscart.exceptions import PermissionDenied
 from oscart.security import can
 
@@ -40,10 +41,10 @@ def list_events(actor, *, person=None, action=None, date_from=None, date_to=None
     else:
         query = query.where(AuditEvent.company_id == actor.company_id)
     if person:
-        pattern = f"%{person.strip().lower()}%"
-        query = query.where(or_(func.lower(actor_user.email).like(pattern),
-                                func.lower(subject_user.email).like(pattern),
-                                func.lower(AuditEvent.target).like(pattern)))
+        pattern = contains_pattern(person.strip().lower())
+        query = query.where(or_(func.lower(actor_user.email).like(pattern, escape=LIKE_ESCAPE),
+                                func.lower(subject_user.email).like(pattern, escape=LIKE_ESCAPE),
+                                func.lower(AuditEvent.target).like(pattern, escape=LIKE_ESCAPE)))
     if action:
         query = query.where(AuditEvent.action == action)
     if date_from:

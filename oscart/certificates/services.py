@@ -9,7 +9,7 @@ from oscart.accounts.models import User
 from oscart.certificates import dates
 from oscart.certificates.codes import normalize_code
 from oscart.certificates.models import EXPIRED, EXPIRING, REVOKED, SUPERSEDED, VALID, Certificate
-from oscart.database import get_or_raise
+from oscart.database import LIKE_ESCAPE, contains_pattern, get_or_raise
 from oscart.exceptions import NotFound
 from oscart.extensions import db
 from oscart.security import can
@@ -103,9 +103,10 @@ def list_all(*, search=None, status=None):
     query = select(*LIST_COLUMNS).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     if search:
         code = normalize_code(search)
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(or_(Certificate.code == code, func.lower(Certificate.holder_name).like(pattern),
-                                func.lower(Certificate.course_title).like(pattern)))
+        pattern = contains_pattern(search.strip().lower())
+        query = query.where(or_(Certificate.code == code,
+                                func.lower(Certificate.holder_name).like(pattern, escape=LIKE_ESCAPE),
+                                func.lower(Certificate.course_title).like(pattern, escape=LIKE_ESCAPE)))
     return apply_filters(query, Filters(status=status))
 
 

@@ -6,6 +6,7 @@ from sqlalchemy.orm import aliased
 
 from oscart.accounts.models import User
 from oscart.classroom.models import Attendance, Registration, SessionTrainer, TrainingSession
+from oscart.database import LIKE_ESCAPE, contains_pattern
 from oscart.extensions import db
 from oscart.privacy.audit_data import identifying_texts
 from oscart.privacy.core_data import rows_as_dicts
@@ -61,7 +62,8 @@ def erase_attendance_notes(user, *, legal_hold):
     attendance that names them or gives their e-mail address. Under a legal hold the record stays as is."""
     if legal_hold:
         return 0
-    mentions = [func.lower(Attendance.note).like(f"%{needle}%") for needle in identifying_texts(user)]
+    mentions = [func.lower(Attendance.note).like(contains_pattern(needle), escape=LIKE_ESCAPE)
+                for needle in identifying_texts(user)]
     return db.session.execute(update(Attendance).where(or_(Attendance.user_id == user.id, *mentions),
                                                        Attendance.note != "").values(note="")).rowcount
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.companies.models import Company
+from oscart.database import LIKE_ESCAPE, contains_pattern
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
 
@@ -26,9 +27,9 @@ def list_employees(actor, *, search=None):
         .order_by(User.last_name, User.first_name, User.id)
     )
     if search:
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(or_(func.lower(User.email).like(pattern),
-                                func.lower(User.first_name + " " + User.last_name).like(pattern)))
+        pattern = contains_pattern(search.strip().lower())
+        query = query.where(or_(func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
+                                func.lower(User.first_name + " " + User.last_name).like(pattern, escape=LIKE_ESCAPE)))
     return query
 
 

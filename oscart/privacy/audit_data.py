@@ -9,6 +9,7 @@ from oscart.audit.models import AuditEvent
 from oscart.audit.redaction import redact_events
 from oscart.audit.retention import purge_events
 from oscart.auth.models import UserSession
+from oscart.database import LIKE_ESCAPE, contains_pattern
 from oscart.extensions import db
 from oscart.privacy.models import Consent
 
@@ -60,8 +61,9 @@ def anonymise_audit_events(user):
     needles = identifying_texts(user) | {ip.casefold() for ip in ips}
     text = func.lower(cast(AuditEvent.details, String))
     conditions = [AuditEvent.subject_id == user.id, AuditEvent.actor_id == user.id,
-                  *(text.like(f"%{needle}%") for needle in needles),
-                  *(func.lower(AuditEvent.target).like(f"%{needle}%") for needle in needles)]
+                  *(text.like(contains_pattern(needle), escape=LIKE_ESCAPE) for needle in needles),
+                  *(func.lower(AuditEvent.target).like(contains_pattern(needle), escape=LIKE_ESCAPE)
+                    for needle in needles)]
     if ips:
         conditions.append(AuditEvent.ip.in_(ips))
 

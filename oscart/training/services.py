@@ -8,7 +8,7 @@ from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from oscart.audit.services import record_event
-from oscart.database import prepared, rows, utcnow
+from oscart.database import LIKE_ESCAPE, contains_pattern, prepared, rows, utcnow
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
 from oscart.i18n import content_language_chain, fold_for_search, pick_translation
@@ -49,7 +49,7 @@ def list_catalogue(actor, *, search=None, format=None, language=None):
         params["language"] = language
     words = (search or "").split()[:5]
     for index, word in enumerate(words):
-        params[f"word_{index}"] = f"%{fold_for_search(word)}%"
+        params[f"word_{index}"] = contains_pattern(fold_for_search(word))
     return _catalogue_statement(actor.company_id is None, bool(format), bool(language), len(words)), params
 
 
@@ -70,8 +70,8 @@ def _catalogue_statement(for_staff, by_format, by_language, words):
                                            CourseTranslation.language == bindparam("language")))
     for index in range(words):
         pattern = bindparam(f"word_{index}")
-        query = query.where(or_(func.lower(Course.code).like(pattern), exists().where(
-            CourseTranslation.course_id == Course.id, CourseTranslation.search_text.like(pattern))))
+        query = query.where(or_(func.lower(Course.code).like(pattern, escape=LIKE_ESCAPE), exists().where(
+            CourseTranslation.course_id == Course.id, CourseTranslation.search_text.like(pattern, escape=LIKE_ESCAPE))))
     return query
 
 
