@@ -221,6 +221,18 @@ def test_dashboard_shows_progress_overdue_and_completed(browser, anna):
     assert "Klaar" in completed and "Bezig" not in completed
 
 
+@pytest.mark.parametrize("days, status, overdue", [(-3, "in_progress", True), (5, "in_progress", False),
+                                                    (-3, "completed", False)])
+def test_course_page_marks_a_passed_due_date_until_the_course_is_completed(browser, anna, days, status, overdue):
+    course = make_elearning_course(titles={"nl": "Veilig heffen"})
+    make_enrolment(anna, course, status=status, due_at=utcnow() + timedelta(days=days),
+                   completed_at=utcnow() if status == "completed" else None)
+    browser.login(anna.email)
+    page = browser.get(f"/training/courses/{course.id}").text
+    assert "Deadline" in page
+    assert ("Te laat sinds" in page) is overdue
+
+
 def test_dashboard_lists_each_course_once_in_due_order_titled_in_the_trainees_language(browser, anna):
     now = utcnow()
     translated = {"nl": "Te laat", "fr": "En retard", "de": "Verspätet", "en": "Late"}
