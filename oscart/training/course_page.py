@@ -14,6 +14,7 @@ from oscart.training.models import COMPLETED, Course, CourseTranslation, CourseV
 from oscart.training.quiz_models import Quiz, QuizAttempt
 from oscart.training.services import (
     choose_translation,
+    is_overdue,
     lessons_with_progress,
     next_lesson_id,
     ordered_languages,
@@ -51,10 +52,10 @@ def load_course_page(actor, course_id, preferred):
 def _enrolment(row):
     if row.enrolment_id is None:
         return None
-    is_completed = row.enrolment_status == COMPLETED
     return SimpleNamespace(id=row.enrolment_id, status=row.enrolment_status, progress_percent=row.progress_percent,
-                           due_at=row.due_at, completed_at=row.completed_at, is_completed=is_completed,
-                           is_overdue=not is_completed and row.due_at is not None and row.due_at < utcnow())
+                           due_at=row.due_at, completed_at=row.completed_at,
+                           is_completed=row.enrolment_status == COMPLETED,
+                           is_overdue=is_overdue(row.enrolment_status, row.due_at, utcnow()))
 
 
 @prepared

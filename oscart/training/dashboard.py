@@ -12,7 +12,7 @@ from oscart.database import prepared, rows, utcnow
 from oscart.security import can
 from oscart.training.company import list_news
 from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
-from oscart.training.services import first_row_per_id, pick_course_texts
+from oscart.training.services import first_row_per_id, is_overdue, pick_course_texts
 
 UPCOMING_SESSIONS = 5  # the dashboard shows the next few; "My sessions" lists them all
 LATEST_CERTIFICATES = 3
@@ -52,8 +52,7 @@ def load_dashboard(actor, preferred, *, now=None):
     in_progress, completed = [], []
     for row in enrolments:
         title = texts[row.course_id][0].title if row.course_id in texts else row.code
-        item = {"row": row, "title": title, "is_overdue": bool(row.due_at and row.due_at < now
-                                                               and row.status != COMPLETED)}
+        item = {"row": row, "title": title, "is_overdue": is_overdue(row.status, row.due_at, now)}
         (completed if row.status == COMPLETED else in_progress).append(item)
     completed.sort(key=lambda item: item["row"].completed_at, reverse=True)
     news = []

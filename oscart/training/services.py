@@ -17,6 +17,7 @@ from oscart.training.languages import LanguagePreference
 from oscart.training.models import (
     ARCHIVED,
     BLENDED,
+    COMPLETED,
     ELEARNING,
     PUBLISHED,
     RULE_LESSONS_QUIZ,
@@ -192,6 +193,11 @@ def lessons_with_progress(course_id, preferred, enrolment_id):
         result.append({"id": lesson["id"], "position": lesson["position"],
                        "title": lesson["titles"].get(language, "")})
     return result, done
+
+
+def is_overdue(status, due_at, now):
+    """A due date has passed and the course is not completed (dashboard and course page)."""
+    return status != COMPLETED and due_at is not None and due_at < now
 
 
 def next_lesson_id(lessons, done):
