@@ -78,9 +78,11 @@ def current_translations():
     object, so ``force_locale`` (mails and documents in the recipient's language) and ``refresh`` are
     followed as they happen.
     """
-    if not g:  # no application context: nothing to translate into
+    try:
+        request_globals = g._get_current_object()  # one proxy lookup instead of one per attribute
+    except RuntimeError:  # no application context: nothing to translate into
         return DEFAULT_LANGUAGE, NullTranslations()
-    state = getattr(g, "_flask_babel", None)
+    state = getattr(request_globals, "_flask_babel", None)
     locale = getattr(state, "babel_locale", None)
     cached = getattr(state, "oscart_translations", None)
     if locale is not None and cached is not None and cached[0] is locale:
@@ -88,7 +90,7 @@ def current_translations():
     translations = get_translations()
     locale = get_locale()
     language = str(locale) if locale is not None else DEFAULT_LANGUAGE
-    state = getattr(g, "_flask_babel", None)
+    state = getattr(request_globals, "_flask_babel", None)
     if state is not None:
         state.oscart_translations = (locale, language, translations)
     return language, translations

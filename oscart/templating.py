@@ -5,16 +5,19 @@ from functools import lru_cache
 from flask import has_request_context, request
 from markupsafe import Markup, escape
 
-from oscart import i18n
+from oscart import i18n, template_i18n
 from oscart.i18n import LANGUAGES
 from oscart.navigation import navigation
 from oscart.security import ROLE_LABELS, can
+from oscart.urls import template_url_for
 
 
 def init_app(app):
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, ROLE_LABELS=ROLE_LABELS, can=can, navigation=navigation,
-                                 language_badges=language_badges, options=options)
+                                 language_badges=language_badges, options=options,
+                                 url_for=template_url_for)
     # After Flask-Babel's own set-up: the same translations and formats, resolved once per request.
+    template_i18n.replace_extension(app.jinja_env)
     app.jinja_env.install_gettext_callables(
         gettext=i18n.template_gettext, ngettext=i18n.template_ngettext, pgettext=i18n.template_pgettext,
         npgettext=i18n.template_npgettext, newstyle=True)
@@ -27,7 +30,8 @@ def init_app(app):
 def _request_context():
     # Mails are also rendered outside a request (CLI commands, the outbox worker).
     path = request.full_path.rstrip("?") if has_request_context() else ""
-    return {"current_language": i18n.current_translations()[0], "current_path": path}
+    language, translations = i18n.current_translations()
+    return {"current_language": language, "current_path": path, template_i18n.TRANSLATIONS_KEY: translations}
 
 
 @lru_cache(maxsize=64)

@@ -1,0 +1,49 @@
+"""``url_for`` for templates: Flask's URLs, built straight from the endpoint's one rule.
+
+A page links to a few dozen URLs, and ``flask.url_for`` looks up the blueprint, the URL defaults, the
+adapter's rules for the method, the host and the scheme for each of them: about as much work as the rest of
+a course card. Most links name an endpoint with one rule and give exactly its arguments; those are built by
+the rule itself, with the same converters and quoting. Everything else (query arguments, ``_anchor``,
+``_external``, ``None`` values, relative endpoints, rules with defaults, URL-default functions, values that
+do not convert) goes to ``flask.url_for`` unchanged.
+"""
+
+from flask import url_for
+from flask.globals import request_ctx
+
+_UNKNOWN = object()
+
+
+def template_url_for(endpoint, /, **values):
+    """The same string as ``flask.url_for(endpoint, **values)``."""
+    try:
+        context = request_ctx._get_current_object()  # one proxy lookup: app and adapter come from it
+    except RuntimeError:  # outside a request (mails): external URLs, Flask's way
+        return url_for(endpoint, **values)
+    rules = context.app.extensions.setdefault("oscart_simple_rules", {})
+    rule = rules.get(endpoint, _UNKNOWN)
+    if rule is _UNKNOWN:
+        rule = rules[endpoint] = _simple_rule(context.app, endpoint)
+    if rule is None or values.keys() != rule.arguments or None in values.values():  # Flask drops None values
+        return url_for(endpoint, **values)
+    adapter = context.url_adapter
+    built = rule.build(values, append_unknown=False)  # None when a value does not convert
+    if built is None or built[0] != adapter.subdomain:  # the latter: a URL for another host
+        return url_for(endpoint, **values)
+    return f"{adapter.script_name.rstrip('/')}/{built[1].lstrip('/')}"  # as MapAdapter.build joins them
+
+
+def _simple_rule(app, endpoint):
+    """The endpoint's rule when building it needs nothing but its arguments; None otherwise."""
+    if endpoint.startswith(".") or any(app.url_default_functions.values()) or app.url_map.host_matching:
+        return None
+    try:
+        rules = list(app.url_map.iter_rules(endpoint))
+    except KeyError:  # no such endpoint: url_for raises the error
+        return None
+    if len(rules) != 1:
+        return None
+    rule = rules[0]
+    if rule.defaults or rule.websocket or rule.subdomain or rule.build_only or rule.alias:
+        return None
+    return rule

@@ -1,0 +1,104 @@
+"""Template helpers that replace Jinja's and Flask's generic ones: the output must not change."""
+
+from types import SimpleNamespace
+
+import pytest
+from flask import render_template_string, url_for
+from flask_babel import force_locale, get_translations
+from jinja2 import Environment
+from werkzeug.routing import AnyConverter, BuildError
+
+from oscart.i18n import LANGUAGES
+from oscart.urls import template_url_for
+
+TRANS_BLOCKS = [
+    "{% trans %}Log out{% endtrans %}",
+    "{% trans name=name %}Welcome, {{ name }}{% endtrans %}",
+    "{% trans %}Not in any catalogue: 100%% sure{% endtrans %}",
+    "{% trans count=one %}{{ count }} user{% pluralize %}{{ count }} users{% endtrans %}",
+    "{% trans count=many %}{{ count }} user{% pluralize %}{{ count }} users{% endtrans %}",
+    "{% trans count=many %}locked account{% pluralize %}locked accounts{% endtrans %}",
+    '{% trans "menu" %}Log out{% endtrans %}',
+    '{% trans "menu" count=many %}one item{% pluralize %}{{ count }} items{% endtrans %}',
+]
+VALUES = {"name": "<b>Ann & Bob</b>", "one": 1, "many": 3}
+
+
+def jinja_reference(source, translations):
+    """What Jinja's own i18n extension renders (newstyle gettext, autoescaping on)."""
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    env.install_gettext_translations(translations, newstyle=True)
+    return env.from_string(source).render(**VALUES)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+@pytest.mark.parametrize("source", TRANS_BLOCKS)
+def test_trans_blocks_render_as_jinja_newstyle_gettext_does(app, code, source):
+    with app.test_request_context(), force_locale(code):
+        assert render_template_string(source, **VALUES) == jinja_reference(source, get_translations())
+
+
+def test_trans_blocks_are_translated_at_each_render_not_once(app):
+    template = app.jinja_env.from_string("{% trans %}Log out{% endtrans %}")
+    with app.test_request_context():
+        rendered = {}
+        for code in LANGUAGES:
+            with force_locale(code):
+                rendered[code] = template.render()
+    assert rendered == {"nl": "Afmelden", "fr": "Se déconnecter", "de": "Abmelden", "en": "Log out"}
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_macros_imported_without_context_are_translated(app, code):
+    page = SimpleNamespace(pages=3, number=2, has_prev=True, has_next=True)
+    source = '{% from "_macros/forms.html" import pager %}{{ pager(page, "training.catalogue") }}'
+    with app.test_request_context("/training/?page=2"), force_locale(code):
+        html = render_template_string(source, page=page)
+        expected = jinja_reference("{% trans number=2, pages=3 %}Page {{ number }} of {{ pages }}{% endtrans %}",
+                                   get_translations())
+    assert expected in html
+    assert 'href="/training/?page=1"' in html and 'href="/training/?page=3"' in html
+
+
+def sample_value(converter):
+    if isinstance(converter, AnyConverter):
+        return sorted(converter.items)[-1]
+    return {"integer": 7, "path": "folder/a b.png"}.get(type(converter).__name__.removesuffix("Converter").lower(),
+                                                        "été & co")
+
+
+@pytest.mark.parametrize("base_url", ["http://localhost/", "http://localhost/portal/"])
+def test_template_url_for_builds_the_url_flask_builds_for_every_route(app, base_url):
+    rules = list(app.url_map.iter_rules())
+    assert len(rules) > 100
+    with app.test_request_context("/", base_url=base_url):
+        for rule in rules:
+            values = {name: sample_value(converter) for name, converter in rule._converters.items()}
+            assert template_url_for(rule.endpoint, **values) == url_for(rule.endpoint, **values), rule.rule
+
+
+@pytest.mark.parametrize("extra", [{"page": 2}, {"_anchor": "top"}, {"_external": True}, {"course_id": None}])
+def test_template_url_for_leaves_other_arguments_to_flask(app, extra):
+    values = {"course_id": 5, **extra}
+    with app.test_request_context("/"):
+        if values["course_id"] is None:
+            with pytest.raises(BuildError):
+                url_for("training.course", **values)
+            with pytest.raises(BuildError):
+                template_url_for("training.course", **values)
+        else:
+            assert template_url_for("training.course", **values) == url_for("training.course", **values)
+
+
+def test_template_url_for_outside_a_request_builds_external_urls_as_flask_does(app):
+    app.config["SERVER_NAME"] = "portal.example"
+    try:
+        with app.app_context():
+            assert template_url_for("training.course", course_id=5) == "http://portal.example/training/courses/5"
+    finally:
+        app.config["SERVER_NAME"] = None
+
+
+def test_templates_use_the_fast_helpers(app):
+    assert app.jinja_env.globals["url_for"] is template_url_for
+    assert "trans" in app.jinja_env.extensions["oscart.template_i18n.DirectTranslationExtension"].tags
