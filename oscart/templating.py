@@ -14,14 +14,13 @@ from oscart.urls import template_url_for
 
 def init_app(app):
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, ROLE_LABELS=ROLE_LABELS, can=can, navigation=navigation,
-                                 language_badges=language_badges, options=options,
-                                 url_for=template_url_for)
+                                 options=options, url_for=template_url_for)
     # After Flask-Babel's own set-up: the same translations and formats, resolved once per request.
     template_i18n.replace_extension(app.jinja_env)
     app.jinja_env.install_gettext_callables(
         gettext=i18n.template_gettext, ngettext=i18n.template_ngettext, pgettext=i18n.template_pgettext,
         npgettext=i18n.template_npgettext, newstyle=True)
-    app.jinja_env.filters.update(i18n.TEMPLATE_FILTERS)
+    app.jinja_env.filters.update(i18n.TEMPLATE_FILTERS, language_badges=language_badges)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.context_processor(_request_context)

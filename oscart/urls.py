@@ -2,10 +2,10 @@
 
 A page links to a few dozen URLs, and ``flask.url_for`` looks up the blueprint, the URL defaults, the
 adapter's rules for the method, the host and the scheme for each of them: about as much work as the rest of
-a course card. Most links name an endpoint with one rule and give exactly its arguments; those are built by
-the rule itself, with the same converters and quoting. Everything else (query arguments, ``_anchor``,
-``_external``, ``None`` values, relative endpoints, rules with defaults, URL-default functions, values that
-do not convert) goes to ``flask.url_for`` unchanged.
+a course card. Most links name an endpoint with one rule; those are built by the rule itself, as Flask's
+URL adapter would, with the same converters, quoting and query string for other values. Everything else
+(``_anchor``, ``_external`` and the other options, ``None`` values, relative endpoints, rules with defaults,
+URL-default functions, values that do not convert) goes to ``flask.url_for`` unchanged.
 """
 
 from flask import url_for
@@ -14,22 +14,24 @@ from flask.globals import request_ctx
 _UNKNOWN = object()
 
 
-def template_url_for(endpoint, /, **values):
+def template_url_for(endpoint, /, *, _anchor=None, _method=None, _scheme=None, _external=None, **values):
     """The same string as ``flask.url_for(endpoint, **values)``."""
+    flask_options = {"_anchor": _anchor, "_method": _method, "_scheme": _scheme, "_external": _external}
     try:
         context = request_ctx._get_current_object()  # one proxy lookup: app and adapter come from it
     except RuntimeError:  # outside a request (mails): external URLs, Flask's way
-        return url_for(endpoint, **values)
+        return url_for(endpoint, **flask_options, **values)
     rules = context.app.extensions.setdefault("oscart_simple_rules", {})
     rule = rules.get(endpoint, _UNKNOWN)
     if rule is _UNKNOWN:
         rule = rules[endpoint] = _simple_rule(context.app, endpoint)
-    if rule is None or values.keys() != rule.arguments or None in values.values():  # Flask drops None values
-        return url_for(endpoint, **values)
+    if (rule is None or _anchor is not None or _method is not None or _scheme is not None or _external is not None
+            or not rule.arguments <= values.keys() or None in values.values()):  # Flask drops None values
+        return url_for(endpoint, **flask_options, **values)
     adapter = context.url_adapter
-    built = rule.build(values, append_unknown=False)  # None when a value does not convert
+    built = rule.build(values)  # other values become the query string; None when a value does not convert
     if built is None or built[0] != adapter.subdomain:  # the latter: a URL for another host
-        return url_for(endpoint, **values)
+        return url_for(endpoint, **flask_options, **values)
     return f"{adapter.script_name.rstrip('/')}/{built[1].lstrip('/')}"  # as MapAdapter.build joins them
 
 

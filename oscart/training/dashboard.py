@@ -1,6 +1,8 @@
 """The trainee's landing page: courses in progress (due dates, overdue first), completed, coming classroom
 sessions, latest certificates, company news."""
 
+from collections import namedtuple
+
 from sqlalchemy import bindparam, select
 
 from oscart.certificates import dates
@@ -13,6 +15,10 @@ from oscart.security import can
 from oscart.training.company import list_news
 from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
 from oscart.training.services import first_row_per_id, is_overdue, pick_course_texts
+
+# The template reads these by attribute: a named tuple answers at once where a dict first fails getattr.
+DashboardCourse = namedtuple("DashboardCourse", "course_id title progress_percent due_at completed_at is_overdue")
+DashboardCertificate = namedtuple("DashboardCertificate", "row status")
 
 UPCOMING_SESSIONS = 5  # the dashboard shows the next few; "My sessions" lists them all
 LATEST_CERTIFICATES = 3
@@ -52,9 +58,10 @@ def load_dashboard(actor, preferred, *, now=None):
     in_progress, completed = [], []
     for row in enrolments:
         title = texts[row.course_id][0].title if row.course_id in texts else row.code
-        item = {"row": row, "title": title, "is_overdue": is_overdue(row.status, row.due_at, now)}
+        item = DashboardCourse(row.course_id, title, row.progress_percent, row.due_at, row.completed_at,
+                               is_overdue(row.status, row.due_at, now))
         (completed if row.status == COMPLETED else in_progress).append(item)
-    completed.sort(key=lambda item: item["row"].completed_at, reverse=True)
+    completed.sort(key=lambda item: item.completed_at, reverse=True)
     news = []
     if actor.company_id is not None:
         news = rows(_news_statement(), {"company_id": actor.company_id})
@@ -63,8 +70,8 @@ def load_dashboard(actor, preferred, *, now=None):
     if can(actor, "certificates.own"):
         latest = rows(_certificates_statement(), {"user_id": actor.id})
         today = dates.today()
-        certificates = [{"row": row, "status": certificate_status(row.revoked_at, row.superseded_at, row.valid_until,
-                                                                 today, 30)}
+        certificates = [DashboardCertificate(row, certificate_status(row.revoked_at, row.superseded_at,
+                                                                     row.valid_until, today, 30))
                         for row in latest[:LATEST_CERTIFICATES]]
         more_certificates = len(latest) > LATEST_CERTIFICATES
     return {"in_progress": in_progress, "completed": completed, "news": news, "sessions": sessions,

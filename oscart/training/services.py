@@ -3,6 +3,8 @@
 Every read is scoped by the visibility rule, so another company's course answers NotFound like a missing one.
 """
 
+from collections import namedtuple
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
@@ -84,10 +86,23 @@ def with_course_texts(page):
             .order_by(page.c.code, page.c.id))
 
 
+# One course of a catalogue page, in the language picked for the trainee (a named tuple: templates read its
+# fields by attribute, which a dict answers only after a failed getattr).
+CatalogueCard = namedtuple("CatalogueCard", "id code format duration_hours title summary languages enrolment_status "
+                                            "progress_percent")
+
+
 def catalogue_cards(found, preferred):
-    """(course rows, {course id: (chosen translation row, [available languages])}) of a with_course_texts page."""
+    """The CatalogueCard of each course of a with_course_texts page, in order."""
     courses = first_row_per_id(found)
-    return courses, pick_course_texts(found, {row.id: row.default_language for row in courses}, preferred)
+    texts = pick_course_texts(found, {row.id: row.default_language for row in courses}, preferred)
+    cards = []
+    for row in courses:
+        text, languages = texts.get(row.id, (None, ()))
+        cards.append(CatalogueCard(row.id, row.code, row.format, row.duration_hours,
+                                   text.title if text else row.code, text.summary if text else None,
+                                   tuple(languages), row.enrolment_status, row.progress_percent))
+    return cards
 
 
 def first_row_per_id(found):

@@ -46,8 +46,8 @@ def catalogue():
                                             language=filters.language.data)
     page = paginate(query, request.args.get("page", 1, type=int), per_page=12, params=params,
                     expand=services.with_course_texts)
-    page.items, texts = services.catalogue_cards(page.items, _preferred())
-    return render_template("training/catalogue.html", filters=filters, page=page, texts=texts)
+    page.items = services.catalogue_cards(page.items, _preferred())
+    return render_template("training/catalogue.html", filters=filters, page=page)
 
 
 @bp.get("/courses/<int:course_id>")
