@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import load_only
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
@@ -100,10 +101,18 @@ def start_session(user, *, remember, ip, user_agent, now=None):
     return record
 
 
+SESSION_USER_COLUMNS = ("id", "email", "first_name", "last_name", "language", "role", "company_id", "is_active",
+                        "is_restricted", "is_anonymised", "two_step_enabled_at", "photo_updated_at")
+SESSION_RECORD_COLUMNS = ("id", "user_id", "last_seen_at", "expires_at", "is_remembered", "revoked_at")
+
+
 @prepared
 def _session_statement():
+    # Every request runs this: only the columns pages and hooks read; the others load when first used.
     return (
         select(User, UserSession)
+        .options(load_only(*(getattr(User, name) for name in SESSION_USER_COLUMNS)),
+                 load_only(*(getattr(UserSession, name) for name in SESSION_RECORD_COLUMNS)))
         .join(UserSession, UserSession.user_id == User.id)
         .where(
             UserSession.token_hash == bindparam("token_hash"),
