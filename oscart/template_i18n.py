@@ -14,7 +14,7 @@ as before.
 
 from jinja2 import nodes, pass_context
 from jinja2.ext import InternationalizationExtension
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from oscart.i18n import current_translations
 
@@ -43,11 +43,16 @@ def _translations(context):
 
 
 def _finish(context, text, variables):
-    if context.eval_ctx.autoescape:
-        text = Markup(text)  # noqa: S704 - a catalogue message; the values are escaped by %
-    if variables or "%" in text:
-        return text % variables
-    return text
+    if not context.eval_ctx.autoescape:
+        return text % variables if variables or "%" in text else text
+    if not variables:
+        return Markup(text % variables if "%" in text else text)  # noqa: S704 - a catalogue message
+    try:
+        # What Markup's % does, without its helper object per value: %s of each value escaped; ints as they are.
+        escaped = {name: value if type(value) is int else escape(value) for name, value in variables.items()}
+        return Markup(text % escaped)  # noqa: S704 - a catalogue message and escaped values
+    except (TypeError, ValueError):  # another conversion than %s or %d: Markup's own way
+        return Markup(text) % variables  # noqa: S704 - a catalogue message; % escapes the values
 
 
 # pass_context also keeps Jinja from translating a block once, at compile time, as a constant.

@@ -6,6 +6,7 @@ import pytest
 from flask import render_template_string, url_for
 from flask_babel import force_locale, get_translations
 from jinja2 import Environment
+from markupsafe import Markup
 from werkzeug.routing import AnyConverter, BuildError
 
 from oscart.i18n import LANGUAGES
@@ -20,8 +21,10 @@ TRANS_BLOCKS = [
     "{% trans count=many %}locked account{% pluralize %}locked accounts{% endtrans %}",
     '{% trans "menu" %}Log out{% endtrans %}',
     '{% trans "menu" count=many %}one item{% pluralize %}{{ count }} items{% endtrans %}',
+    "{% trans name=markup, count=many %}{{ name }} has {{ count }} of 100%%{% endtrans %}",
+    "{% trans share=share %}Not in any catalogue: {{ share }}{% endtrans %}",
 ]
-VALUES = {"name": "<b>Ann & Bob</b>", "one": 1, "many": 3}
+VALUES = {"name": "<b>Ann & Bob</b>", "markup": Markup("<em>Ann</em> & Bob"), "one": 1, "many": 3, "share": 0.5}
 
 
 def jinja_reference(source, translations):
@@ -103,3 +106,12 @@ def test_template_url_for_outside_a_request_builds_external_urls_as_flask_does(a
 def test_templates_use_the_fast_helpers(app):
     assert app.jinja_env.globals["url_for"] is template_url_for
     assert "trans" in app.jinja_env.extensions["oscart.template_i18n.DirectTranslationExtension"].tags
+
+
+@pytest.mark.parametrize(("message", "value", "expected"), [
+    ("%(n)d of 3", "2", "2 of 3"), ("%(n).1f%%", 0.25, "0.2%"), ("%(n)s", "<i>", "&lt;i&gt;")])
+def test_translated_messages_with_other_conversions_format_as_markup_does(app, message, value, expected):
+    # A translation may use another conversion than the %s a trans block writes.
+    template = app.jinja_env.from_string("{{ message|_oscart_gettext(n=value) }}")
+    with app.test_request_context():
+        assert template.render(message=message, value=value) == expected == str(Markup(message) % {"n": value})  # noqa: S704
