@@ -164,7 +164,7 @@ def test_upcoming_registrations_for_the_dashboard(world):
     session = make_training_session(world.course)
     make_registration(session, world.anna)
     [row] = list_upcoming_registrations(world.anna)
-    assert (row["session_id"], row["course_title"], row["status"]) == (session.id, "VCA basis", "registered")
+    assert (row.session_id, row.course_title, row.status) == (session.id, "VCA basis", "registered")
 
 
 def test_my_sessions_page_lists_upcoming_and_own_attendance_only(browser, world):

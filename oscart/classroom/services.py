@@ -1,5 +1,6 @@
 """Planning classroom sessions and reading them back (titles, parts, trainers, upcoming lists)."""
 
+from collections import namedtuple
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -227,10 +228,15 @@ def list_upcoming_registrations(user, *, now=None, limit=20):
         session = sessions.setdefault(row.session_id, (row, {}))
         if row.language is not None:
             session[1][row.language] = row.title
-    columns = ("session_id", "course_id", "starts_at", "ends_at", "place", "meeting_url", "status", "position")
-    return [{**{name: getattr(row, name) for name in columns},
-             "course_title": titles[pick_translation(titles, user.language)] if titles else ""}
+    return [UpcomingSession(row.session_id, row.course_id, titles[pick_translation(titles, user.language)]
+                            if titles else "", row.starts_at, row.ends_at, row.place, row.meeting_url, row.status,
+                            row.position)
             for row, titles in sessions.values()]
+
+
+# Templates read these by attribute, which a named tuple answers at once (a dict only after a failed getattr).
+UpcomingSession = namedtuple("UpcomingSession", "session_id course_id course_title starts_at ends_at place "
+                                                "meeting_url status position")
 
 
 @prepared
