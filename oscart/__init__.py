@@ -32,6 +32,7 @@ BLUEPRINTS = (
 def create_app(test_config=None):
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates",
                 static_folder="../static")
+    app.jinja_environment = templating.TemplateEnvironment  # before any extension creates app.jinja_env
     load_config(app, test_config)
     register_extensions(app)
     register_blueprints(app)

@@ -1,8 +1,10 @@
 """Jinja globals and filters shared by every template."""
 
+from collections import ChainMap
 from functools import lru_cache
 
 from flask import has_request_context, request
+from flask.templating import Environment
 from markupsafe import Markup, escape
 
 from oscart import i18n, template_i18n
@@ -10,6 +12,26 @@ from oscart.i18n import LANGUAGES
 from oscart.navigation import navigation
 from oscart.security import ROLE_LABELS, can
 from oscart.urls import template_url_for
+
+
+class _TemplateGlobals(ChainMap):
+    """A template's globals, whose key view is a plain dict's.
+
+    At every ``{% from … import … %}`` Jinja subtracts the imported template's global names from the page's;
+    with ChainMap's own view each name is looked up in Python, map by map (150,000 instructions an import)."""
+
+    def keys(self):
+        merged = {}
+        for mapping in reversed(self.maps):
+            merged.update(mapping)
+        return merged.keys()
+
+
+class TemplateEnvironment(Environment):
+    """Flask's Jinja environment with cheaper template globals (install before ``app.jinja_env`` is used)."""
+
+    def make_globals(self, d):
+        return _TemplateGlobals({} if d is None else d, self.globals)
 
 
 def init_app(app):

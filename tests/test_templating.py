@@ -1,5 +1,6 @@
 """Template helpers that replace Jinja's and Flask's generic ones: the output must not change."""
 
+from collections import ChainMap
 from types import SimpleNamespace
 
 import pytest
@@ -115,3 +116,20 @@ def test_translated_messages_with_other_conversions_format_as_markup_does(app, m
     template = app.jinja_env.from_string("{{ message|_oscart_gettext(n=value) }}")
     with app.test_request_context():
         assert template.render(message=message, value=value) == expected == str(Markup(message) % {"n": value})  # noqa: S704
+
+
+def test_template_globals_list_the_same_names_as_jinjas_chain_map(app):
+    overlay = {"page_only": 1, "url_for": "overridden"}
+    template_globals = app.jinja_env.make_globals(overlay)
+    assert set(template_globals.keys()) == set(ChainMap(overlay, app.jinja_env.globals).keys())
+    assert template_globals["url_for"] == "overridden" and template_globals["page_only"] == 1
+
+
+def test_imported_macros_see_the_globals_and_with_context_the_page_values(app):
+    source = ('{% from "certificates/_status.html" import status_badge with context %}'
+              '{% from "_macros/forms.html" import pager %}'
+              '{{ status_badge("valid") }}|{{ pager(page, "training.catalogue") }}')
+    with app.test_request_context("/training/"), force_locale("en"):
+        html = render_template_string(source, certificate_status_labels={"valid": "Fine"},
+                                      page=SimpleNamespace(pages=2, number=1, has_prev=False, has_next=True))
+    assert '<span class="badge badge-ok">Fine</span>' in html and 'href="/training/?page=2"' in html
