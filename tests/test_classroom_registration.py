@@ -167,6 +167,15 @@ def test_upcoming_registrations_for_the_dashboard(world):
     assert (row.session_id, row.course_title, row.status) == (session.id, "VCA basis", "registered")
 
 
+def test_dashboard_shows_coming_sessions_with_place_and_registration(browser, world):
+    make_registration(make_training_session(world.course, place="Gent, Havenlaan 5"), world.anna)
+    make_registration(make_training_session(world.course, place=None), world.anna, status="waitlisted", position=2)
+    browser.login(world.anna.email)
+    page = browser.get("/dashboard").text
+    assert page.count("VCA basis") >= 2 and "Gent, Havenlaan 5" in page
+    assert "Ingeschreven" in page and "Wachtlijst (2)" in page
+
+
 def test_my_sessions_page_lists_upcoming_and_own_attendance_only(browser, world):
     session = make_training_session(world.course)
     make_registration(session, world.anna)
