@@ -12,26 +12,26 @@ from flask import url_for
 from flask.globals import request_ctx
 
 _UNKNOWN = object()
+_FLASK_OPTIONS = frozenset(("_anchor", "_method", "_scheme", "_external"))  # url_for's own keywords
 
 
-def template_url_for(endpoint, /, *, _anchor=None, _method=None, _scheme=None, _external=None, **values):
+def template_url_for(endpoint, /, **values):
     """The same string as ``flask.url_for(endpoint, **values)``."""
-    flask_options = {"_anchor": _anchor, "_method": _method, "_scheme": _scheme, "_external": _external}
     try:
         context = request_ctx._get_current_object()  # one proxy lookup: app and adapter come from it
     except RuntimeError:  # outside a request (mails): external URLs, Flask's way
-        return url_for(endpoint, **flask_options, **values)
+        return url_for(endpoint, **values)
     rules = context.app.extensions.setdefault("oscart_simple_rules", {})
     rule = rules.get(endpoint, _UNKNOWN)
     if rule is _UNKNOWN:
         rule = rules[endpoint] = _simple_rule(context.app, endpoint)
-    if (rule is None or _anchor is not None or _method is not None or _scheme is not None or _external is not None
-            or not rule.arguments <= values.keys() or None in values.values()):  # Flask drops None values
-        return url_for(endpoint, **flask_options, **values)
+    if (rule is None or not _FLASK_OPTIONS.isdisjoint(values) or not rule.arguments <= values.keys()
+            or None in values.values()):  # Flask drops None values
+        return url_for(endpoint, **values)
     adapter = context.url_adapter
     built = rule.build(values)  # other values become the query string; None when a value does not convert
     if built is None or built[0] != adapter.subdomain:  # the latter: a URL for another host
-        return url_for(endpoint, **flask_options, **values)
+        return url_for(endpoint, **values)
     return f"{adapter.script_name.rstrip('/')}/{built[1].lstrip('/')}"  # as MapAdapter.build joins them
 
 
