@@ -1,10 +1,12 @@
 """Shared column types and mixins, and helpers for the statements of the busiest pages."""
 
+from collections import namedtuple
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 from time import monotonic
 
-from sqlalchemy import DateTime, TypeDecorator, event
+from sqlalchemy import DateTime, Integer, TypeDecorator, cast, event, func, literal_column, null, select, union_all
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -93,6 +95,47 @@ def rows(statement, params=None):
     session = db.session()
     session.flush()  # returns at once when nothing is pending (a cheaper check than session.dirty)
     return session.connection().execute(statement, params or {}).all()
+
+
+
+class SelectsInOne:
+    """Independent column selects read with one statement: one round trip to the database instead of one each.
+
+    ``parts`` maps a name to ``(statement, order_by)``: a select of columns with its filters and any LIMIT but
+    without ORDER BY, and the order of its rows. The statement is the UNION ALL of the parts, each padded with
+    typed NULLs in the columns of the others and numbered in its own order. ``rows(params)`` gives
+    ``{name: [row, ...]}``, each row a named tuple of the part's own columns. Build it once (``@prepared``).
+    """
+
+    def __init__(self, **parts):
+        subqueries = {}
+        for name, (statement, order_by) in parts.items():
+            numbered = statement.add_columns(func.row_number().over(order_by=order_by).label("part_position"))
+            subqueries[name] = numbered.order_by(*order_by).subquery(f"part_{name}")
+        columns = [(name, column) for name, subquery in subqueries.items()
+                   for column in subquery.c if column.key != "part_position"]
+        branches = []
+        for number, (name, subquery) in enumerate(subqueries.items()):
+            padded = [(column if owner == name else cast(null(), column.type)).label(f"c{index}")
+                      for index, (owner, column) in enumerate(columns)]
+            part = literal_column(str(number), Integer).label("part")
+            branches.append(select(part, subquery.c.part_position, *padded))
+        combined = union_all(*branches)
+        self.statement = combined.order_by(combined.selected_columns.part, combined.selected_columns.part_position)
+        self._readers = []
+        for name in subqueries:
+            indexes = [2 + index for index, (owner, _column) in enumerate(columns) if owner == name]
+            row_type = namedtuple(f"{name.title()}Row", [columns[index - 2][1].key for index in indexes])
+            self._readers.append((name, row_type._make, itemgetter(*indexes) if len(indexes) > 1 else
+                                  (lambda row, index=indexes[0]: (row[index],))))
+
+    def rows(self, params):
+        found = {name: [] for name, _make, _pick in self._readers}
+        lists = [(found[name], make, pick) for name, make, pick in self._readers]
+        for row in rows(self.statement, params):
+            target, make, pick = lists[row[0]]
+            target.append(make(pick(row)))
+        return found
 
 
 # --- PostgreSQL connections -------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import bindparam, func, literal, select, text
 
 from oscart.companies.models import Company
-from oscart.database import LIKE_ESCAPE, contains_pattern, get_or_raise, prepared, rows, utcnow
+from oscart.database import LIKE_ESCAPE, SelectsInOne, contains_pattern, get_or_raise, prepared, rows, utcnow
 from oscart.exceptions import NotFound
 from oscart.extensions import db
 from oscart.pagination import paginate
@@ -40,6 +40,34 @@ def test_rows_sees_changes_not_yet_flushed_like_autoflush():
     db.session.add(Company(name="Pending NV", default_language="nl"))
     assert [row.name for row in rows(_companies_named(True), {"prefix": "Pending%"})] == ["Pending NV"]
     db.session.rollback()
+
+
+
+@prepared
+def _company_lists():
+    return SelectsInOne(
+        newest=(select(Company.name, Company.created_at).where(Company.name.like(bindparam("prefix"))).limit(2),
+                (Company.created_at.desc(), Company.id.desc())),
+        active=(select(Company.id, Company.is_active, Company.vat_number).where(Company.is_active.is_(True)),
+                (Company.name,)),
+        named=(select(Company.default_language).where(Company.name == bindparam("name")), (Company.id,)),
+    )
+
+
+def test_selects_in_one_reads_each_part_in_its_own_order_with_its_own_types(count_queries):
+    now = utcnow()
+    for offset, name in enumerate(["Zeta", "Alpha", "Mid"]):
+        make_company(name=f"Listed {name}", created_at=now - timedelta(days=offset), vat_number=f"BE0{offset}")
+    make_company(name="Dormant", is_active=False)
+    with count_queries() as counter:
+        found = _company_lists().rows({"prefix": "Listed%", "name": "Nobody"})
+    assert counter.count == 1
+    assert [(row.name, row.created_at) for row in found["newest"]] == [
+        ("Listed Zeta", now), ("Listed Alpha", now - timedelta(days=1))]  # the part's LIMIT, in its order
+    assert [(row.vat_number, row.is_active) for row in found["active"]] == [
+        ("BE01", True), ("BE02", True), ("BE00", True)]  # by name; booleans stay booleans on SQLite
+    assert found["named"] == []
+    assert found["newest"][0]._fields == ("name", "created_at")
 
 
 def test_paginate_a_prepared_statement_counts_and_slices_with_bound_values(count_queries):

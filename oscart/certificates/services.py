@@ -70,10 +70,12 @@ def get_download(actor, certificate_id):
     return row
 
 
+OWN_ORDER = (Certificate.completed_on.desc(), Certificate.id.desc())
+
+
 def list_own(user_id):
-    """The certificates of one user, newest first (``user_id`` may be a bound parameter)."""
-    return select(*LIST_COLUMNS).where(Certificate.user_id == user_id).order_by(
-        Certificate.completed_on.desc(), Certificate.id.desc())
+    """The certificates of one user, newest first (``OWN_ORDER``; ``user_id`` may be a bound parameter)."""
+    return select(*LIST_COLUMNS).where(Certificate.user_id == user_id).order_by(*OWN_ORDER)
 
 
 def list_company(actor, filters):

@@ -221,14 +221,19 @@ def list_upcoming_registrations(user, *, now=None, limit=20):
     Each row: session_id, course_id, course_title (user's language), starts_at, ends_at, place, meeting_url,
     status, position.
     """
-    found = column_rows(_upcoming_with_titles_statement(), {"user_id": user.id, "now": now or utcnow(),
-                                                            "limit": limit})
+    found = column_rows(upcoming_with_titles_statement(), {"user_id": user.id, "now": now or utcnow(),
+                                                           "limit": limit})
+    return upcoming_from_rows(found, user.language)
+
+
+def upcoming_from_rows(found, language):
+    """list_upcoming_registrations() from the rows of upcoming_with_titles_statement(), already read."""
     sessions = {}
     for row in found:  # one row per session and title language
         session = sessions.setdefault(row.session_id, (row, {}))
         if row.language is not None:
             session[1][row.language] = row.title
-    return [UpcomingSession(row.session_id, row.course_id, titles[pick_translation(titles, user.language)]
+    return [UpcomingSession(row.session_id, row.course_id, titles[pick_translation(titles, language)]
                             if titles else "", row.starts_at, row.ends_at, row.place, row.meeting_url, row.status,
                             row.position)
             for row, titles in sessions.values()]
@@ -240,7 +245,8 @@ UpcomingSession = namedtuple("UpcomingSession", "session_id course_id course_tit
 
 
 @prepared
-def _upcoming_with_titles_statement():
+def upcoming_with_titles_statement():
+    """A user's coming sessions, one row per session and title language; bound values user_id, now, limit."""
     upcoming = _upcoming_statement().subquery()
     return (select(upcoming, CourseTranslation.language, CourseTranslation.title)
             .outerjoin(CourseTranslation, CourseTranslation.course_id == upcoming.c.course_id)

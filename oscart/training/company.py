@@ -13,13 +13,15 @@ from oscart.training.content import render_markdown
 from oscart.training.models import COMPLETED, PUBLISHED, CompanyNews, Enrolment
 from oscart.training.services import SELF_ENROL_FORMATS, get_visible_course
 
+NEWS_ORDER = (CompanyNews.is_pinned.desc(), CompanyNews.created_at.desc(), CompanyNews.id.desc())
+
 
 def list_news(company_id, *, limit=None):
-    """Pinned items first, then the newest."""
+    """Pinned items first, then the newest (``NEWS_ORDER``)."""
     query = (select(CompanyNews.id, CompanyNews.title, CompanyNews.body_html, CompanyNews.is_pinned,
                     CompanyNews.created_at)
              .where(CompanyNews.company_id == company_id)
-             .order_by(CompanyNews.is_pinned.desc(), CompanyNews.created_at.desc(), CompanyNews.id.desc()))
+             .order_by(*NEWS_ORDER))
     return query.limit(limit) if limit else query
 
 

@@ -8,11 +8,11 @@ from sqlalchemy import bindparam, select
 from oscart.certificates import dates
 from oscart.certificates.forms import STATUS_LABELS
 from oscart.certificates.models import Certificate, certificate_status
-from oscart.certificates.services import list_own
-from oscart.classroom.services import list_upcoming_registrations
-from oscart.database import prepared, rows, utcnow
+from oscart.certificates.services import OWN_ORDER
+from oscart.classroom.services import upcoming_from_rows, upcoming_with_titles_statement
+from oscart.database import SelectsInOne, prepared, utcnow
 from oscart.security import can
-from oscart.training.company import list_news
+from oscart.training.company import NEWS_ORDER, list_news
 from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
 from oscart.training.services import first_row_per_id, is_overdue, pick_course_texts
 
@@ -24,37 +24,48 @@ UPCOMING_SESSIONS = 5  # the dashboard shows the next few; "My sessions" lists t
 LATEST_CERTIFICATES = 3
 
 
-@prepared
-def _enrolments_statement():
+def _enrolments_part():
     # One row per enrolment and title language, so the titles come with the enrolments.
     return (select(Enrolment.id, Enrolment.course_id, Enrolment.status, Enrolment.progress_percent,
-                   Enrolment.due_at, Enrolment.completed_at, Enrolment.enrolled_at, Course.code, Course.format,
-                   Course.duration_hours, Course.default_language, CourseTranslation.language,
-                   CourseTranslation.title)
+                   Enrolment.due_at, Enrolment.completed_at, Course.code, Course.default_language,
+                   CourseTranslation.language, CourseTranslation.title)
             .join(Course, Course.id == Enrolment.course_id)
             .outerjoin(CourseTranslation, CourseTranslation.course_id == Course.id)
-            .where(Enrolment.user_id == bindparam("user_id"))
-            .order_by(Enrolment.due_at.is_(None), Enrolment.due_at, Enrolment.enrolled_at.desc(), Enrolment.id))
+            .where(Enrolment.user_id == bindparam("user_id")),
+            (Enrolment.due_at.is_(None), Enrolment.due_at, Enrolment.enrolled_at.desc(), Enrolment.id))
+
+
+def _sessions_part():
+    statement = upcoming_with_titles_statement()
+    return statement.order_by(None), (statement.selected_columns.starts_at, statement.selected_columns.session_id)
 
 
 @prepared
-def _news_statement():
-    return list_news(bindparam("company_id"), limit=5)
-
-
-@prepared
-def _certificates_statement():
-    # A renewed certificate replaces the one before it.
-    return list_own(bindparam("user_id")).where(Certificate.superseded_at.is_(None)).limit(LATEST_CERTIFICATES + 1)
+def _dashboard_statement(with_news, with_certificates):
+    """Everything the dashboard lists, read in one statement (see SelectsInOne)."""
+    parts = {"enrolments": _enrolments_part(), "sessions": _sessions_part()}
+    if with_news:
+        parts["news"] = (list_news(bindparam("company_id"), limit=5).order_by(None), NEWS_ORDER)
+    if with_certificates:
+        # A renewed certificate replaces the one before it.
+        parts["certificates"] = (select(Certificate.id, Certificate.course_title, Certificate.completed_on,
+                                        Certificate.valid_until, Certificate.revoked_at, Certificate.superseded_at)
+                                 .where(Certificate.user_id == bindparam("user_id"),
+                                        Certificate.superseded_at.is_(None))
+                                 .limit(LATEST_CERTIFICATES + 1), OWN_ORDER)
+    return SelectsInOne(**parts)
 
 
 def load_dashboard(actor, preferred, *, now=None):
-    """Rows for the dashboard in a fixed number of queries: enrolments, their titles, sessions, certificates,
-    news."""
+    """Rows for the dashboard in one query: enrolments with their titles, coming sessions, latest certificates,
+    company news."""
     now = now or utcnow()
-    found = rows(_enrolments_statement(), {"user_id": actor.id})
-    enrolments = first_row_per_id(found)
-    texts = pick_course_texts(found, {row.course_id: row.default_language for row in enrolments}, preferred)
+    with_news, with_certificates = actor.company_id is not None, can(actor, "certificates.own")
+    found = _dashboard_statement(with_news, with_certificates).rows(
+        {"user_id": actor.id, "company_id": actor.company_id, "now": now, "limit": UPCOMING_SESSIONS})
+    enrolments = first_row_per_id(found["enrolments"])
+    texts = pick_course_texts(found["enrolments"], {row.course_id: row.default_language for row in enrolments},
+                              preferred)
     in_progress, completed = [], []
     for row in enrolments:
         title = texts[row.course_id][0].title if row.course_id in texts else row.code
@@ -62,18 +73,11 @@ def load_dashboard(actor, preferred, *, now=None):
                                is_overdue(row.status, row.due_at, now))
         (completed if row.status == COMPLETED else in_progress).append(item)
     completed.sort(key=lambda item: item.completed_at, reverse=True)
-    news = []
-    if actor.company_id is not None:
-        news = rows(_news_statement(), {"company_id": actor.company_id})
-    sessions = list_upcoming_registrations(actor, now=now, limit=UPCOMING_SESSIONS)
-    certificates, more_certificates = [], False
-    if can(actor, "certificates.own"):
-        latest = rows(_certificates_statement(), {"user_id": actor.id})
-        today = dates.today()
-        certificates = [DashboardCertificate(row, certificate_status(row.revoked_at, row.superseded_at,
-                                                                     row.valid_until, today, 30))
-                        for row in latest[:LATEST_CERTIFICATES]]
-        more_certificates = len(latest) > LATEST_CERTIFICATES
-    return {"in_progress": in_progress, "completed": completed, "news": news, "sessions": sessions,
-            "certificates": certificates, "more_certificates": more_certificates,
-            "certificate_status_labels": STATUS_LABELS}
+    latest = found.get("certificates", [])
+    today = dates.today()
+    certificates = [DashboardCertificate(row, certificate_status(row.revoked_at, row.superseded_at,
+                                                                 row.valid_until, today, 30))
+                    for row in latest[:LATEST_CERTIFICATES]]
+    return {"in_progress": in_progress, "completed": completed, "news": found.get("news", []),
+            "sessions": upcoming_from_rows(found["sessions"], actor.language), "certificates": certificates,
+            "more_certificates": len(latest) > LATEST_CERTIFICATES, "certificate_status_labels": STATUS_LABELS}
