@@ -3,6 +3,7 @@
 import unicodedata
 from functools import lru_cache
 
+from babel import Locale
 from babel.support import NullTranslations
 from flask import g, has_request_context, request, session
 from flask_babel import (
@@ -23,13 +24,19 @@ TIMEZONE = "Europe/Brussels"
 
 LANGUAGE_LABELS = {"nl": _l("Dutch"), "fr": _l("French"), "de": _l("German"), "en": _l("English")}
 
+# Flask-Babel parses the selector's answer at every request unless it is already a Locale.
+_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
 
 def is_language(code):
     return code in LANGUAGES
 
 
 def select_locale():
-    """User's stored preference → session choice → Accept-Language → Dutch."""
+    """User's stored preference → session choice → Accept-Language → Dutch, as a Babel locale (parsed once)."""
+    return _LOCALES[_selected_language()]
+
+
+def _selected_language():
     if not has_request_context():  # CLI commands and services called outside a request
         return DEFAULT_LANGUAGE
     if current_user and current_user.is_authenticated and is_language(current_user.language):

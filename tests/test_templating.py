@@ -133,3 +133,26 @@ def test_imported_macros_see_the_globals_and_with_context_the_page_values(app):
         html = render_template_string(source, certificate_status_labels={"valid": "Fine"},
                                       page=SimpleNamespace(pages=2, number=1, has_prev=False, has_next=True))
     assert '<span class="badge badge-ok">Fine</span>' in html and 'href="/training/?page=2"' in html
+
+
+def test_pages_of_a_session_carry_one_csrf_token_which_forms_accept_and_other_sessions_do_not(app, browser,
+                                                                                              monkeypatch):
+    from itertools import count
+
+    from itsdangerous import TimestampSigner
+
+    from tests.factories import make_company, make_user
+    from tests.helpers import Browser, csrf_from
+
+    clock = count(1_800_000_000, 60)  # a token signed anew would carry a later time
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: next(clock))
+    company = make_company()
+    anna, bruno = make_user(company=company), make_user(company=company)
+    browser.login(anna.email)
+    tokens = {csrf_from(browser.get(url).text) for url in ("/dashboard", "/training/", "/dashboard")}
+    assert len(tokens) == 1  # signed once for the session's secret, then reused
+    other = Browser(app.test_client())
+    other.login(bruno.email)
+    assert csrf_from(other.get("/dashboard").text) not in tokens
+    assert other.client.post("/logout", data={"csrf_token": tokens.pop()}).status_code == 400  # anna's token
+    assert other.client.post("/logout", data={"csrf_token": csrf_from(other.get("/dashboard").text)}).status_code == 302
