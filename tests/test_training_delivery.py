@@ -4,12 +4,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from oscart.audit.models import AuditEvent
 from oscart.database import utcnow
 from oscart.extensions import db
-from oscart.training.models import CourseView, Enrolment, LessonProgress
+from oscart.training.models import CourseView, Enrolment, LessonProgress, LessonTranslation
 from oscart.training.signals import course_completed
 from tests.factories import lesson_ids, make_company, make_elearning_course, make_enrolment, make_user
 
@@ -178,6 +178,24 @@ def test_lesson_page_requires_enrolment(browser, anna):
     browser.login(anna.email)
     response = browser.get(f"/training/courses/{course.id}/lessons/{lesson_ids(course)[0]}")
     assert response.status_code == 302 and response.headers["Location"] == f"/training/courses/{course.id}"
+
+
+
+def test_lesson_page_shows_the_lesson_in_the_trainees_language_or_falls_back_and_says_so(browser, anna):
+    course = make_elearning_course(titles={"nl": "Heffen", "fr": "Soulever"}, lessons=2)
+    first, second = lesson_ids(course)
+    make_enrolment(anna, course)
+    browser.login(anna.email)
+    page = browser.get(f"/training/courses/{course.id}/lessons/{first}").text
+    assert "<p>Tekst 1 nl</p>" in page and "Les 1 van 2" in page and "niet beschikbaar" not in page
+    assert 'href="?lang=fr"' in page
+    assert "<p>Tekst 1 fr</p>" in browser.get(f"/training/courses/{course.id}/lessons/{first}?lang=fr").text
+    db.session.execute(delete(LessonTranslation).where(LessonTranslation.lesson_id == first,
+                                                       LessonTranslation.language == "nl"))
+    db.session.commit()
+    page = browser.get(f"/training/courses/{course.id}/lessons/{first}").text
+    assert "<p>Tekst 1 fr</p>" in page and "niet beschikbaar in je taal" in page
+    assert f"/lessons/{first}/done" in page  # the form that marks it done
 
 
 def test_course_page_resumes_at_first_unfinished_lesson(browser, anna):

@@ -1,4 +1,5 @@
-"""The course page: the course with its texts, knowledge check and the trainee's own state, in two queries."""
+"""The course page: the course with its texts, lessons, knowledge check and the trainee's own state, in one
+query."""
 
 from datetime import timedelta
 from types import SimpleNamespace
@@ -7,7 +8,7 @@ from sqlalchemy import Integer, and_, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from oscart.database import prepared, rows, utcnow
+from oscart.database import SelectsInOne, prepared, utcnow
 from oscart.exceptions import NotFound
 from oscart.extensions import db
 from oscart.training.models import COMPLETED, Course, CourseTranslation, CourseView, Enrolment
@@ -15,7 +16,8 @@ from oscart.training.quiz_models import Quiz, QuizAttempt
 from oscart.training.services import (
     choose_translation,
     is_overdue,
-    lessons_with_progress,
+    lessons_from_rows,
+    lessons_part,
     next_lesson_id,
     ordered_languages,
     visible_course_statement,
@@ -25,9 +27,10 @@ VIEW_RECORD_INTERVAL = timedelta(hours=1)
 
 
 def load_course_page(actor, course_id, preferred):
-    """Everything the course page shows, in two queries; NotFound for a course the actor may not see."""
-    found = rows(_course_statement(actor.company_id is None),
-                 {"course_id": course_id, "user_id": actor.id, "company_id": actor.company_id})
+    """Everything the course page shows, in one query; NotFound for a course the actor may not see."""
+    parts = _course_page_statement(actor.company_id is None).rows(
+        {"course_id": course_id, "user_id": actor.id, "company_id": actor.company_id})
+    found = parts["course"]
     if not found:
         raise NotFound()
     course = found[0]  # one row per language of the course; the course's own columns repeat
@@ -38,8 +41,7 @@ def load_course_page(actor, course_id, preferred):
     translation, fell_back = choose_translation(translations, preferred, course)
     language = translation.language if translation else course.default_language
     enrolment = _enrolment(course)
-    lessons, done = lessons_with_progress(course.id, [language, course.default_language],
-                                          enrolment.id if enrolment else None)
+    lessons, done = lessons_from_rows(parts["lessons"], [language, course.default_language])
     quiz_state = None
     if quiz is not None and enrolment is not None:
         quiz_state = {"attempts": course.attempts or 0, "best": course.best, "passed": bool(course.passed)}
@@ -59,6 +61,10 @@ def _enrolment(row):
 
 
 @prepared
+def _course_page_statement(for_staff):
+    return SelectsInOne(course=(_course_statement(for_staff), (CourseTranslation.language,)), lessons=lessons_part())
+
+
 def _course_statement(for_staff):
     # The course as get_visible_course() finds it, read as the few columns the page shows, with: its texts (a row
     # per language), its knowledge check, the actor's enrolment and attempts, and when the actor last opened it.

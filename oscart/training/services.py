@@ -7,7 +7,6 @@ from collections import namedtuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select
-from sqlalchemy.orm import aliased
 
 from oscart.audit.services import record_event
 from oscart.database import LIKE_ESCAPE, contains_pattern, prepared, rows, utcnow
@@ -195,8 +194,27 @@ def lesson_rows(course_id, preferred):
 
 def lessons_with_progress(course_id, preferred, enrolment_id):
     """(lesson_rows(), ids of the lessons the enrolment has done) in one query; no ids without an enrolment."""
+    return lessons_from_rows(rows(_lessons_statement(), {"course_id": course_id, "enrolment_id": enrolment_id}),
+                             preferred)
+
+
+def lessons_part():
+    """The rows of _lessons_statement() for the enrolment of a user (bound values course_id, user_id), as a part of
+    a SelectsInOne: the lessons come in the same statement as the page's other rows."""
+    enrolment_id = (select(Enrolment.id).where(Enrolment.course_id == bindparam("course_id"),
+                                               Enrolment.user_id == bindparam("user_id")).scalar_subquery())
+    return (select(Lesson.id, Lesson.position, LessonTranslation.language, LessonTranslation.title,
+                   LessonProgress.lesson_id.label("done_lesson_id"))
+            .outerjoin(LessonTranslation, LessonTranslation.lesson_id == Lesson.id)
+            .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
+                                            LessonProgress.enrolment_id == enrolment_id))
+            .where(Lesson.course_id == bindparam("course_id")), (Lesson.position, Lesson.id))
+
+
+def lessons_from_rows(found, preferred):
+    """lessons_with_progress() from rows already read (one per lesson and title language, in lesson order)."""
     lessons, done = {}, set()
-    for row in rows(_lessons_statement(), {"course_id": course_id, "enrolment_id": enrolment_id}):
+    for row in found:
         lessons.setdefault(row.id, {"id": row.id, "position": row.position, "titles": {}})
         if row.language:
             lessons[row.id]["titles"][row.language] = row.title
@@ -244,33 +262,6 @@ def get_own_enrolment(actor, enrolment_id):
     if enrolment is None:
         raise NotFound()
     return enrolment
-
-
-def get_lesson_for(actor, course_id, lesson_id):
-    """(course, lesson, {language: LessonTranslation}, enrolment id): a lesson of a visible course the actor is
-    enrolled in, in one query."""
-    found = db.session.execute(_lesson_statement(actor.company_id is None),
-                               {"course_id": course_id, "lesson_id": lesson_id, "user_id": actor.id,
-                                "company_id": actor.company_id}).all()
-    if not found:
-        raise NotFound()
-    course, lesson, _translation, enrolment_id = found[0]
-    if enrolment_id is None:
-        raise RuleViolation(_l("Enrol in the course first."))
-    translations = {row.LessonTranslation.language: row.LessonTranslation for row in found
-                    if row.LessonTranslation is not None}
-    return course, lesson, translations, enrolment_id
-
-
-@prepared
-def _lesson_statement(for_staff):
-    # The course as get_visible_course reads it, with one of its lessons (a row per language of the lesson) and
-    # the id of the actor's enrolment.
-    own = aliased(Enrolment, name="own_enrolment")  # apart from the Enrolment of the visibility rule
-    return (visible_course_statement(for_staff).add_columns(Lesson, LessonTranslation, own.id.label("enrolment_id"))
-            .join(Lesson, and_(Lesson.course_id == Course.id, Lesson.id == bindparam("lesson_id")))
-            .outerjoin(LessonTranslation, LessonTranslation.lesson_id == Lesson.id)
-            .outerjoin(own, and_(own.course_id == Course.id, own.user_id == bindparam("user_id"))))
 
 
 def check_lesson_order(lessons, done, lesson_id):

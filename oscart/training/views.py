@@ -13,6 +13,7 @@ from oscart.training import company_views, course_page, manage_views, quizzes, s
 from oscart.training.authoring import manageable_clause
 from oscart.training.dashboard import load_dashboard
 from oscart.training.forms import FORMAT_LABELS, STATUS_LABELS, CatalogueFilterForm
+from oscart.training.lesson_page import load_lesson_page
 from oscart.training.lessons import get_image_for
 
 bp = Blueprint("training", __name__, url_prefix="/training")
@@ -78,19 +79,12 @@ def enrol(course_id):
 @bp.get("/courses/<int:course_id>/lessons/<int:lesson_id>")
 @require("training.follow")
 def lesson(course_id, lesson_id):
-    preferred = _preferred()
     try:
-        course, lesson, translations, enrolment_id = services.get_lesson_for(current_user, course_id, lesson_id)
-        lessons, done = services.lessons_with_progress(course.id, [*preferred.first, course.default_language],
-                                                       enrolment_id)
-        services.check_lesson_order(lessons, done, lesson.id)
+        data = load_lesson_page(current_user, course_id, lesson_id, _preferred())
     except RuleViolation as error:
         flash(error.message, "error")
         return redirect(url_for("training.course", course_id=course_id))
-    translation, fell_back = services.choose_translation(translations.values(), preferred, course)
-    return render_template("training/lesson.html", course=course, lesson=lesson, enrolment_id=enrolment_id,
-                           lessons=lessons, done=done, translation=translation, fell_back=fell_back,
-                           languages=services.ordered_languages(translations), chosen=request.args.get("lang"))
+    return render_template("training/lesson.html", chosen=request.args.get("lang"), **data)
 
 
 @bp.post("/enrolments/<int:enrolment_id>/lessons/<int:lesson_id>/done")
