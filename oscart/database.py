@@ -97,7 +97,6 @@ def rows(statement, params=None):
     return session.connection().execute(statement, params or {}).all()
 
 
-
 class SelectsInOne:
     """Independent column selects read with one statement: one round trip to the database instead of one each.
 

@@ -27,6 +27,7 @@ LANGUAGE_LABELS = {"nl": _l("Dutch"), "fr": _l("French"), "de": _l("German"), "e
 # Flask-Babel parses the selector's answer at every request unless it is already a Locale.
 _LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
 
+
 def is_language(code):
     return code in LANGUAGES
 
