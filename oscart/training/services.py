@@ -176,15 +176,22 @@ def choose_translation(translations, preferred, course):
     return by_language[language], language != wanted
 
 
-@prepared
-def _lessons_statement():
-    # One row per lesson and title language; done_lesson_id is set where the given enrolment has done the lesson.
+LESSON_ORDER = (Lesson.position, Lesson.id)
+
+
+def _lessons_with_progress_of(enrolment_id):
+    # One row per lesson and title language; done_lesson_id is set where the enrolment has done the lesson.
     return (select(Lesson.id, Lesson.position, LessonTranslation.language, LessonTranslation.title,
                    LessonProgress.lesson_id.label("done_lesson_id"))
             .outerjoin(LessonTranslation, LessonTranslation.lesson_id == Lesson.id)
             .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
-                                            LessonProgress.enrolment_id == bindparam("enrolment_id", type_=Integer)))
-            .where(Lesson.course_id == bindparam("course_id")).order_by(Lesson.position, Lesson.id))
+                                            LessonProgress.enrolment_id == enrolment_id))
+            .where(Lesson.course_id == bindparam("course_id")))
+
+
+@prepared
+def _lessons_statement():
+    return _lessons_with_progress_of(bindparam("enrolment_id", type_=Integer)).order_by(*LESSON_ORDER)
 
 
 def lesson_rows(course_id, preferred):
@@ -203,12 +210,7 @@ def lessons_part():
     a SelectsInOne: the lessons come in the same statement as the page's other rows."""
     enrolment_id = (select(Enrolment.id).where(Enrolment.course_id == bindparam("course_id"),
                                                Enrolment.user_id == bindparam("user_id")).scalar_subquery())
-    return (select(Lesson.id, Lesson.position, LessonTranslation.language, LessonTranslation.title,
-                   LessonProgress.lesson_id.label("done_lesson_id"))
-            .outerjoin(LessonTranslation, LessonTranslation.lesson_id == Lesson.id)
-            .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
-                                            LessonProgress.enrolment_id == enrolment_id))
-            .where(Lesson.course_id == bindparam("course_id")), (Lesson.position, Lesson.id))
+    return _lessons_with_progress_of(enrolment_id), LESSON_ORDER
 
 
 def lessons_from_rows(found, preferred):
