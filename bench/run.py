@@ -187,6 +187,7 @@ def pages_run(args):
                  "catalogue": ("/training/", cookie), "catalogue search": ("/training/?q=veiligheid", cookie),
                  "course page": (course, cookie), "lesson page": (lesson, cookie),
                  "trainee dashboard": ("/dashboard", cookie),
+                 "company training matrix (admin)": ("/company/training", admin),
                  "company attendance view (admin)": ("/classroom/attendance", admin),
                  "company certificates (admin)": ("/certificates/company", admin)}
         bare = pages.pop("bare Flask endpoint")[0]

@@ -49,7 +49,8 @@ def _links(role):
     if platform and allowed("classroom.teach"):
         more.append(("classroom.teach", _l("Sessions")))
     if manager:
-        more += [("classroom.attendance_list", _l("Attendance")), ("certificates.company", _l("Certificates"))]
+        more += [("companies.training_matrix", _l("Training matrix")), ("classroom.attendance_list", _l("Attendance")),
+                 ("certificates.company", _l("Certificates"))]
     if allowed("certificates.manage"):
         more.append(("certificates.manage", _l("Certificates")))
     if allowed("company.author"):

@@ -92,6 +92,7 @@ ACCESS = {
     # companies (company admin area)
     "companies.index": {"GET": only(COMPANY_ADMIN)},
     "companies.employees": {"GET": only(COMPANY_ADMIN)},
+    "companies.training_matrix": {"GET": only(COMPANY_ADMIN)},
     "companies.two_step_policy": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN, ok=302)},
     # audit
     "audit.index": {"GET": only(COMPANY_ADMIN, PLATFORM_ADMIN)},

@@ -23,7 +23,7 @@ def list_employees(actor, *, search=None):
     query = (
         select(User.id, User.first_name, User.last_name, User.email, User.role, User.language,
                User.is_active, User.last_login_at)
-        .where(User.company_id == actor.company_id, *_visible())
+        .where(User.company_id == actor.company_id, *visible_employees())
         .order_by(User.last_name, User.first_name, User.id)
     )
     if search:
@@ -36,17 +36,18 @@ def list_employees(actor, *, search=None):
 def get_employee(actor, user_id):
     """An employee of the actor's company; another company's id is NotFound, like a missing one."""
     user = db.session.scalar(select(User).where(User.id == user_id, User.company_id == actor.company_id,
-                                                *_visible()))
+                                                *visible_employees()))
     if user is None:
         raise NotFound()
     return user
 
 
 def count_employees(actor):
-    return db.session.scalar(select(func.count(User.id)).where(User.company_id == actor.company_id, *_visible()))
+    return db.session.scalar(select(func.count(User.id)).where(User.company_id == actor.company_id,
+                                                               *visible_employees()))
 
 
-def _visible():
+def visible_employees():
     """Restricted and erased people are hidden from their company (privacy: storage only)."""
     return (User.is_restricted.is_(False), User.is_anonymised.is_(False))
 

@@ -2,12 +2,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from oscart.companies import services
+from oscart.companies import matrix, services
 from oscart.companies.forms import TWO_STEP_POLICIES, TwoStepPolicyForm
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.pagination import paginate
 from oscart.security import require
+from oscart.training.services import preferred_languages
 
 bp = Blueprint("companies", __name__, url_prefix="/company")
 
@@ -26,6 +27,18 @@ def employees():
     search = request.args.get("q", "")[:100]
     page = paginate(services.list_employees(current_user, search=search), request.args.get("page", 1, type=int))
     return render_template("companies/employees.html", page=page, search=search)
+
+
+@bp.get("/training")
+@require("company.manage")
+def training_matrix():
+    search = request.args.get("q", "")[:100]
+    course_id = request.args.get("course", type=int)
+    data = matrix.load_matrix(current_user, preferred_languages(current_user), search=search, course_id=course_id,
+                              page_number=request.args.get("page", 1, type=int))
+    choices = [(course.id, course.title) for course in data["courses"]]
+    return render_template("companies/training.html", search=search, course_id=course_id, choices=choices,
+                           columns=matrix.MATRIX_COLUMNS, **data)
 
 
 @bp.route("/two-step", methods=["GET", "POST"])
