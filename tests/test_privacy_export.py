@@ -3,6 +3,7 @@
 import io
 import json
 import zipfile
+from datetime import timedelta
 
 import pytest
 
@@ -11,15 +12,17 @@ from oscart.audit.models import AuditEvent
 from oscart.auth.models import UserSession
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance, Registration, SessionPart, TrainingSession
+from oscart.database import utcnow
 from oscart.extensions import db
 from oscart.mail.models import OutboxMessage
-from oscart.privacy import export, policy
+from oscart.privacy import policy
 from oscart.privacy.models import Consent
 from oscart.security import COMPANY_ADMIN, TRAINER
 from oscart.training.models import CompanyNews, Course, CourseView, Enrolment, LessonProgress
 from oscart.training.quiz_models import Quiz, QuizAttempt
 from tests.factories import (
     PASSWORD,
+    enable_two_step,
     give_consent,
     make_certificate,
     make_company,
@@ -28,6 +31,7 @@ from tests.factories import (
     make_training_session,
     make_user,
     past_parts,
+    pyotp_code,
 )
 
 
@@ -176,15 +180,17 @@ def test_downloads_are_rate_limited(browser, trainee):
     assert _download(browser).status_code == 429
 
 
-def test_two_step_users_need_their_code(browser, trainee, monkeypatch):
-    monkeypatch.setattr(User, "two_step_enabled", True, raising=False)
+def test_two_step_users_need_their_code(browser, trainee):
+    secret = enable_two_step(trainee)
     browser.login(trainee.email)
+    browser.submit("/login/two-step", {"code": pyotp_code(secret)}, form_page="/login/two-step")
     page = browser.get("/privacy/me/export").text
     assert 'name="code"' in page
-    assert _download(browser).mimetype == "text/html"  # no verifier registered: refused
-    monkeypatch.setattr(export, "second_factor_verifier", lambda user, code: code == "123456")
+    assert _download(browser).mimetype == "text/html"  # the password alone is refused
     assert _download(browser, code="000000").mimetype == "text/html"
-    assert _download(browser, code="123456").mimetype == "application/zip"
+    next_code = pyotp_code(secret, utcnow() + timedelta(seconds=30))  # the login used the current one
+    data = json.loads(_archive(_download(browser, code=next_code)).read("data.json"))["data"]
+    assert data["profile"]["two_step_enabled"] is True
 
 
 def test_company_admin_downloads_only_their_own_data(browser):

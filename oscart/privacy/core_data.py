@@ -34,7 +34,7 @@ def export_profile(user):
     data = {name: plain(getattr(user, name)) for name in (
         "id", "email", "first_name", "last_name", "language", "role", "is_active", "is_restricted",
         "created_at", "last_login_at", "last_login_ip", "password_changed_at")}
-    data["two_step_enabled"] = bool(getattr(user, "two_step_enabled", False))
+    data["two_step_enabled"] = user.has_two_step
     return data
 
 

@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from oscart.audit.services import record_event
+from oscart.auth.twostep import verify_second_factor
 from oscart.database import utcnow
 from oscart.exceptions import RuleViolation
 from oscart.privacy import registry
@@ -17,16 +18,8 @@ from oscart.security import verify_password
 WRONG_CREDENTIALS = _l("The password or the code is not correct.")
 
 # The two-step feature sets this to ``func(user, code) -> bool``; without it a two-step user cannot export.
-second_factor_verifier = None
-
-
-def set_second_factor_verifier(func):
-    global second_factor_verifier
-    second_factor_verifier = func
-
-
 def needs_code(user):
-    return bool(getattr(user, "two_step_enabled", False))
+    return user.has_two_step
 
 
 def reauthenticate(user, *, password, code=None):
@@ -34,7 +27,7 @@ def reauthenticate(user, *, password, code=None):
     if not user.password_hash or not verify_password(user.password_hash, password or ""):
         record_event("privacy.export_refused", actor=user, subject=user, reason="password")
         raise RuleViolation(WRONG_CREDENTIALS, "password")
-    if needs_code(user) and (second_factor_verifier is None or not second_factor_verifier(user, code or "")):
+    if needs_code(user) and not verify_second_factor(user, code or ""):
         record_event("privacy.export_refused", actor=user, subject=user, reason="code")
         raise RuleViolation(WRONG_CREDENTIALS, "code")
 
