@@ -20,6 +20,8 @@ def _env_bool(name, default=False):
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Earlier keys, while SECRET_KEY is rotated: they still open sessions and decrypt two-step secrets.
+    SECRET_KEY_FALLBACKS = os.environ.get("SECRET_KEY_FALLBACKS", "").split()
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'oscart.db'}"
     # A PostgreSQL connection that sat unused in the pool this long is tested before a request gets it, so a
     # server restart or an idle timeout in between costs no failed request (oscart.database).

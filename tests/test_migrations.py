@@ -38,3 +38,28 @@ def test_existing_course_texts_become_searchable_when_the_search_column_is_added
             assert conn.execute(text("SELECT search_text FROM course_translation")).scalar() == \
                 "securite au travail prevention"
         db.engine.dispose()
+
+
+def test_existing_two_step_secrets_are_encrypted_by_the_upgrade_and_decrypted_by_the_downgrade(tmp_path):
+    from flask_migrate import downgrade
+    from sqlalchemy import text
+
+    from oscart.auth.encryption import decrypt
+
+    url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(revision="b51b4414dfc7")  # the revision before the encryption
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO user (id, email, first_name, last_name, language, role, is_active, "
+                              "failed_login_count, password_changed_at, created_at, updated_at, two_step_secret) "
+                              "VALUES (1, 'a@example.com', 'A', 'B', 'nl', 'trainee', 1, 0, '2026-01-01', "
+                              "'2026-01-01', '2026-01-01', 'JBSWY3DPEHPK3PXP')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            stored = conn.execute(text("SELECT two_step_secret FROM user")).scalar()
+        assert stored != "JBSWY3DPEHPK3PXP" and decrypt(stored) == "JBSWY3DPEHPK3PXP"
+        downgrade(revision="b51b4414dfc7")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT two_step_secret FROM user")).scalar() == "JBSWY3DPEHPK3PXP"
+        db.engine.dispose()

@@ -249,3 +249,26 @@ def test_company_admin_sets_the_policy(browser):
     assert company.two_step_policy == "all"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "company.two_step_policy"))
     assert event.company_id == company.id and event.details == {"before": "none", "after": "all"}
+
+
+def test_the_secret_is_stored_encrypted_and_only_the_portals_keys_read_it(app, browser, user):
+    from cryptography.fernet import InvalidToken
+    from sqlalchemy import text
+
+    secret = enable_two_step(user)
+    stored = db.session.execute(text('SELECT two_step_secret FROM "user" WHERE id = :id'), {"id": user.id}).scalar()
+    assert secret not in stored and len(stored) > 100  # a Fernet token, not the base32 seed
+    browser.login(user.email)
+    response = browser.submit("/login/two-step", {"code": pyotp_code(secret)}, form_page="/login/two-step")
+    assert response.headers["Location"] == "/dashboard"
+
+    old_key = app.config["SECRET_KEY"]
+    app.config.update(SECRET_KEY="a-new-secret-key-after-rotation", SECRET_KEY_FALLBACKS=[old_key])
+    db.session.expire_all()
+    assert db.session.get(User, user.id).two_step_secret == secret  # the old key, kept as a fallback, reads it
+    app.config.update(SECRET_KEY_FALLBACKS=[])
+    db.session.expire_all()
+    with pytest.raises(InvalidToken):
+        db.session.get(User, user.id).two_step_secret  # noqa: B018  (reading is what fails)
+    app.config.update(SECRET_KEY=old_key)
+    db.session.expire_all()

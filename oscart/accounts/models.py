@@ -4,6 +4,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, St
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from oscart.auth.encryption import EncryptedString
 from oscart.database import TimestampMixin, UTCDateTime, utcnow
 from oscart.extensions import db
 from oscart.security import PLATFORM_ADMIN, TRAINEE
@@ -25,9 +26,9 @@ class User(TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_ip: Mapped[str | None] = mapped_column(String(45))
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Two-step authentication: the TOTP secret (set at enrolment, active once enabled_at is set)
-    # and the last time step a code was accepted for, so that no code works twice.
-    two_step_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-step authentication: the TOTP secret (set at enrolment, active once enabled_at is set; encrypted at
+    # rest) and the last time step a code was accepted for, so that no code works twice.
+    two_step_secret: Mapped[str | None] = mapped_column(EncryptedString)
     two_step_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     two_step_last_step: Mapped[int | None] = mapped_column(BigInteger)
     # Profile photo: a re-encoded square JPEG without metadata; the bytes load only when asked for.
