@@ -93,6 +93,7 @@ ACCESS = {
     "companies.index": {"GET": only(COMPANY_ADMIN)},
     "companies.employees": {"GET": only(COMPANY_ADMIN)},
     "companies.training_matrix": {"GET": only(COMPANY_ADMIN)},
+    "companies.training_matrix_csv": {"GET": only(COMPANY_ADMIN)},
     "companies.two_step_policy": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN, ok=302)},
     # audit
     "audit.index": {"GET": only(COMPANY_ADMIN, PLATFORM_ADMIN)},

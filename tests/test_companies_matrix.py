@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+from oscart.classroom.services import BRUSSELS
 from oscart.database import utcnow
 from oscart.security import COMPANY_ADMIN
 from tests.factories import make_company, make_elearning_course, make_enrolment, make_user
@@ -100,3 +101,30 @@ def test_matrix_reads_a_fixed_number_of_queries_whatever_the_company_size(browse
         browser.logout()
     # the session load, the followed courses with their titles, the employees' count and page, their enrolments
     assert counts == [5, 5], counts
+
+
+def test_matrix_exports_every_employee_and_course_followed_as_csv(browser):
+    import csv
+    import io
+
+    acme, hr, anna, bert, _carl = _company_with_people()
+    mallory = make_user(company=acme, first_name="=HYPERLINK(1)", last_name="Mallory")
+    other = make_user(company=make_company(), first_name="Olga", last_name="Other")
+    lifting = make_elearning_course(code="LIFT-1", titles={"nl": "Veilig heffen", "fr": "Soulever"})
+    now = utcnow()
+    make_enrolment(anna, lifting, status="completed", progress_percent=100, completed_at=now)
+    make_enrolment(bert, lifting, progress_percent=40, due_at=now + timedelta(days=5))
+    make_enrolment(mallory, lifting)
+    make_enrolment(other, lifting)
+    browser.login(hr.email)
+    assert 'href="/company/training.csv"' in browser.get("/company/training").text
+    response = browser.get("/company/training.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    lines = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert lines[0] == ["Achternaam", "Voornaam", "E-mailadres", "Code", "Opleiding", "Status", "Voortgang (%)",
+                        "Deadline", "Afgerond op"]
+    assert lines[1] == ["Aerts", "Anna", anna.email, "LIFT-1", "Veilig heffen", "Afgewerkt", "100", "",
+                        now.astimezone(BRUSSELS).date().isoformat()]
+    assert lines[2][:7] == ["Bos", "Bert", bert.email, "LIFT-1", "Veilig heffen", "Bezig", "40"]
+    assert lines[3][:2] == ["Mallory", "'=HYPERLINK(1)"]  # read as text, not as a formula
+    assert len(lines) == 4  # nobody of another company

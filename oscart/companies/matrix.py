@@ -1,12 +1,18 @@
 """The training matrix: which of the company's employees follow which course, and how far they got."""
 
+import csv
+import io
 from collections import namedtuple
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 
 from oscart.accounts.models import User
+from oscart.classroom.exports import BATCH, BOM, neutralise
+from oscart.classroom.services import BRUSSELS
 from oscart.companies.services import list_employees, visible_employees
 from oscart.database import prepared, rows, utcnow
+from oscart.extensions import db
 from oscart.pagination import paginate
 from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
 from oscart.training.services import first_row_per_id, is_overdue, pick_course_texts
@@ -69,3 +75,39 @@ def _cells_statement():
                    Enrolment.due_at, Enrolment.completed_at)
             .where(Enrolment.user_id.in_(bindparam("user_ids", expanding=True)),
                    Enrolment.course_id.in_(bindparam("course_ids", expanding=True))))
+
+
+def matrix_csv(actor, preferred):
+    """Yield the whole matrix as CSV, one line per employee and course followed, reading the enrolments in batches
+    (flat memory); titles in the reader's language, cells neutralised against spreadsheet formulas."""
+    titles = {course.id: course.title for course in followed_courses(actor, preferred)}
+    labels = {True: _("Completed"), False: _("In progress")}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Last name"), _("First name"), _("E-mail address"), _("Code"), _("Course"), _("Status"),
+                     _("Progress (%)"), _("Due date"), _("Completed on")])
+    yield BOM + buffer.getvalue()
+    result = db.session.execute(_export_statement().execution_options(yield_per=BATCH),
+                                {"company_id": actor.company_id})
+    for found in result.partitions():
+        buffer.seek(0)
+        buffer.truncate()
+        for row in found:
+            writer.writerow([neutralise(cell) for cell in (
+                row.last_name, row.first_name, row.email, row.code, titles.get(row.course_id, row.code),
+                labels[row.status == COMPLETED], row.progress_percent, _day(row.due_at), _day(row.completed_at))])
+        yield buffer.getvalue()
+
+
+def _day(moment):
+    return moment.astimezone(BRUSSELS).date().isoformat() if moment else ""
+
+
+@prepared
+def _export_statement():
+    return (select(User.last_name, User.first_name, User.email, Course.code, Enrolment.course_id, Enrolment.status,
+                   Enrolment.progress_percent, Enrolment.due_at, Enrolment.completed_at)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .join(Course, Course.id == Enrolment.course_id)
+            .where(User.company_id == bindparam("company_id"), *visible_employees())
+            .order_by(User.last_name, User.first_name, User.id, Course.code))

@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -39,6 +39,14 @@ def training_matrix():
     choices = [(course.id, course.title) for course in data["courses"]]
     return render_template("companies/training.html", search=search, course_id=course_id, choices=choices,
                            columns=matrix.MATRIX_COLUMNS, **data)
+
+
+@bp.get("/training.csv")
+@require("company.manage")
+def training_matrix_csv():
+    body = stream_with_context(matrix.matrix_csv(current_user, preferred_languages(current_user)))
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="training-matrix.csv"'})
 
 
 @bp.route("/two-step", methods=["GET", "POST"])
