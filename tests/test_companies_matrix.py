@@ -44,6 +44,16 @@ def test_matrix_shows_each_employee_against_the_courses_they_follow(browser):
     assert _cells(html, "Hr, Hilde") == ["— Niet ingeschreven", "— Niet ingeschreven"]
 
 
+def test_company_home_leads_to_the_matrix_which_marks_deactivated_people(browser):
+    _acme, hr, anna, _bert, _carl = _company_with_people()
+    anna.is_active = False
+    make_enrolment(anna, make_elearning_course(titles={"nl": "Veilig heffen"}))
+    browser.login(hr.email)
+    assert 'href="/company/training"' in browser.get("/company/").text
+    html = browser.get("/company/training").text
+    assert re.search(r'<th scope="row">Aerts, Anna <span class="badge">Gedeactiveerd</span></th>', html)
+
+
 def test_matrix_filters_by_course_and_by_name(browser):
     _acme, hr, anna, bert, _carl = _company_with_people()
     lifting, first_aid = make_elearning_course(titles={"nl": "Veilig heffen"}), make_elearning_course(
