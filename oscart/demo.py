@@ -30,8 +30,8 @@ ACCOUNTS = (
     ("jonas@globex.example", "Jonas", "Schmidt", TRAINEE, "Globex Foods", "de"),
 )
 
-# Feature modules that add their own demo data; each has seed(demo) and runs in this order.
-# Training first (courses), certificates before classroom completions so its demo signer signs them too.
+# Feature modules that add their own demo data; each has seed(demo) and runs in this order. A module may also
+# have prepare(), run before any seed(): the certificates' demo signer must exist before anything issues one.
 FEATURE_SEEDERS = ("oscart.auth.demo", "oscart.training.demo", "oscart.certificates.demo", "oscart.classroom.demo",
                    "oscart.privacy.demo")
 
@@ -62,8 +62,12 @@ def seed_demo():
             db.session.add(user)
         demo.users[email] = user
     db.session.flush()
-    for module in FEATURE_SEEDERS:
-        import_module(module).seed(demo)
+    seeders = [import_module(module) for module in FEATURE_SEEDERS]
+    for seeder in seeders:
+        if hasattr(seeder, "prepare"):
+            seeder.prepare()
+    for seeder in seeders:
+        seeder.seed(demo)
     return demo
 
 

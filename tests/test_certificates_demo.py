@@ -32,3 +32,18 @@ def test_missing_libharfbuzz_subset_is_reported(monkeypatch, caplog):
         pdf.warn_if_slow_subsetting()
     pdf.warn_if_slow_subsetting.cache_clear()
     assert "libharfbuzz-subset is not installed" in caplog.text
+
+
+def test_every_demo_certificate_is_signed_when_the_demo_signer_is_configured(app, runner, tmp_path):
+    folder = tmp_path / "signer"
+    settings = {"CERTIFICATE_DEMO_SIGNER_DIR": str(folder), "CERTIFICATE_SIGNING_CERT": str(folder / "signer-cert.pem"),
+                "CERTIFICATE_SIGNING_KEY": str(folder / "signer-key.pem")}
+    saved = {key: app.config.get(key) for key in settings}
+    app.config.update(settings)
+    try:
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    finally:
+        app.config.update(saved)
+    unsigned = db.session.scalars(select(Certificate.code).where(Certificate.is_signed.is_(False))).all()
+    assert db.session.scalar(select(func.count(Certificate.id))) >= 7
+    assert unsigned == []

@@ -40,7 +40,6 @@ CERTIFICATES = (
 
 
 def seed(demo):
-    _demo_signer()
     courses = {code: _get_or_create_course(code, data) for code, data in COURSES.items()}
     db.session.flush()
     admin = demo.users.get("admin@oscart.example")
@@ -61,7 +60,7 @@ def seed(demo):
     db.session.flush()
 
 
-def _demo_signer():
+def prepare():
     """Create the self-signed demo signer when the configuration points at it (development)."""
     cfg = current_app.config
     folder = Path(cfg["CERTIFICATE_DEMO_SIGNER_DIR"])

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import segno
 from flask import current_app
-from flask_babel import force_locale, format_date, format_decimal
+from flask_babel import force_locale, format_date, format_decimal, get_locale
 
 from oscart.certificates import signing
 from oscart.pdf import pdf_static_url, render_pdf
@@ -48,10 +48,32 @@ def render_html(facts, *, signed=False):
         # Straight from the Jinja environment: a certificate depends on its facts only, never on a request.
         return current_app.jinja_env.get_template(TEMPLATE).render(
             facts=facts, issuer=ISSUER, signed=signed, verify_url=url, qr=qr_data_uri(url), static=pdf_static_url,
-            hours=format_decimal(facts.hours.normalize() if facts.hours else 0),
+            hours=format_decimal(facts.hours.normalize() if facts.hours else 0), hours_count=_plural_count(facts.hours),
+            sizes=_sizes(facts),
             dates=_date_text(facts), valid_until=format_date(facts.valid_until, "long") if facts.valid_until else None,
             issued=format_date(facts.issued_on or facts.completed_on, "long"),
         )
+
+
+def _plural_count(number):
+    """A count that picks the right gettext plural for a decimal: CLDR says "1 hour" but "0.5 hours" in English
+    and "1,5 heure" in French, which gettext's integer rules cannot express. Our four languages have the CLDR
+    categories "one" and "other" only, which gettext forms 0 and 1 reach with the counts 1 and 2."""
+    return 1 if get_locale().plural_form(number or 0) == "one" else 2
+
+
+# Font sizes step down for long texts, so that the longest names, titles and places keep one page with no text
+# over another: (longest length for this step, CSS class).
+SIZE_STEPS = {"holder": ((34, ""), (64, "long"), (None, "longer")),
+              "course": ((60, ""), (120, "long"), (None, "longer")),
+              "facts": ((40, ""), (90, "long"), (None, "longer"))}
+
+
+def _sizes(facts):
+    lengths = {"holder": len(facts.holder_name), "course": len(facts.course_title),
+               "facts": max(len(facts.place or ""), len(facts.trainer_name or ""))}
+    return {part: next(css for limit, css in SIZE_STEPS[part] if limit is None or lengths[part] <= limit)
+            for part in SIZE_STEPS}
 
 
 def _date_text(facts):
