@@ -89,8 +89,13 @@ class Config:
     RATELIMIT_TWO_STEP_ACCOUNT = os.environ.get("RATELIMIT_TWO_STEP_ACCOUNT", "5 per 5 minutes; 20 per hour")
     # `flask audit purge` without --before deletes events older than this many days (0: keep forever).
     AUDIT_RETENTION_DAYS = _env_int("AUDIT_RETENTION_DAYS", 0)
+    # Keys the audit chain's links are HMACs under; never stored in the database (see oscart/audit/keys.py).
+    AUDIT_KEY = os.environ.get("AUDIT_KEY")
+    AUDIT_KEY_FALLBACKS = os.environ.get("AUDIT_KEY_FALLBACKS", "").split()
     # Largest profile photo accepted, in bytes (MAX_CONTENT_LENGTH caps the whole request above it).
     PHOTO_MAX_BYTES = _env_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+    # Uploads (photos, lesson images, PDFs to verify) per user, or per address without a login, all routes together.
+    RATELIMIT_UPLOAD = os.environ.get("RATELIMIT_UPLOAD", "10 per minute; 100 per hour")
 
     # Privacy: data-archive downloads per user, lifetime of unsubscribe links (seconds), days after a
     # course visit without enrolment before an offer is mailed (with consent).

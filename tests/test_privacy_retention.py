@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from oscart.accounts.models import User
-from oscart.audit.chain import verify_chain
 from oscart.audit.models import AuditEvent
 from oscart.audit.services import current_ip, record_event
+from oscart.audit.verification import verify_chain
 from oscart.auth.models import UserSession
 from oscart.database import utcnow
 from oscart.extensions import db

@@ -1,8 +1,10 @@
 """The tamper-evident hash chain over audit events.
 
-Every event stores ``seq`` (its position), ``prev_hash`` (the hash of the event before it) and ``hash`` =
-SHA-256(prev_hash + canonical content). Changing, removing or slipping in an event breaks the chain,
-and ``verify_chain`` says where.
+Every event stores ``seq`` (its position), ``prev_hash`` (the hash of the event before it), ``key_id`` and
+``hash`` = HMAC-SHA256 under the audit key (``oscart.audit.keys``, never stored in the database) of prev_hash
+and the canonical content. Changing, removing or slipping in an event breaks the chain, and without the key
+nobody can recompute it; ``oscart.audit.verification`` says where. Events written before the chain was keyed
+have no ``key_id`` and a plain SHA-256 link; they count only up to a signed checkpoint.
 
 Concurrency: appending reads and moves the single ``AuditChainHead`` row with an UPDATE before the
 event is written. On PostgreSQL that UPDATE takes the row lock, which is held until the transaction
@@ -14,11 +16,11 @@ rolls back its head move too, so the chain never has holes.
 
 import hashlib
 import json
-from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 
-from oscart.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
+from oscart.audit import keys
+from oscart.audit.models import PURGE, AuditChainHead, AuditCheckpoint
 from oscart.extensions import db
 
 GENESIS = "0" * 64
@@ -48,7 +50,11 @@ def canonical(event):
 
 
 def compute_hash(prev_hash, event):
-    return hashlib.sha256(f"{prev_hash}\n{canonical(event)}".encode()).hexdigest()
+    """The link of ``event``: HMAC under the key it names; raises keys.UnknownKey for a key not configured."""
+    text = f"{prev_hash}\n{canonical(event)}"
+    if event.key_id is None:  # sealed before the chain was keyed
+        return hashlib.sha256(text.encode()).hexdigest()
+    return keys.mac(keys.key_for(event.key_id), text)
 
 
 def lock_head(advance=1):
@@ -77,6 +83,7 @@ def _next_position():
 def seal(event):
     """Give ``event`` its place and hashes in the chain; call before it is flushed."""
     event.seq, event.prev_hash = _next_position()
+    event.key_id = keys.current_key()[0]
     event.hash = compute_hash(event.prev_hash, event)
     db.session.execute(
         update(AuditChainHead)
@@ -95,8 +102,9 @@ def seal_batch(events):
     if last is None:
         db.session.execute(insert(AuditChainHead).values(id=HEAD_ID, last_seq=len(events), last_hash=GENESIS))
         last = len(events)
+    current = keys.current_key()[0]
     for position, event in enumerate(events, start=last - len(events) + 1):
-        event.seq, event.prev_hash = position, prev_hash
+        event.seq, event.prev_hash, event.key_id = position, prev_hash, current
         event.hash = prev_hash = compute_hash(prev_hash, event)
     db.session.execute(
         update(AuditChainHead)
@@ -107,70 +115,7 @@ def seal_batch(events):
     return events
 
 
-@dataclass
-class Problem:
-    kind: str  # altered | inserted | deleted
-    seq: int
-    event_id: int | None = None
-
-    def describe(self):
-        where = f"event #{self.seq}" + (f" (id {self.event_id})" if self.event_id else "")
-        return {
-            "altered": f"{where} was altered: its content no longer matches its hash",
-            "inserted": f"{where} was inserted: it does not follow the chain",
-            "deleted": f"events from #{self.seq} on are missing before {where}"
-            if self.event_id else f"event #{self.seq} and later were deleted from the end of the chain",
-        }[self.kind]
-
-
 def latest_checkpoint():
-    return db.session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc()).limit(1))
-
-
-def redacted_positions():
-    """Every position an ``audit.redacted`` event vouches for."""
-    positions = set()
-    for details in db.session.scalars(select(AuditEvent.details).where(AuditEvent.action == REDACTED_ACTION)):
-        positions.update((details or {}).get("seqs", ()))
-    return positions
-
-
-def verify_chain():
-    """Walk the chain from the latest checkpoint (or the start); return (events checked, problems)."""
-    checkpoint = latest_checkpoint()
-    start = checkpoint.seq if checkpoint else 0
-    expected_seq, expected_prev = start + 1, (checkpoint.hash if checkpoint else GENESIS)
-    problems, checked = [], 0
-    vouched = redacted_positions()
-    events = db.session.scalars(
-        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)
-    )
-    for event in events:
-        checked += 1
-        if event.seq <= start:
-            problems.append(Problem("inserted", event.seq, event.id))
-            continue
-        if event.seq > expected_seq:
-            problems.append(Problem("deleted", expected_seq, event.id))
-        elif event.prev_hash != expected_prev:
-            problems.append(Problem("inserted", event.seq, event.id))
-        redacted = event.redacted_at is not None and event.seq in vouched
-        if not redacted and compute_hash(event.prev_hash, event) != event.hash:
-            problems.append(Problem("altered", event.seq, event.id))
-        expected_seq, expected_prev = event.seq + 1, event.hash
-    problems.extend(_compare_with_head(expected_seq - 1, expected_prev))
-    return checked, problems
-
-
-def _compare_with_head(last_seq, last_hash):
-    """Events cut from, or added to, the end of the chain show against the head row."""
-    head = db.session.get(AuditChainHead, HEAD_ID)
-    if head is None:
-        return []
-    if last_seq < head.last_seq:
-        return [Problem("deleted", last_seq + 1)]
-    if last_seq > head.last_seq:
-        return [Problem("inserted", seq) for seq in range(head.last_seq + 1, last_seq + 1)]
-    if last_hash != head.last_hash:
-        return [Problem("inserted", last_seq)]
-    return []
+    """The last retention purge's checkpoint (where the remaining chain starts), or None."""
+    return db.session.scalar(select(AuditCheckpoint).where(AuditCheckpoint.kind == PURGE)
+                             .order_by(AuditCheckpoint.seq.desc()).limit(1))

@@ -4,8 +4,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from oscart.audit.chain import latest_checkpoint, verify_chain
 from oscart.audit.retention import purge_events
+from oscart.audit.verification import anchor_checkpoint, compare_with_published, head_record, verify_chain
 from oscart.database import utcnow
 from oscart.extensions import db
 
@@ -13,18 +13,47 @@ audit_cli = AppGroup("audit", help="Check and purge the audit trail.")
 
 
 @audit_cli.command("verify")
-def verify():
-    """Recompute the hash chain; report altered, inserted or deleted events (exit status 1 if any)."""
-    checked, problems = verify_chain()
-    checkpoint = latest_checkpoint()
-    since = f" since the checkpoint after event #{checkpoint.seq}" if checkpoint else ""
+@click.option("--published", type=click.File("r"), help="A file of chain heads written by `audit publish-head`.")
+def verify(published):
+    """Check every link and checkpoint; report the first broken link and its kind (exit status 1 if any)."""
+    checked, problems, start = verify_chain()
+    if published is not None:
+        problems = sorted([*problems, *compare_with_published(published, start)], key=lambda problem: problem.seq)
+    since = f" since the checkpoint after event #{start}" if start else ""
     if not problems:
         click.echo(f"Audit trail intact: {checked} events checked{since}.")
         return
-    for problem in problems:
+    click.echo(f"First broken link: {problems[0].describe()}.", err=True)
+    for problem in problems[1:]:
         click.echo(problem.describe(), err=True)
     click.echo(f"Audit trail NOT intact: {len(problems)} problem(s) in {checked} events{since}.", err=True)
     raise SystemExit(1)
+
+
+@audit_cli.command("checkpoint")
+def checkpoint():
+    """Check the chain and sign its head as an anchor (after upgrading, and when rotating AUDIT_KEY)."""
+    anchor, problems = anchor_checkpoint()
+    if problems:
+        for problem in problems:
+            click.echo(problem.describe(), err=True)
+        click.echo("No checkpoint written: the chain is not intact.", err=True)
+        raise SystemExit(1)
+    if anchor is None:
+        click.echo("The audit trail is empty: no checkpoint needed.")
+        return
+    db.session.commit()
+    click.echo(f"Signed checkpoint at event #{anchor.seq} (key {anchor.key_id}).")
+
+
+@audit_cli.command("publish-head")
+@click.argument("path", type=click.Path(dir_okay=False))
+def publish_head(path):
+    """Append the signed chain head to PATH, a file to keep outside the database (e.g. daily)."""
+    line = head_record(utcnow())
+    with open(path, "a", encoding="utf-8") as file:
+        file.write(line + "\n")
+    click.echo(line)
 
 
 @audit_cli.command("purge")

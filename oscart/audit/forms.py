@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from oscart.core.ids import coerce_id
 from oscart.forms import BaseForm
 
 
@@ -13,4 +14,4 @@ class AuditFilterForm(BaseForm):
     action = SelectField(_l("Action"), validate_choice=False, default="")
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("Until"), validators=[Optional()])
-    company = SelectField(_l("Company"), coerce=int, validate_choice=False, default=0)
+    company = SelectField(_l("Company"), coerce=coerce_id, validate_choice=False, default=0)

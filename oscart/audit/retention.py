@@ -3,8 +3,9 @@
 from sqlalchemy import delete, func, select
 
 from oscart.audit.chain import latest_checkpoint, lock_head
-from oscart.audit.models import AuditCheckpoint, AuditEvent
+from oscart.audit.models import PURGE, AuditCheckpoint, AuditEvent
 from oscart.audit.services import record_event
+from oscart.audit.verification import sign_checkpoint
 from oscart.extensions import db
 
 
@@ -28,6 +29,7 @@ def purge_events(before):
     if last_hash is None:
         raise RuntimeError(f"audit event #{last_purged} is missing; run `flask audit verify` first")
     count = db.session.execute(delete(AuditEvent).where(AuditEvent.seq <= last_purged)).rowcount
-    db.session.add(AuditCheckpoint(seq=last_purged, hash=last_hash, purged_before=before, purged_count=count))
+    db.session.add(sign_checkpoint(AuditCheckpoint(kind=PURGE, seq=last_purged, hash=last_hash,
+                                                   purged_before=before, purged_count=count)))
     record_event("audit.purged", target=before.date().isoformat(), count=count, up_to=last_purged)
     return count

@@ -1,18 +1,19 @@
-"""The audit trail of a company account: filters, pages and a CSV export."""
+"""The audit trail of a company account: filters, pages and an export (CSV or XLSX)."""
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from oscart.audit import queries
-from oscart.audit.export import csv_rows
+from oscart.audit.export import HEADER, export_rows
 from oscart.audit.forms import AuditFilterForm
 from oscart.audit.labels import action_label
 from oscart.audit.models import AuditEvent
 from oscart.audit.services import record_event
 from oscart.companies.models import Company
+from oscart.core import tabular
 from oscart.database import utcnow
 from oscart.extensions import db
 from oscart.pagination import paginate
@@ -51,17 +52,16 @@ def index():
     return render_template("audit/index.html", filters=form, page=page, action_label=action_label)
 
 
-@bp.get("/export.csv")
+@bp.get("/export.xlsx", defaults={"extension": "xlsx"})
+@bp.get("/export.csv", defaults={"extension": "csv"})
 @require("audit.view")
-def export():
+def export(extension):
     form = _filters()
     record_event("audit.exported", actor=current_user, company_id=current_user.company_id,
-                 filters={k: str(v) for k, v in form.data.items() if v})
+                 filters={k: str(v) for k, v in form.data.items() if v}, format=extension)
     db.session.commit()
     rows = _in_chunks(_query(form))
-    filename = f"audit-{utcnow():%Y%m%d-%H%M}.csv"
-    return Response(stream_with_context(csv_rows(rows)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return tabular.export_response(extension, f"audit-{utcnow():%Y%m%d-%H%M}", HEADER, export_rows(rows))
 
 
 def _in_chunks(query, size=1000):
