@@ -1,7 +1,7 @@
 """Erasure: the person disappears from every table in one transaction; training records stay anonymous."""
 
 import pytest
-from sqlalchemy import JSON, LargeBinary, String, Text, func, select
+from sqlalchemy import JSON, LargeBinary, String, Text, func, select, update
 
 from oscart.accounts.models import User
 from oscart.certificates.models import Certificate
@@ -14,8 +14,8 @@ from oscart.privacy.campaigns import save_campaign, send_campaign
 from oscart.privacy.erasure import erase_user
 from oscart.privacy.models import PrivacyRequest
 from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINER
-from oscart.training.models import CourseView, Enrolment
-from oscart.training.quiz_models import Quiz, QuizAttempt
+from oscart.training.models import CompanyNews, CourseView, Enrolment
+from oscart.training.quiz_models import Question, Quiz, QuizAttempt
 from tests.factories import (
     PASSWORD,
     give_consent,
@@ -194,3 +194,65 @@ def test_erased_people_receive_no_marketing(person):
     campaign = save_campaign(None, actor=admin, kind="newsletter", texts={"fr": {"subject": "S", "body": "B"}})
     assert send_campaign(campaign, actor=admin) == 0
 
+
+
+def _free_text_mentioning_the_person(person):
+    """Texts others wrote that name the person: news, course content, a question, a session, an incident."""
+    from oscart.classroom.models import TrainingSession
+    from oscart.privacy.models import Campaign, Incident
+    from oscart.training.models import CompanyNews, CourseTranslation, Lesson, LessonTranslation
+    from oscart.training.quiz_models import Choice, Question
+
+    full, loud = f"{NAME} {SURNAME}", f"{SURNAME.upper()} {NAME.upper()}"
+    course = make_privacy_course(title=f"Onboarding with {full}")
+    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id)) or Quiz(course_id=course.id)
+    lesson = Lesson(course_id=course.id, position=1)
+    db.session.add_all([quiz, lesson])
+    db.session.flush()
+    question = Question(quiz_id=quiz.id, language="fr", text=f"Who is {full}?")
+    db.session.add_all([
+        CompanyNews(company_id=person.company_id, title=f"Welcome {NAME}!", body_source=f"Say hi to {loud}.",
+                    body_html=f"<p>Mail <a href=\"mailto:{EMAIL}\">{EMAIL}</a></p>"),
+        LessonTranslation(lesson_id=lesson.id, language="fr", title="Contact",
+                          body_source=f"Questions? Ask {EMAIL}.", body_html=f"<p>Questions? Ask {EMAIL}.</p>"),
+        question,
+        Incident(title=f"Laptop of {full} lost", occurred_at=utcnow(), texts={"fr": f"Le portable de {NAME}."}),
+        Campaign(texts={"fr": {"subject": "Nouvelles", "body": f"Merci à {full}"}}),
+    ])
+    db.session.flush()
+    db.session.add(Choice(question_id=question.id, text=f"{full}, of course", is_correct=True))
+    db.session.execute(update(TrainingSession).values(place=f"Office of {full}, Gent"))
+    summary = db.session.scalar(select(CourseTranslation).where(CourseTranslation.course_id == course.id))
+    summary.summary = f"Given by {full} every month."
+    db.session.commit()
+
+
+def test_erasure_replaces_the_person_in_every_free_text(browser, person):
+    _free_text_mentioning_the_person(person)
+    assert {"company_news", "lesson_translation", "question", "choice", "incident", "campaign",
+            "training_session", "course_translation"} <= {t for t, _c, _v in _occurrences([NAME, EMAIL])}
+    assert _grant_erasure(browser).status_code == 302
+    assert _occurrences([NAME, SURNAME, EMAIL, "zebulon.quixotez"]) == []
+    assert db.session.scalar(select(CompanyNews.body_source)) == "Say hi to [erased]."
+    assert db.session.scalar(select(Question.text)) == "Who is [erased]?"
+
+
+def test_free_text_erasure_replaces_whole_words_only(person):
+    news = CompanyNews(company_id=person.company_id, title=f"{NAME}belle and {NAME}", body_source="")
+    db.session.add(news)
+    db.session.commit()
+    erase_user(person, actor=person)
+    db.session.commit()
+    assert db.session.get(CompanyNews, news.id).title == f"{NAME}belle and [erased]"
+
+
+def test_legal_hold_keeps_notes_in_the_attendance_record(browser, person):
+    assert _grant_erasure(browser, legal_hold=True).status_code == 302
+    notes = db.session.scalars(select(Attendance.note)).all()
+    assert f"{NAME} {SURNAME} left for a call" in notes
+
+
+def test_the_statement_lists_what_erasure_keeps_and_why(client):
+    page = client.get("/privacy", headers={"Accept-Language": "en"}).text
+    assert "What an erasure does not remove, and why" in page
+    assert "break its signature" in page and "as long as the legal obligation lasts" in page

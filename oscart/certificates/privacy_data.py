@@ -11,8 +11,14 @@ from sqlalchemy import delete, select, update
 from oscart.certificates.models import Certificate
 from oscart.extensions import db
 from oscart.privacy.core_data import plain
-from oscart.privacy.registry import Export, eraser, exporter
+from oscart.privacy.registry import Export, eraser, exporter, free_text, retained
 from oscart.training.models import Course
+
+free_text(Certificate.revoked_reason, mentions_people=True, kept_under_legal_hold=True)
+retained("trainer_on_certificates", _l("A trainer's name and the place on certificates issued to the people trained"),
+         _l("An issued certificate is a signed document its holder needs as proof of training; changing it would "
+            "break its signature."),
+         _l("as long as the holder's certificate is kept"))
 
 FIELDS = ("code", "origin", "language", "holder_name", "course_title", "hours", "place", "trainer_name",
           "started_on", "completed_on", "issued_at", "valid_until", "superseded_at", "revoked_at",

@@ -10,8 +10,11 @@ from oscart.database import LIKE_ESCAPE, contains_pattern
 from oscart.extensions import db
 from oscart.privacy.audit_data import identifying_texts
 from oscart.privacy.core_data import rows_as_dicts
-from oscart.privacy.registry import eraser, exporter, purger
+from oscart.privacy.registry import eraser, exporter, free_text, purger
 from oscart.training.models import Course
+
+free_text(Attendance.note, mentions_people=True, kept_under_legal_hold=True)
+free_text(TrainingSession.place)
 
 
 @exporter("registrations", _l("Classroom sessions"), _l("The sessions you registered for."),

@@ -11,9 +11,17 @@ from oscart.companies.models import Company
 from oscart.extensions import db
 from oscart.mail.models import PENDING, OutboxMessage
 from oscart.privacy.audit_data import anonymise_audit_events, audit_events_about
-from oscart.privacy.models import Consent, InactivityWarning, PrivacyRequest
-from oscart.privacy.registry import eraser, exporter, purger
+from oscart.privacy.models import Campaign, Consent, InactivityWarning, Incident, PrivacyRequest
+from oscart.privacy.registry import eraser, exporter, free_text, purger, retained
 from oscart.training.models import Course, Enrolment, LessonProgress
+
+free_text(PrivacyRequest.motivation, PrivacyRequest.decision_reason, Incident.title, Incident.texts,
+          mentions_people=True)
+free_text(Campaign.texts)
+retained("legal_hold", _l("Identity, training records and certificates under a legal hold"),
+         _l("When the law obliges your employer or us to keep proof of a training (safety training, for instance), "
+            "an erasure closes and hides the account but keeps that proof."),
+         _l("as long as the legal obligation lasts"))
 
 
 def plain(value):

@@ -9,6 +9,7 @@ from oscart.extensions import db
 from oscart.mail.models import FAILED, SENT, OutboxMessage
 from oscart.privacy import registry
 from oscart.privacy.core_data import FAREWELL_TEMPLATE, erase_profile, placeholder_email
+from oscart.privacy.free_text import scrub_free_texts
 
 
 def erase_user(user, *, actor, legal_hold=False):
@@ -23,6 +24,7 @@ def erase_user(user, *, actor, legal_hold=False):
     changed = 0
     for _key, func in registry.erasers().items():
         changed += func(user, legal_hold=legal_hold) or 0
+    changed += scrub_free_texts(user, legal_hold=legal_hold)
     changed += erase_profile(user, legal_hold=legal_hold, now=utcnow())
     db.session.flush()
     record_event("privacy.erased", actor=actor, subject=user, legal_hold=legal_hold, rows=changed)

@@ -12,6 +12,11 @@ caller's transaction and never commits. Features register in a module listed in 
     @eraser("enrolments")
     def erase_enrolments(user, *, legal_hold): ...
 
+Free-text columns (notes, reasons, news, course texts, questions) are registered with ``free_text(...)``:
+erasure replaces the person's name and e-mail address inside them (``oscart.privacy.free_text``). What must
+stay for a legal reason although it names the person is registered with ``retained(...)`` and listed on the
+privacy statement with its reason and period.
+
 A purger ``func(user_ids, *, dry_run) -> int`` deletes the rows that erasure kept anonymised for
 statistics, once the "anonymised_records" retention period has passed; ``user_ids`` is a select of ids.
 """
@@ -43,9 +48,30 @@ class Category:
     retention: str | None = None
 
 
+@dataclass(frozen=True)
+class FreeText:
+    """A column of free text. ``mentions_people``: notes and reasons written about people, where a first or
+    last name alone is replaced too (in authored content only the full name and the e-mail address are).
+    ``kept_under_legal_hold``: the text is part of the record a legal hold keeps as it is."""
+
+    column: object
+    mentions_people: bool = False
+    kept_under_legal_hold: bool = False
+
+
+@dataclass(frozen=True)
+class Retained:
+    key: str
+    label: object
+    reason: object
+    period: object
+
+
 _exporters = {}
 _erasers = {}
 _purgers = {}
+_free_texts = {}
+_retained = {}
 
 
 def exporter(key, label, description="", *, retention=None):
@@ -75,6 +101,26 @@ def purger(key, *, first=False):
         return func
 
     return decorator
+
+
+def free_text(*columns, mentions_people=False, kept_under_legal_hold=False):
+    for column in columns:
+        _free_texts[f"{column.class_.__tablename__}.{column.key}"] = FreeText(column, mentions_people,
+                                                                              kept_under_legal_hold)
+
+
+def retained(key, label, reason, period):
+    _retained[key] = Retained(key, label, reason, period)
+
+
+def free_texts():
+    load()
+    return dict(_free_texts)
+
+
+def retained_records():
+    load()
+    return list(_retained.values())
 
 
 def purgers():

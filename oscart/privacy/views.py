@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     has_request_context,
     redirect,
     render_template,
@@ -17,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, user_loaded_from_cookie, user_logged_in
 
+from oscart.auth import pending
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import csrf, db, limiter
 from oscart.net import client_ip
@@ -55,7 +57,7 @@ def statement_banner():
 def statement_page():
     version = statement.current_version()
     return render_template("privacy/statement.html", policy=policy, version=version,
-                           categories=registry.categories())
+                           categories=registry.categories(), retained=registry.retained_records())
 
 
 @bp.get("/changes")
@@ -112,13 +114,15 @@ def _export_key():
 @bp.route("/me/export", methods=["GET", "POST"])
 @require("privacy.self")
 @limiter.limit(_export_limit, methods=["POST"], key_func=_export_key)
+@pending.throttle_wrong_codes
 def export_data():
     form = ExportForm()
     if form.validate_on_submit():
         try:
-            export.reauthenticate(current_user, password=form.password.data, code=form.code.data)
+            export.reauthenticate(current_user, password=form.password.data, code=form.code.data, ip=client_ip())
             content = export.build_archive(current_user, actor=current_user)
         except RuleViolation as error:
+            g.code_rejected = error.field == "code"
             db.session.commit()  # keep the audit event of the refusal
             form.add_error(error.field, error.message)
         else:

@@ -6,9 +6,23 @@ from sqlalchemy import delete, func, select
 
 from oscart.extensions import db
 from oscart.privacy.core_data import rows_as_dicts
-from oscart.privacy.registry import eraser, exporter, purger
-from oscart.training.models import CompanyNews, Course, CourseView, Enrolment, LessonImage
-from oscart.training.quiz_models import QuizAttempt
+from oscart.privacy.registry import eraser, exporter, free_text, purger
+from oscart.training.models import (
+    CompanyNews,
+    Course,
+    CourseTranslation,
+    CourseView,
+    Enrolment,
+    LessonImage,
+    LessonTranslation,
+)
+from oscart.training.quiz_models import Choice, Question, QuizAttempt
+
+# Free text that may name someone: news about colleagues, and authored course content.
+free_text(CompanyNews.title, CompanyNews.body_source, CompanyNews.body_html, mentions_people=True)
+free_text(CourseTranslation.title, CourseTranslation.summary, CourseTranslation.search_text,
+          LessonTranslation.title, LessonTranslation.body_source, LessonTranslation.body_html, Question.text,
+          Choice.text)
 
 
 @exporter("quiz_attempts", _l("Knowledge checks"), _l("Your attempts at the knowledge checks: answers, score "
