@@ -69,6 +69,9 @@ def handle_domain_error(error):
         return render_error(403, error.message or None)
     if isinstance(error, exceptions.Conflict):
         return render_error(409, error.message or None)
+    if isinstance(error, exceptions.TooManyAttempts):
+        body, code = render_error(429)
+        return body, code, {"Retry-After": str(error.retry_after)}
     return render_error(400, error.message or None)
 
 

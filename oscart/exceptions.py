@@ -21,6 +21,14 @@ class Conflict(DomainError):
     pass
 
 
+class TooManyAttempts(DomainError):
+    """Too many failed attempts from this client address: answered with 429 and ``Retry-After``."""
+
+    def __init__(self, retry_after, message=""):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class RuleViolation(DomainError):
     """A business rule refused the input; ``field`` names the form field it belongs to, if any."""
 

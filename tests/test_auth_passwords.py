@@ -92,7 +92,7 @@ def test_password_change_needs_the_current_password(browser):
     browser.login(user.email)
     response = change_password(browser, current="not my password")
     assert response.status_code == 200
-    assert "Het huidige wachtwoord is niet juist." in response.text
+    assert "Het wachtwoord is niet juist." in response.text
     db.session.refresh(user)
     assert user.password_hash == old_hash
 

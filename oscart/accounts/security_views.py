@@ -11,7 +11,8 @@ from oscart.auth import pending, sessions, twostep
 from oscart.auth.forms import EnrolForm
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
-from oscart.security import require, verify_password
+from oscart.net import client_ip
+from oscart.security import require
 
 bp = Blueprint("account_security", __name__, url_prefix="/account/security")
 
@@ -63,12 +64,15 @@ def enable():
         return redirect(url_for("account_security.index"))
     form = ConfirmPasswordForm()
     if form.validate_on_submit():
-        if verify_password(current_user.password_hash or "", form.password.data):
-            twostep.begin_enrolment(current_user)
+        try:
+            twostep.start_enrolment(current_user, password=form.password.data, ip=client_ip())
+        except RuleViolation as error:
+            db.session.commit()  # keep a wrong password's count toward the lockout
+            form.add_error(error.field, error.message)
+        else:
             db.session.commit()
             session[REAUTH_KEY] = int(time.time())
             return redirect(url_for("account_security.setup"))
-        form.add_error("password", twostep.WRONG_PASSWORD)
     return render_template("accounts/confirm_password.html", form=form, title=_("Turn on two-step authentication"))
 
 
@@ -104,7 +108,7 @@ def disable():
     form = DisableTwoStepForm()
     if form.validate_on_submit():
         try:
-            twostep.disable(current_user, password=form.password.data, code=form.code.data)
+            twostep.disable(current_user, password=form.password.data, code=form.code.data, ip=client_ip())
         except RuleViolation as error:
             g.code_rejected = error.field == "code"
             db.session.commit()  # keep the audit event of the wrong code
@@ -125,8 +129,9 @@ def recovery_codes():
     form = ConfirmPasswordForm()
     if form.validate_on_submit():
         try:
-            codes = twostep.regenerate_recovery_codes(current_user, password=form.password.data)
+            codes = twostep.regenerate_recovery_codes(current_user, password=form.password.data, ip=client_ip())
         except RuleViolation as error:
+            db.session.commit()  # keep a wrong password's count toward the lockout
             form.add_error(error.field, error.message)
         else:
             db.session.commit()

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from oscart.audit.services import record_event
+from oscart.auth.attempts import check_password_attempt
 from oscart.auth.services import revoke_all_sessions
 from oscart.database import utcnow
 from oscart.exceptions import RuleViolation
@@ -13,7 +14,6 @@ from oscart.security import (
     hash_password,
     is_common_password,
     normalize_password,
-    verify_password,
 )
 
 
@@ -37,9 +37,8 @@ def set_password(user, new_password, *, keep_session=None):
     return user
 
 
-def change_password(user, *, current_password, new_password):
-    if not user.password_hash or not verify_password(user.password_hash, current_password):
-        raise RuleViolation(_l("The current password is not correct."), "current_password")
+def change_password(user, *, current_password, new_password, ip):
+    check_password_attempt(user, current_password, ip=ip, purpose="password_change", field="current_password")
     check_new_password(new_password, "new_password")
     set_password(user, new_password, keep_session=user.session_record)
     record_event("password.changed", actor=user, subject=user)

@@ -9,7 +9,8 @@ from oscart.accounts import photo as photos
 from oscart.accounts import services
 from oscart.accounts.forms import PasswordForm, PhotoForm, ProfileForm
 from oscart.exceptions import RuleViolation
-from oscart.extensions import db, limiter
+from oscart.extensions import db
+from oscart.net import client_ip
 from oscart.security import require
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -37,26 +38,16 @@ def profile():
     return render_template("accounts/profile.html", form=form)
 
 
-def _password_limit():
-    return current_app.config["RATELIMIT_LOGIN"]
-
-
-def _failed(response):
-    # Only a wrong current password (the form shown again) counts, as on the login page.
-    return response.status_code == 200
-
-
 @bp.route("/password", methods=["GET", "POST"])
 @require("profile.edit")
-@limiter.limit(_password_limit, methods=["POST"], deduct_when=_failed)
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(
-                current_user, current_password=form.current_password.data, new_password=form.new_password.data
-            )
+            services.change_password(current_user, current_password=form.current_password.data,
+                                     new_password=form.new_password.data, ip=client_ip())
         except RuleViolation as error:
+            db.session.commit()  # keep a wrong password's count toward the lockout
             form.add_error(error.field, error.message)
         else:
             db.session.commit()

@@ -5,26 +5,19 @@ import unicodedata
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import load_only
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
+from oscart.auth import attempts
 from oscart.auth.models import UserSession, token_digest
 from oscart.database import prepared, utcnow
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
-from oscart.mail.services import mail_user
-from oscart.security import (
-    PASSWORD_MAX_LENGTH,
-    burn_dummy_hash,
-    hash_password,
-    password_needs_rehash,
-    verify_password,
-)
+from oscart.security import PASSWORD_MAX_LENGTH, burn_dummy_hash
 
-INVALID_LOGIN = _l("E-mail address or password is incorrect, or the account cannot sign in right now.")
+INVALID_LOGIN = attempts.CANNOT_SIGN_IN
 
 
 def normalize_email(email):
@@ -35,44 +28,23 @@ def find_user_by_email(email):
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def authenticate(email, password, *, now=None):
+def authenticate(email, password, *, ip, now=None):
     """Return the user whose credentials these are, or raise RuleViolation with one neutral message.
 
-    Counts consecutive failures and locks the account after LOGIN_MAX_FAILURES of them.
+    Throttled like every password check (oscart.auth.attempts); an unknown address counts as a failure too.
     """
-    now = now or utcnow()
-    if len(password) > PASSWORD_MAX_LENGTH:
-        raise RuleViolation(INVALID_LOGIN)
+    attempts.refuse_limited_address(ip)
     user = find_user_by_email(email)
     if user is None:
-        burn_dummy_hash(password)
+        burn_dummy_hash((password or "")[:PASSWORD_MAX_LENGTH])
+        attempts.count_address_failure(ip)
         record_event("login.failed", target=normalize_email(email)[:120], reason="unknown")
         raise RuleViolation(INVALID_LOGIN)
-    if user.is_locked(now) or not user.is_active or user.password_hash is None:
-        burn_dummy_hash(password)
-        reason = "locked" if user.is_locked(now) else "inactive"
-        record_event("login.failed", subject=user, reason=reason)
-        raise RuleViolation(INVALID_LOGIN)
-    if not verify_password(user.password_hash, password):
-        _count_failure(user, now)
-        raise RuleViolation(INVALID_LOGIN)
-    if password_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.failed_login_count = 0
-    user.locked_until = None
+    try:
+        attempts.check_password_attempt(user, password, ip=ip, now=now)
+    except RuleViolation:
+        raise RuleViolation(INVALID_LOGIN) from None
     return user
-
-
-def _count_failure(user, now):
-    user.failed_login_count += 1
-    record_event("login.failed", subject=user, reason="password", count=user.failed_login_count)
-    config = current_app.config
-    if user.failed_login_count >= config["LOGIN_MAX_FAILURES"]:
-        minutes = config["LOGIN_LOCKOUT_MINUTES"]
-        user.locked_until = now + timedelta(minutes=minutes)
-        user.failed_login_count = 0
-        record_event("login.locked", subject=user, minutes=minutes)
-        mail_user(user, "account_locked", _l("Your Oscart account is temporarily locked"), minutes=minutes)
 
 
 def start_session(user, *, remember, ip, user_agent, now=None):

@@ -14,20 +14,20 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
+from oscart.auth.attempts import check_password_attempt
 from oscart.auth.models import RecoveryCode
 from oscart.companies.models import Company
 from oscart.database import utcnow
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.mail.services import mail_user
-from oscart.security import COMPANY_ADMIN, verify_password
+from oscart.security import COMPANY_ADMIN
 
 ISSUER = "Oscart"
 STEP_SECONDS = 30
 WINDOW = 1  # one time step before and after the current one, for phones whose clock is a little off
 RECOVERY_CODE_COUNT = 10
 INVALID_CODE = _l("This code is not correct, or it has already been used. Please try the next code.")
-WRONG_PASSWORD = _l("The password is not correct.")
 TOTP_RE = re.compile(r"\d{6}")
 
 
@@ -50,6 +50,12 @@ def begin_enrolment(user):
     user.two_step_secret = pyotp.random_base32()
     user.two_step_last_step = None
     return user.two_step_secret
+
+
+def start_enrolment(user, *, password, ip):
+    """``begin_enrolment`` from the security page, once the signed-in user has confirmed the password."""
+    check_password_attempt(user, password, ip=ip, purpose="two_step_enable")
+    return begin_enrolment(user)
 
 
 def provisioning_uri(user):
@@ -76,12 +82,11 @@ def confirm_enrolment(user, code, *, now=None):
     return _new_recovery_codes(user)
 
 
-def disable(user, *, password, code):
+def disable(user, *, password, code, ip):
     """Switch two-step login off; needs the password and a current code, and tells the user by mail."""
     if not user.has_two_step:
         raise RuleViolation(_l("Two-step authentication is not on."))
-    if not user.password_hash or not verify_password(user.password_hash, password):
-        raise RuleViolation(WRONG_PASSWORD, "password")
+    check_password_attempt(user, password, ip=ip, purpose="two_step_disable")
     if not verify_second_factor(user, code):
         raise RuleViolation(INVALID_CODE, "code")
     user.two_step_secret = None
@@ -92,11 +97,10 @@ def disable(user, *, password, code):
     mail_user(user, "two_step_disabled", _l("Two-step authentication was turned off"))
 
 
-def regenerate_recovery_codes(user, *, password):
+def regenerate_recovery_codes(user, *, password, ip):
     if not user.has_two_step:
         raise RuleViolation(_l("Two-step authentication is not on."))
-    if not user.password_hash or not verify_password(user.password_hash, password):
-        raise RuleViolation(WRONG_PASSWORD, "password")
+    check_password_attempt(user, password, ip=ip, purpose="recovery_codes")
     record_event("two_step.recovery_codes_renewed", actor=user, subject=user)
     return _new_recovery_codes(user)
 

@@ -15,10 +15,6 @@ from oscart.security import home_endpoint, safe_next_url
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit():
-    return current_app.config["RATELIMIT_LOGIN"]
-
-
 def _reset_limit():
     return current_app.config["RATELIMIT_RESET"]
 
@@ -33,20 +29,19 @@ def _reset_address_key():
 
 
 def _failed(response):
-    # A successful login or reset redirects; only the form shown again with an error counts as a failure
+    # A successful reset redirects; only the form shown again with an error counts as a failure
     # (not a refusal such as 429, nor a 503 because the limiter's storage is down).
     return response.status_code == 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for(home_endpoint(current_user)))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(form.email.data, form.password.data, ip=client_ip())
         except RuleViolation as error:
             db.session.commit()  # keep the failure count and the audit event
             form.add_error(None, error.message)

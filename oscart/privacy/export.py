@@ -9,11 +9,11 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from oscart.audit.services import record_event
+from oscart.auth.attempts import check_password_attempt
 from oscart.auth.twostep import verify_second_factor
 from oscart.database import utcnow
 from oscart.exceptions import RuleViolation
 from oscart.privacy import registry
-from oscart.security import verify_password
 
 WRONG_CREDENTIALS = _l("The password or the code is not correct.")
 
@@ -22,11 +22,13 @@ def needs_code(user):
     return user.has_two_step
 
 
-def reauthenticate(user, *, password, code=None):
+def reauthenticate(user, *, password, ip, code=None):
     """Raise RuleViolation unless the password (and the two-step code, when on) are the user's."""
-    if not user.password_hash or not verify_password(user.password_hash, password or ""):
+    try:
+        check_password_attempt(user, password, ip=ip, purpose="data_export")
+    except RuleViolation:
         record_event("privacy.export_refused", actor=user, subject=user, reason="password")
-        raise RuleViolation(WRONG_CREDENTIALS, "password")
+        raise
     if needs_code(user) and not verify_second_factor(user, code or ""):
         record_event("privacy.export_refused", actor=user, subject=user, reason="code")
         raise RuleViolation(WRONG_CREDENTIALS, "code")
