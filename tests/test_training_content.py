@@ -120,3 +120,58 @@ def test_images_are_served_only_to_people_who_see_the_course(browser):
     browser.logout()
     browser.login(make_user(company=globex).email)
     assert browser.get(f"/training/images/{image.id}").status_code == 404
+
+
+HOSTILE_IMAGE_SOURCES = [
+    "/training/images/../courses/5",
+    "/training/images/5/../../courses/5",
+    "/training/images/./5",
+    "/training/images//5",
+    "/training/images/5/",
+    "/training/images/%2e%2e/courses/5",
+    "/training/images/%2E%2E/courses/5",
+    "/training/images/.%2e/courses/5",
+    "/training/images/&#46;&#46;/courses/5",  # HTML entities for the dots
+    "/training/images/5%2f..%2f..%2fcourses%2f5",
+    "/training/images%2f5",
+    "/training/%69mages/5",
+    "/training/images\\..\\courses\\5",
+    "\\\\evil.example\\training\\images\\5",
+    "/\\evil.example/training/images/5",
+    "//evil.example/training/images/5",
+    "https://evil.example/training/images/5",
+    "http:/training/images/5",
+    "/training/images/5?next=/courses/5",
+    "/training/images/5?",
+    "/training/images/5#/courses/5",
+    "/training/images/5&#10;/../../courses/5",  # browsers drop the line break, then resolve the dots
+    "/training/images/05",
+    "/training/images/99999999999999999999999",
+    "/training/images/x",
+    "/training/imagesX/5",
+    "/courses/5",
+    "training/images/5",
+    "data:image/png;base64,iVBORw0KGgo=",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+]
+
+
+@pytest.mark.parametrize("source", HOSTILE_IMAGE_SOURCES)
+def test_image_source_that_is_not_exactly_a_lesson_image_is_removed(source):
+    html = render_markdown(f'<img src="{source}" alt="sign">')
+    assert "src=" not in html
+    assert 'alt="sign"' in html
+
+
+@pytest.mark.parametrize("source", ["/training/images/../courses/5", "//evil.example/x.png",
+                                    "/training/images/5?next=/courses/5"])
+def test_markdown_image_source_that_is_not_exactly_a_lesson_image_is_removed(source):
+    assert "src=" not in render_markdown(f"![sign]({source})")
+
+
+def test_a_genuine_lesson_image_stays():
+    from oscart.training.lessons import image_url
+
+    html = render_markdown(f"![sign]({image_url(12)}) <img src='{image_url(7)}' alt='x' width='40'>")
+    assert 'src="/training/images/12"' in html and 'src="/training/images/7"' in html

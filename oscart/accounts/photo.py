@@ -1,26 +1,25 @@
 """Profile photos: decoded by Pillow, cropped square, re-encoded without metadata, kept in the database."""
 
-import io
 import re
-import warnings
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
+from oscart.core.images import ImageRules, take_in_image
 from oscart.database import utcnow
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
 from oscart.security import PLATFORM_ADMIN, TRAINER
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
-MAX_PIXELS = 40_000_000  # a 5 MB upload never legitimately needs more; larger is a decompression bomb
 SIZE = 256
 # Markup anywhere in the file makes it a polyglot that a browser could read as a page or a script.
 MARKUP_RE = re.compile(rb"<\s*(?:html|script|svg|body|iframe|\?xml|!doctype)", re.IGNORECASE)
 NOT_AN_IMAGE = _l("This file is not a JPEG, PNG or WebP photo.")
+# A phone photo of 40 megapixels passes; a square crop of anything narrower than 1:4 would show little.
+PHOTO_RULES = ImageRules(formats=("JPEG", "PNG", "WEBP"), refused=NOT_AN_IMAGE, max_side=10_000,
+                         max_pixels=40_000_000, max_aspect=4)
 
 
 def set_photo(user, data, *, max_bytes):
@@ -29,31 +28,11 @@ def set_photo(user, data, *, max_bytes):
         raise RuleViolation(_l("The photo is larger than %(size)s MB.", size=max_bytes // (1024 * 1024)), "photo")
     if MARKUP_RE.search(data):
         raise RuleViolation(NOT_AN_IMAGE, "photo")
-    user.photo = _reencode(data)
+    user.photo = take_in_image(data, PHOTO_RULES, field="photo", crop_to=(SIZE, SIZE), output="JPEG").data
     user.photo_mime = "image/jpeg"
     user.photo_updated_at = utcnow()
     record_event("photo.changed", actor=user, subject=user)
     return user
-
-
-def _reencode(data):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format not in ACCEPTED_FORMATS:
-                raise RuleViolation(NOT_AN_IMAGE, "photo")
-            if image.width * image.height > MAX_PIXELS:
-                raise RuleViolation(_l("This image has too many pixels."), "photo")
-            image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
-        raise RuleViolation(NOT_AN_IMAGE, "photo") from None
-    image = ImageOps.exif_transpose(image)  # keep the photo upright once its orientation tag is gone
-    square = ImageOps.fit(image.convert("RGB"), (SIZE, SIZE), method=Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    square.save(out, "JPEG", quality=85, optimize=True)  # a fresh file: no EXIF, GPS, ICC or comments
-    return out.getvalue()
 
 
 def remove_photo(user):

@@ -8,6 +8,7 @@ from flask_login import current_user
 from oscart.accounts import photo as photos
 from oscart.accounts import services
 from oscart.accounts.forms import PasswordForm, PhotoForm, ProfileForm
+from oscart.core.uploads import upload_limit
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.net import client_ip
@@ -58,6 +59,7 @@ def password():
 
 @bp.route("/photo", methods=["GET", "POST"])
 @require("profile.edit")
+@upload_limit
 def photo():
     form = PhotoForm()
     if form.validate_on_submit():

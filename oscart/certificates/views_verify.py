@@ -9,6 +9,7 @@ from oscart.certificates.blueprint import bp
 from oscart.certificates.codes import normalize_code
 from oscart.certificates.forms import VerifyCodeForm, VerifyUploadForm
 from oscart.certificates.models import EXPIRING, VALID, certificate_status
+from oscart.core.uploads import upload_limit
 from oscart.extensions import limiter
 
 CHUNK = 64 * 1024
@@ -34,6 +35,7 @@ def verify_form():
 
 @bp.route("/verify/<path:code>", methods=["GET", "POST"])
 @limiter.limit(_verify_limit, deduct_when=_unknown)
+@upload_limit
 def verify(code):
     certificate = services.find_by_code(code)
     if certificate is None:

@@ -1,14 +1,17 @@
 """Author-written content made safe: Markdown rendered and sanitised with nh3, images decoded and re-encoded."""
 
 import hashlib
-import io
-import warnings
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from werkzeug.exceptions import HTTPException
 
+from oscart.core.images import ImageRules, take_in_image
 from oscart.exceptions import RuleViolation
 
 IMAGE_URL_PREFIX = "/training/images/"
@@ -20,11 +23,39 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "wi
                       "th": {"scope"}, "abbr": {"title"}}
 
 
+IMAGE_ENDPOINT = "training.image"
+# Percent-encoding, backslashes, whitespace and control characters: browsers decode, turn or drop them and
+# then resolve dot segments, so a path that looked harmless here would reach another page there.
+_URL_TRICKS = re.compile(r"[%\\\s\x00-\x1f\x7f]")
+
+
 def _filter_attribute(tag, attribute, value):
-    """Images come only from the portal itself; no external or data: sources."""
-    if tag == "img" and attribute == "src" and not value.startswith(IMAGE_URL_PREFIX):
+    """Images come only from the portal's lesson-image route; no external, data: or other-page sources."""
+    if tag == "img" and attribute == "src" and not is_lesson_image_url(value):
         return None
     return value
+
+
+def is_lesson_image_url(value):
+    """True when ``value`` is exactly the URL of one lesson image, as the route builds it, and nothing else.
+
+    No scheme, host, query or fragment; nothing that decoding or normalising the path would change; and the
+    URL map matches it to the lesson-image endpoint and builds the very same path back.
+    """
+    if _URL_TRICKS.search(value):
+        return False
+    parts = urlsplit(value)
+    path = parts.path
+    if parts.scheme or parts.netloc or parts.query or parts.fragment or "?" in value or "#" in value:
+        return False
+    if not path.startswith("/") or posixpath.normpath(unquote(path)) != path:
+        return False
+    adapter = current_app.url_map.bind("")
+    try:
+        endpoint, arguments = adapter.match(path, method="GET")
+    except HTTPException:  # no route, another method, or a redirect to a canonical form
+        return False
+    return endpoint == IMAGE_ENDPOINT and adapter.build(endpoint, arguments) == path
 
 
 def sanitize_html(html):
@@ -40,48 +71,19 @@ def render_markdown(source):
 
 # --- Images ---------------------------------------------------------------------------------------
 
-IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/png", "WEBP": "image/png"}
-MAX_PIXELS = 24_000_000
+IMAGE_RULES = ImageRules(formats=("PNG", "JPEG", "GIF", "WEBP"),
+                         refused=_l("This file is not a PNG, JPEG, GIF or WebP image."),
+                         max_side=10_000, max_pixels=24_000_000, max_aspect=20)
 MAX_SIDE = 2000
 
 
 def process_image(data, *, max_bytes):
     """Decode an upload with Pillow, refuse anything that is not a raster image, and re-encode it
-    without metadata. Returns (bytes, content_type, width, height, sha256)."""
+    without metadata (a JPEG stays a JPEG, the rest becomes PNG). Returns (bytes, content_type, width, height,
+    sha256)."""
     if not data:
         raise RuleViolation(_l("Choose an image file."), "image")
     if len(data) > max_bytes:
         raise RuleViolation(_l("The image is larger than %(size)s MB.", size=max_bytes // (1024 * 1024)), "image")
-    image = _decode(data)
-    content_type = IMAGE_FORMATS[image.format]
-    image = ImageOps.exif_transpose(image)
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
-    out = io.BytesIO()
-    if content_type == "image/jpeg":
-        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-    else:
-        mode = "RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB"
-        image.convert(mode).save(out, "PNG", optimize=True)
-    encoded = out.getvalue()
-    return encoded, content_type, image.width, image.height, hashlib.sha256(encoded).hexdigest()
-
-
-def _decode(data):
-    refused = RuleViolation(_l("This file is not a PNG, JPEG, GIF or WebP image."), "image")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-            if probe.format not in IMAGE_FORMATS:
-                raise refused
-            if probe.width * probe.height > MAX_PIXELS:
-                raise RuleViolation(_l("The image has too many pixels."), "image")
-            probe.verify()
-            image = Image.open(io.BytesIO(data))
-            image.load()
-    except RuleViolation:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as error:
-        raise refused from error
-    return image
+    image = take_in_image(data, IMAGE_RULES, field="image", fit_within=(MAX_SIDE, MAX_SIDE))
+    return image.data, image.content_type, image.width, image.height, hashlib.sha256(image.data).hexdigest()

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from oscart.companies.models import Company
+from oscart.core.uploads import upload_limit
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.i18n import LANGUAGES, is_language
@@ -162,14 +163,16 @@ def lesson_delete(course_id, lesson_id):
 
 @bp.route("/<int:course_id>/images", methods=["GET", "POST"])
 @require_author
+@upload_limit
 def images(course_id):
     course = authoring.get_managed_course(current_user, course_id)
     form = ImageForm()
     if form.validate_on_submit():
         upload = request.files.get("image")
+        max_bytes = current_app.config["LESSON_IMAGE_MAX_BYTES"]
         try:
-            lessons.upload_image(course, actor=current_user, data=upload.read() if upload else b"",
-                                 max_bytes=current_app.config["LESSON_IMAGE_MAX_BYTES"])
+            lessons.upload_image(course, actor=current_user, data=upload.read(max_bytes + 1) if upload else b"",
+                                 max_bytes=max_bytes)
         except RuleViolation as error:
             form.add_error(error.field, error.message)
         else:
