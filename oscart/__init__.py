@@ -7,6 +7,7 @@ from sqlalchemy import event
 
 from config import CONFIGS, config_name
 from oscart import errors, hooks, templating
+from oscart.core import ids
 from oscart.database import prepare_postgresql, use_write_ahead_log
 from oscart.extensions import babel, csrf, db, limiter, login_manager, migrate
 from oscart.i18n import select_locale, select_timezone
@@ -35,6 +36,7 @@ def create_app(test_config=None):
     app.jinja_environment = templating.TemplateEnvironment  # before any extension creates app.jinja_env
     load_config(app, test_config)
     register_extensions(app)
+    ids.init_app(app)  # the bounded ``int`` converter, before any rule is added
     register_blueprints(app)
     errors.init_app(app)
     hooks.init_app(app)

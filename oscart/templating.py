@@ -12,7 +12,7 @@ from oscart import i18n, template_i18n
 from oscart.i18n import LANGUAGES
 from oscart.navigation import navigation
 from oscart.security import ROLE_LABELS, can
-from oscart.urls import template_url_for
+from oscart.urls import template_url_for, url_with_args
 
 
 class _TemplateGlobals(ChainMap):
@@ -37,7 +37,8 @@ class TemplateEnvironment(Environment):
 
 def init_app(app):
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, ROLE_LABELS=ROLE_LABELS, can=can, navigation=navigation,
-                                 options=options, url_for=template_url_for)
+                                 options=options, url_for=template_url_for,
+                                 url_with_args=url_with_args)
     # After Flask-Babel's own set-up: the same translations and formats, resolved once per request.
     template_i18n.replace_extension(app.jinja_env)
     app.jinja_env.install_gettext_callables(

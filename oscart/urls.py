@@ -8,7 +8,9 @@ URL adapter would, with the same converters, quoting and query string for other 
 URL-default functions, values that do not convert) goes to ``flask.url_for`` unchanged.
 """
 
-from flask import url_for
+from urllib.parse import urlencode
+
+from flask import request, url_for
 from flask.globals import request_ctx
 
 _UNKNOWN = object()
@@ -49,3 +51,23 @@ def _simple_rule(app, endpoint):
     if rule.defaults or rule.websocket or rule.subdomain or rule.build_only or rule.alias:
         return None
     return rule
+
+
+def url_with_args(endpoint, /, path=None, **changes):
+    """``endpoint``'s URL carrying the current request's query string, with ``changes`` applied (None drops an
+    argument): for pager links and for exports and forms that keep a list's filters.
+
+    ``path`` holds the endpoint's URL variables (default: the current request's, for its own endpoint). The
+    query arguments are appended as they came, every value of each, so that one named like ``url_for``'s own
+    keywords (``_external``, ``_anchor``, ``_method``, ``_scheme``, ``endpoint``) is only passed along.
+    """
+    if path is None:
+        path = request.view_args if endpoint == request.endpoint else {}
+    args = request.args.copy()
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = value
+    base = template_url_for(endpoint, **(path or {}))
+    return f"{base}?{urlencode(list(args.items(multi=True)))}" if args else base

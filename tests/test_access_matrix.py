@@ -154,8 +154,10 @@ ACCESS = {
     "certificates.company": {"GET": only(COMPANY_ADMIN)},
     "certificates.company_zip": {"GET": only(COMPANY_ADMIN)},
     "certificates.company_pdf": {"GET": only(COMPANY_ADMIN)},
+    "certificates.company_list": {"GET": only(COMPANY_ADMIN)},
     "certificates.refresher": {"POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
     "certificates.manage": {"GET": ADMIN},
+    "certificates.manage_list": {"GET": ADMIN},
     "certificates.detail": {"GET": ADMIN},
     "certificates.reissue": {"POST": only(PLATFORM_ADMIN, ok=400)},  # a reason is required
     "certificates.revoke": {"POST": only(PLATFORM_ADMIN, ok=400)},

@@ -130,7 +130,8 @@ def test_matrix_exports_every_employee_and_course_followed_as_csv(browser):
     assert 'href="/company/training.csv"' in browser.get("/company/training").text
     response = browser.get("/company/training.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
-    lines = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    # Dutch Excel splits on semicolons
+    lines = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert lines[0] == ["Achternaam", "Voornaam", "E-mailadres", "Code", "Opleiding", "Status", "Voortgang (%)",
                         "Deadline", "Afgerond op"]
     assert lines[1] == ["Aerts", "Anna", anna.email, "LIFT-1", "Veilig heffen", "Afgewerkt", "100", "",

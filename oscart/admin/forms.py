@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
+from oscart.core.ids import coerce_id
 from oscart.forms import BaseForm, choices, email_address, max_length, required
 from oscart.i18n import LANGUAGES
 from oscart.security import ROLE_LABELS
@@ -20,7 +21,7 @@ class UserForm(BaseForm):
     first_name = StringField(_l("First name"), validators=[required(), max_length(100)])
     last_name = StringField(_l("Last name"), validators=[required(), max_length(100)])
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
-    company_id = SelectField(_l("Company"), coerce=int, validate_choice=False)
+    company_id = SelectField(_l("Company"), coerce=coerce_id, validate_choice=False)
     language = SelectField(_l("Language"), choices=choices(LANGUAGES.items()))
     is_active = BooleanField(_l("Active (may sign in)"), default=True)
     submit = SubmitField(_l("Save user"))
@@ -34,5 +35,5 @@ class UserFilterForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), max_length(100)])
-    company = SelectField(_l("Company"), coerce=int, validate_choice=False, default=0)
+    company = SelectField(_l("Company"), coerce=coerce_id, validate_choice=False, default=0)
     role = SelectField(_l("Role"), choices=choices([("", _l("All roles")), *ROLE_LABELS.items()]), default="")

@@ -4,6 +4,7 @@ from wtforms import DateField, EmailField, IntegerField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from oscart.certificates.models import EXPIRED, EXPIRING, REVOKED, SUPERSEDED, VALID
+from oscart.core.ids import coerce_id
 from oscart.forms import BaseForm, choices
 
 STATUS_LABELS = {
@@ -20,8 +21,8 @@ class CompanyFilterForm(BaseForm):
         csrf = False
 
     # Rendered by the template from services.company_filter_choices(): only the submitted id is read here.
-    course = SelectField(_l("Course"), coerce=int, validate_choice=False, default=0)
-    employee = SelectField(_l("Employee"), coerce=int, validate_choice=False, default=0)
+    course = SelectField(_l("Course"), coerce=coerce_id, validate_choice=False, default=0)
+    employee = SelectField(_l("Employee"), coerce=coerce_id, validate_choice=False, default=0)
     date_from = DateField(_l("Completed from"), validators=[Optional()])
     date_to = DateField(_l("Completed until"), validators=[Optional()])
     status = SelectField(_l("Status"), default="",
@@ -49,7 +50,7 @@ class ReasonForm(BaseForm):
 class ManualIssueForm(BaseForm):
     email = EmailField(_l("E-mail address of the trainee"),
                        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)])
-    course = SelectField(_l("Course"), coerce=int, validate_choice=False)
+    course = SelectField(_l("Course"), coerce=coerce_id, validate_choice=False)
     started_on = DateField(_l("First day (optional)"), validators=[Optional()])
     completed_on = DateField(_l("Completed on"), validators=[DataRequired()])
     place = StringField(_l("Place (optional)"), validators=[Optional(), Length(max=200)])

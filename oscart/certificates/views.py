@@ -2,20 +2,22 @@
 
 from importlib import import_module
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from oscart.audit.services import record_event
-from oscart.certificates import dates, exports, renewal, services, signing
+from oscart.certificates import dates, exports, renewal, services, signing, tables
 from oscart.certificates.blueprint import bp
 from oscart.certificates.forms import STATUS_LABELS, CompanyFilterForm, RefresherForm
 from oscart.certificates.models import certificate_status
+from oscart.core import tabular
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.pagination import paginate
 from oscart.pdf import warn_if_slow_subsetting
 from oscart.security import require
+from oscart.urls import url_with_args
 
 __all__ = ["bp"]
 
@@ -89,7 +91,7 @@ def company():
 def company_zip():
     rows = _export_rows("zip")
     if rows is None:
-        return redirect(url_for("certificates.company", **request.args))
+        return redirect(url_with_args("certificates.company"))
     stream = exports.zip_stream(rows)
     response = Response(iter(stream), mimetype="application/zip")
     response.headers["Content-Length"] = str(len(stream))
@@ -102,12 +104,25 @@ def company_zip():
 def company_pdf():
     rows = _export_rows("pdf")
     if rows is None:
-        return redirect(url_for("certificates.company", **request.args))
+        return redirect(url_with_args("certificates.company"))
     if len(rows) > exports.MAX_MERGED:
         flash(_("One PDF can hold at most %(count)s certificates. Narrow the filters or download a ZIP.",
                 count=exports.MAX_MERGED), "error")
-        return redirect(url_for("certificates.company", **request.args))
+        return redirect(url_with_args("certificates.company"))
     return pdf_response(exports.merged_pdf(rows), f"certificates_{dates.today()}.pdf", cache="no-store")
+
+
+@bp.get("/certificates/company/certificates.xlsx", defaults={"extension": "xlsx"})
+@bp.get("/certificates/company/certificates.csv", defaults={"extension": "csv"})
+@require("company.manage")
+def company_list(extension):
+    _form, filters = _company_filters()
+    record_event("certificate.exported", actor=current_user, company_id=current_user.company_id,
+                 target=f"company:{current_user.company_id}", format=extension,
+                 count=db.session.scalar(services.count_company(current_user, filters)))
+    db.session.commit()
+    rows = tables.company_rows(services.list_company(current_user, filters), filters.within_days)
+    return tabular.export_response(extension, f"certificates_{dates.today()}", tables.company_header(), rows)
 
 
 def _export_rows(kind):
@@ -130,7 +145,7 @@ def refresher(certificate_id):
     form = RefresherForm()
     if not form.validate_on_submit():
         flash(_("Please choose a valid due date."), "error")
-        return redirect(url_for("certificates.company", **request.args))
+        return redirect(url_with_args("certificates.company"))
     try:
         renewal.assign_refresher(certificate, actor=current_user, due_on=form.due_on.data)
     except RuleViolation as error:
@@ -139,4 +154,4 @@ def refresher(certificate_id):
     else:
         db.session.commit()
         flash(_("The refresher course has been assigned."), "success")
-    return redirect(url_for("certificates.company", **request.args))
+    return redirect(url_with_args("certificates.company"))

@@ -6,11 +6,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from oscart.accounts.models import User
+from oscart.audit.services import record_event
 from oscart.auth.services import normalize_email
-from oscart.certificates import issuing, services
+from oscart.certificates import dates, issuing, services, tables
 from oscart.certificates.blueprint import bp
 from oscart.certificates.forms import AdminFilterForm, ManualIssueForm, ReasonForm
 from oscart.certificates.models import Certificate
+from oscart.core import tabular
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.forms import choices
@@ -27,6 +29,20 @@ def manage():
     query = services.list_all(search=form.q.data if not form.q.errors else None, status=form.status.data or None)
     page = paginate(query, request.args.get("page", 1, type=int))
     return render_template("certificates/manage.html", filters=form, page=page)
+
+
+@bp.get("/certificates/manage/certificates.xlsx", defaults={"extension": "xlsx"})
+@bp.get("/certificates/manage/certificates.csv", defaults={"extension": "csv"})
+@require("certificates.manage")
+def manage_list(extension):
+    form = AdminFilterForm(request.args)
+    form.validate()
+    query = services.list_all(search=form.q.data if not form.q.errors else None, status=form.status.data or None)
+    record_event("certificate.exported", actor=current_user, target="certificates", format=extension,
+                 search=form.q.data or "", status=form.status.data or "")
+    db.session.commit()
+    return tabular.export_response(extension, f"certificates_{dates.today()}", tables.all_header(),
+                                   tables.all_rows(query))
 
 
 @bp.get("/certificates/manage/<int:certificate_id>")

@@ -26,6 +26,7 @@ from oscart.classroom.models import (
     REGISTERED,
     WAITLISTED,
 )
+from oscart.core.ids import coerce_id
 from oscart.forms import BaseForm
 from oscart.i18n import LANGUAGES
 
@@ -54,13 +55,13 @@ class PartForm(BaseForm):
 
 
 class SessionForm(BaseForm):
-    course_id = SelectField(_l("Course"), coerce=int, validate_choice=False)
+    course_id = SelectField(_l("Course"), coerce=coerce_id, validate_choice=False)
     language = SelectField(_l("Language"), choices=dict(LANGUAGES))
     capacity = IntegerField(_l("Capacity"), default=12, validators=[DataRequired(), NumberRange(min=1, max=500)])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
     meeting_url = URLField(_l("Meeting link"), validators=[Optional(), URL(), Length(max=500)])
-    company_id = SelectField(_l("In-company session for"), coerce=int, validate_choice=False, default=0)
-    trainer_ids = SelectMultipleField(_l("Trainers"), coerce=int, validate_choice=False,
+    company_id = SelectField(_l("In-company session for"), coerce=coerce_id, validate_choice=False, default=0)
+    trainer_ids = SelectMultipleField(_l("Trainers"), coerce=coerce_id, validate_choice=False,
                                       widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     parts = FieldList(FormField(PartForm), min_entries=PART_ROWS, max_entries=PART_ROWS)
     cancellation_deadline = DateTimeLocalField(_l("Cancellation deadline"), validators=[Optional()])
@@ -82,8 +83,8 @@ class ReviewFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    course = SelectField(_l("Course"), coerce=int, validate_choice=False, default=0)
-    company = SelectField(_l("Company"), coerce=int, validate_choice=False, default=0)
+    course = SelectField(_l("Course"), coerce=coerce_id, validate_choice=False, default=0)
+    company = SelectField(_l("Company"), coerce=coerce_id, validate_choice=False, default=0)
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("Until"), validators=[Optional()])
     status = SelectField(_l("Status"), default="")
@@ -96,11 +97,11 @@ class ReviewFilterForm(BaseForm):
 class SheetForm(BaseForm):
     """Only the CSRF token and the walk-in choice; the rows are parsed by ``parse_sheet_rows``."""
 
-    walk_in = SelectMultipleField(_l("Add walk-ins"), coerce=int, validate_choice=False)
+    walk_in = SelectMultipleField(_l("Add walk-ins"), coerce=coerce_id, validate_choice=False)
 
 
 class RosterForm(BaseForm):
-    user_ids = SelectMultipleField(_l("Employees"), coerce=int, validate_choice=False)
+    user_ids = SelectMultipleField(_l("Employees"), coerce=coerce_id, validate_choice=False)
 
 
 def parse_sheet_rows(formdata):

@@ -1,6 +1,6 @@
 """Pages for trainers, platform admins and (review, exports) company admins."""
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from oscart.classroom import access, attendance, exports, review, services
 from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import PART_ROWS, ReviewFilterForm, SessionForm, SheetForm, parse_sheet_rows
 from oscart.companies.models import Company
+from oscart.core import tabular
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.pagination import paginate
@@ -102,27 +103,27 @@ def attendance_list():
     return render_template("classroom/attendance.html", page=page, filters=form, titles=titles)
 
 
-def _csv_response(query, filename):
-    body = stream_with_context(exports.attendance_csv(query))
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+def _export(query, filename, extension):
+    return tabular.export_response(extension, filename, exports.attendance_header(), exports.attendance_rows(query))
 
 
-@bp.get("/attendance.csv")
+@bp.get("/attendance.xlsx", defaults={"extension": "xlsx"})
+@bp.get("/attendance.csv", defaults={"extension": "csv"})
 @require("classroom.review")
-def attendance_csv():
+def attendance_csv(extension):
     _form, filters = _filters(current_user)
-    return _csv_response(review.list_attendance(current_user, filters), "attendance.csv")
+    return _export(review.list_attendance(current_user, filters), "attendance", extension)
 
 
-@bp.get("/sessions/<int:session_id>/attendance.csv")
+@bp.get("/sessions/<int:session_id>/attendance.xlsx", defaults={"extension": "xlsx"})
+@bp.get("/sessions/<int:session_id>/attendance.csv", defaults={"extension": "csv"})
 @require("classroom.review")
-def session_csv(session_id):
+def session_csv(session_id, extension):
     training_session = access.get_session(session_id, actor=current_user)
     if access.is_staff(current_user):
         access.check_teaches(training_session, current_user)
     query = review.list_attendance(current_user, review.Filters(), session_id=session_id)
-    return _csv_response(query, f"attendance-session-{session_id}.csv")
+    return _export(query, f"attendance-session-{session_id}", extension)
 
 
 @bp.get("/sessions/<int:session_id>/history")

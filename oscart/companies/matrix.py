@@ -1,14 +1,12 @@
 """The training matrix: which of the company's employees follow which course, and how far they got."""
 
-import csv
-import io
 from collections import namedtuple
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 
 from oscart.accounts.models import User
-from oscart.classroom.exports import BATCH, BOM, neutralise
+from oscart.classroom.exports import BATCH
 from oscart.classroom.services import BRUSSELS
 from oscart.companies.services import list_employees, visible_employees
 from oscart.database import prepared, rows, utcnow
@@ -77,26 +75,21 @@ def _cells_statement():
                    Enrolment.course_id.in_(bindparam("course_ids", expanding=True))))
 
 
-def matrix_csv(actor, preferred):
-    """Yield the whole matrix as CSV, one line per employee and course followed, reading the enrolments in batches
-    (flat memory); titles in the reader's language, cells neutralised against spreadsheet formulas."""
+def matrix_header():
+    return [_("Last name"), _("First name"), _("E-mail address"), _("Code"), _("Course"), _("Status"),
+            _("Progress (%)"), _("Due date"), _("Completed on")]
+
+
+def matrix_rows(actor, preferred):
+    """The whole matrix for an export, one row per employee and course followed, reading the enrolments in
+    batches (flat memory); titles in the reader's language."""
     titles = {course.id: course.title for course in followed_courses(actor, preferred)}
     labels = {True: _("Completed"), False: _("In progress")}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Last name"), _("First name"), _("E-mail address"), _("Code"), _("Course"), _("Status"),
-                     _("Progress (%)"), _("Due date"), _("Completed on")])
-    yield BOM + buffer.getvalue()
     result = db.session.execute(_export_statement().execution_options(yield_per=BATCH),
                                 {"company_id": actor.company_id})
-    for found in result.partitions():
-        buffer.seek(0)
-        buffer.truncate()
-        for row in found:
-            writer.writerow([neutralise(cell) for cell in (
-                row.last_name, row.first_name, row.email, row.code, titles.get(row.course_id, row.code),
-                labels[row.status == COMPLETED], row.progress_percent, _day(row.due_at), _day(row.completed_at))])
-        yield buffer.getvalue()
+    for row in result:
+        yield (row.last_name, row.first_name, row.email, row.code, titles.get(row.course_id, row.code),
+               labels[row.status == COMPLETED], row.progress_percent, _day(row.due_at), _day(row.completed_at))
 
 
 def _day(moment):

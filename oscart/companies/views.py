@@ -1,9 +1,11 @@
-from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from oscart.companies import matrix, services
 from oscart.companies.forms import TWO_STEP_POLICIES, TwoStepPolicyForm
+from oscart.core import tabular
+from oscart.core.ids import coerce_id
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.pagination import paginate
@@ -33,7 +35,7 @@ def employees():
 @require("company.manage")
 def training_matrix():
     search = request.args.get("q", "")[:100]
-    course_id = request.args.get("course", type=int)
+    course_id = request.args.get("course", type=coerce_id)
     data = matrix.load_matrix(current_user, preferred_languages(current_user), search=search, course_id=course_id,
                               page_number=request.args.get("page", 1, type=int))
     choices = [(course.id, course.title) for course in data["courses"]]
@@ -41,12 +43,12 @@ def training_matrix():
                            columns=matrix.MATRIX_COLUMNS, **data)
 
 
-@bp.get("/training.csv")
+@bp.get("/training.xlsx", defaults={"extension": "xlsx"})
+@bp.get("/training.csv", defaults={"extension": "csv"})
 @require("company.manage")
-def training_matrix_csv():
-    body = stream_with_context(matrix.matrix_csv(current_user, preferred_languages(current_user)))
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="training-matrix.csv"'})
+def training_matrix_csv(extension):
+    rows = matrix.matrix_rows(current_user, preferred_languages(current_user))
+    return tabular.export_response(extension, "training-matrix", matrix.matrix_header(), rows)
 
 
 @bp.route("/two-step", methods=["GET", "POST"])

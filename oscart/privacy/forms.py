@@ -11,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from oscart.core.ids import coerce_id
 from oscart.forms import BaseForm, choices
 from oscart.i18n import LANGUAGES
 from oscart.privacy.campaigns import KIND_LABELS as CAMPAIGN_KIND_LABELS
@@ -71,7 +72,7 @@ class IncidentForm(BaseForm):
     occurred_at = DateTimeLocalField(_l("When did it happen?"), validators=[DataRequired()],
                                      format="%Y-%m-%dT%H:%M")
     categories = SelectMultipleField(_l("Categories of personal data involved"), validate_choice=False)
-    company_ids = SelectMultipleField(_l("Companies affected"), coerce=int, validate_choice=False)
+    company_ids = SelectMultipleField(_l("Companies affected"), coerce=coerce_id, validate_choice=False)
     user_emails = TextAreaField(_l("People affected (e-mail addresses, one per line)"),
                                 validators=[Optional(), Length(max=20000)])
     submit = SubmitField(_l("Record incident"))

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from oscart.core.ids import coerce_id
 from oscart.forms import BaseForm
 from oscart.i18n import LANGUAGE_LABELS
 
@@ -48,7 +49,7 @@ class CourseForm(BaseForm):
     completion_rule = SelectField(_l("Completion rule"), choices=options(RULE_LABELS.items()))
     default_language = SelectField(_l("Default language"), choices=options(LANGUAGE_LABELS.items()))
     is_global = BooleanField(_l("In the global catalogue (every company sees it)"), default=True)
-    company_ids = SelectMultipleField(_l("Only for these companies"), coerce=int, validate_choice=False)
+    company_ids = SelectMultipleField(_l("Only for these companies"), coerce=coerce_id, validate_choice=False)
     submit = SubmitField(_l("Save course"))
 
 
@@ -95,8 +96,8 @@ class NewsForm(BaseForm):
 
 
 class AssignForm(BaseForm):
-    course_id = SelectField(_l("Course"), coerce=int, validate_choice=False)
-    user_ids = SelectMultipleField(_l("Employees"), coerce=int, validate_choice=False,
+    course_id = SelectField(_l("Course"), coerce=coerce_id, validate_choice=False)
+    user_ids = SelectMultipleField(_l("Employees"), coerce=coerce_id, validate_choice=False,
                                    validators=[DataRequired(_l("Choose at least one employee."))])
     due_date = DateField(_l("Due date"), validators=[Optional()])
     submit = SubmitField(_l("Assign course"))

@@ -1,0 +1,1 @@
+"""Building blocks shared by every feature (ids, tabular exports); nothing here imports a feature."""
