@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
 PORT ?= 5000
+# In development the links in mails and on certificates follow the port (config.py), also those seed-demo makes.
+export PORT
 
 .PHONY: run test install translations db seed lint extract bench clean
 

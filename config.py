@@ -127,6 +127,8 @@ class DevelopmentConfig(Config):
     DEBUG = True
     TWO_STEP_REQUIRED_FOR_PLATFORM_ADMINS = _env_bool("TWO_STEP_REQUIRED_FOR_PLATFORM_ADMINS", False)
     SECRET_KEY = Config.SECRET_KEY or "development-only-secret-key"
+    # Links in mails, invitations and QR codes lead to the port `make run PORT=…` serves on, unless set.
+    PUBLIC_BASE_URL = (os.environ.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{_env_int('PORT', 5000)}").rstrip("/")
     # Sign with the demo signer that `seed-demo` creates, unless a real one is configured.
     if not (Config.CERTIFICATE_SIGNING_CERT or Config.CERTIFICATE_SIGNING_KEY):
         CERTIFICATE_SIGNING_CERT = str(Path(Config.CERTIFICATE_DEMO_SIGNER_DIR) / "signer-cert.pem")

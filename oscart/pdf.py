@@ -6,7 +6,6 @@ value that slipped into a template can never read the server's files or reach th
 """
 
 import base64
-import ctypes.util
 import logging
 import signal
 import threading
@@ -134,7 +133,15 @@ def time_limit(seconds):
 
 @cache
 def has_harfbuzz_subset():
-    return ctypes.util.find_library("harfbuzz-subset") is not None
+    """True when WeasyPrint itself loaded libharfbuzz-subset and can use it (HarfBuzz 4.1 or newer).
+
+    Asked of WeasyPrint rather than looked up by name: ``ctypes.util.find_library`` searches elsewhere than
+    the dynamic loader does (it misses LD_LIBRARY_PATH, Homebrew's prefix, a missing ``ldconfig`` cache), so it
+    could warn while WeasyPrint subsets with HarfBuzz, or stay silent while WeasyPrint cannot.
+    """
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
 @cache

@@ -30,8 +30,10 @@ def configured_signer():
         return None
     cert_path, key_path = Path(cert), Path(key)
     if not cert_path.is_file() or not key_path.is_file():
-        log.warning("Certificate signing is configured but %s or %s does not exist; issuing unsigned.",
-                    cert_path, key_path)
+        # The development default names the demo signer, which `seed-demo` creates: before that, nothing is wrong.
+        demo = cert_path.parent == Path(cfg.get("CERTIFICATE_DEMO_SIGNER_DIR") or "")
+        log.log(logging.INFO if demo else logging.WARNING,
+                "Certificate signing is configured but %s or %s does not exist; issuing unsigned.", cert_path, key_path)
         return None
     passphrase = cfg.get("CERTIFICATE_SIGNING_KEY_PASSPHRASE")
     chain = cfg.get("CERTIFICATE_SIGNING_CHAIN") or None

@@ -29,8 +29,17 @@ def build_email(message, config):
 
 
 class ConsoleBackend:
+    """Prints a mail for the developer to read: its headers and its text decoded, so links can be copied whole
+    (the transfer encoding would cut them into lines ending in ``=``)."""
+
     def send(self, message, config):
-        print(build_email(message, config).as_string(), flush=True)
+        email = build_email(message, config)
+        lines = [f"{name}: {value}" for name, value in email.items()
+                 if not name.lower().startswith(("content-", "mime-"))]
+        lines += ["", email.get_body(("plain",)).get_content().rstrip(), ""]
+        lines += [f"[attachment: {part.get_filename()}, {part.get_content_type()}]"
+                  for part in email.iter_attachments()]
+        print("\n".join(lines), flush=True)
 
 
 class FileBackend:
