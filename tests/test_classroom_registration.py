@@ -75,7 +75,7 @@ def test_waiting_list_moves_up_when_someone_cancels(browser, world, outbox):
     assert status_of(session, other) == "waitlisted"
     recipients = {mail["To"]: mail for mail in outbox}
     assert "METHOD:CANCEL" in next(recipients[world.pieter.email].iter_attachments()).get_content()
-    assert "METHOD:PUBLISH" in next(recipients[world.anna.email].iter_attachments()).get_content()
+    assert "METHOD:REQUEST" in next(recipients[world.anna.email].iter_attachments()).get_content()
 
 
 def test_duplicate_registration_is_refused(browser, world):

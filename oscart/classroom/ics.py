@@ -1,8 +1,20 @@
-"""iCalendar (.ics) invitations for a session: one event per part, times in UTC (RFC 5545)."""
+"""iCalendar (.ics) invitations for a session: one event per part, times in UTC (RFC 5545).
+
+Sent as iTIP messages (RFC 5546): ``METHOD:REQUEST`` adds or updates the events in the attendee's calendar,
+``METHOD:CANCEL`` removes them. Each event names the portal as ORGANIZER and the recipient as ATTENDEE, and
+carries the ``SEQUENCE`` the caller gives: calendars ignore a message whose SEQUENCE is lower than one they
+have seen for the UID, so it must never go back (see ``Registration.calendar_sequence``).
+"""
+
+from email.utils import parseaddr
+
+from flask import current_app
 
 from oscart.database import utcnow
 
 PRODID = "-//Oscart Group NV//Training portal//EN"
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
 
 
 def _escape(text):
@@ -30,11 +42,26 @@ def _stamp(moment):
     return moment.strftime("%Y%m%dT%H%M%SZ")
 
 
-def session_calendar(session, parts, *, title, url="", cancelled=False, now=None):
-    """Bytes of an .ics file with one VEVENT per part of ``session``."""
+def _address(name, email):
+    """``;CN="name":mailto:email`` (a parameter value is quoted and may not hold quotes or control characters)."""
+    name = "".join(char for char in name or "" if char != '"' and char.isprintable())
+    return f';CN="{name}":mailto:{email}' if name else f":mailto:{email}"
+
+
+def _organizer():
+    name, email = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return "ORGANIZER" + _address(name or "Oscart Group NV", email)
+
+
+def session_calendar(session, parts, *, title, url="", cancelled=False, sequence=0, attendee=None, now=None):
+    """Bytes of an .ics file with one VEVENT per part of ``session``; ``attendee``: (name, e-mail) or None."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-             f"METHOD:{'CANCEL' if cancelled else 'PUBLISH'}"]
+             f"METHOD:{CANCEL if cancelled else REQUEST}"]
     location = session.place or session.meeting_url
+    people = [_organizer()]
+    if attendee is not None:
+        status = "" if cancelled else ";PARTSTAT=ACCEPTED"
+        people.append(f"ATTENDEE;ROLE=REQ-PARTICIPANT{status};RSVP=FALSE" + _address(*attendee))
     for part in parts:
         lines += [
             "BEGIN:VEVENT",
@@ -45,10 +72,19 @@ def session_calendar(session, parts, *, title, url="", cancelled=False, now=None
             f"SUMMARY:{_escape(title)}",
             f"LOCATION:{_escape(location)}",
             f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-            f"SEQUENCE:{1 if cancelled else 0}",
+            f"SEQUENCE:{sequence}",
+            *people,
         ]
         if session.meeting_url or url:
             lines.append(f"URL:{session.meeting_url or url}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+
+
+def invitation(session, parts, *, title, url="", cancelled=False, sequence=0, attendee=None):
+    """The attachment ``(filename, content type, bytes)``; the content type names the same METHOD as the body."""
+    method = CANCEL if cancelled else REQUEST
+    data = session_calendar(session, parts, title=title, url=url, cancelled=cancelled, sequence=sequence,
+                            attendee=attendee)
+    return "session.ics", f"text/calendar; charset=utf-8; method={method}", data

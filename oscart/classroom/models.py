@@ -81,6 +81,9 @@ class Registration(TimestampMixin, db.Model):
     is_walk_in: Mapped[bool] = mapped_column(Boolean, default=False)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The SEQUENCE of the next calendar message to this person about the session's events. Calendars ignore a
+    # message whose SEQUENCE is lower than one they have seen for the event (RFC 5546), so it only goes up.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Attendance(db.Model):

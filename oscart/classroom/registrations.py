@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.classroom.ics import session_calendar
+from oscart.classroom.ics import invitation
 from oscart.classroom.models import CANCELLED, REGISTERED, WAITLISTED, Registration
 from oscart.classroom.services import course_titles, session_parts
 from oscart.database import utcnow
@@ -67,7 +67,7 @@ def register_user(session, user, *, actor, now=None, walk_in=False):
     db.session.flush()
     _audit("classroom.registered", registration, session, user, actor, before, walk_in=walk_in)
     if not walk_in:
-        _send(registration.status, session, user)
+        _send(registration.status, session, user, registration)
     return registration
 
 
@@ -84,7 +84,7 @@ def cancel_registration(session, user, *, actor, now=None, enforce_deadline=True
     registration.status, registration.position, registration.cancelled_at = CANCELLED, None, now
     db.session.flush()
     _audit("classroom.cancelled", registration, session, user, actor, before)
-    _send(CANCELLED, session, user)
+    _send(CANCELLED, session, user, registration)
     if was_registered:
         promote_waitlist(session, actor=actor, now=now)
     return registration
@@ -106,7 +106,7 @@ def promote_waitlist(session, *, actor, now=None):
         registration.status, registration.position = REGISTERED, None
         user = users[registration.user_id]
         _audit("classroom.promoted", registration, session, user, actor, before)
-        _send("promoted", session, user)
+        _send("promoted", session, user, registration)
     db.session.flush()
     return promoted
 
@@ -116,15 +116,16 @@ def _audit(action, registration, session, user, actor, before, **extra):
                  session_id=session.id, before=before, after=_snapshot(registration), **extra)
 
 
-def _send(kind, session, user):
+def _send(kind, session, user, registration):
     parts = session_parts(session.id)
     title = course_titles([session.course_id], user.language).get(session.course_id, "")
     # Built by hand: mail is also queued from the CLI, where url_for has no request to build from.
     link = f"{current_app.config['PUBLIC_BASE_URL']}/classroom/sessions/{session.id}"
     attachments = None
     if kind in (REGISTERED, "promoted", CANCELLED):
-        ics = session_calendar(session, parts, title=title, url=link, cancelled=kind == CANCELLED)
-        attachments = [("session.ics", "text/calendar", ics)]
+        attachments = [invitation(session, parts, title=title, url=link, cancelled=kind == CANCELLED,
+                                  sequence=registration.calendar_sequence, attendee=(user.full_name, user.email))]
+        registration.calendar_sequence += 1
     mail_user(user, "classroom_registration", SUBJECTS[kind], event=kind, session=session, parts=parts, title=title,
               link=link, attachments=attachments)
 
