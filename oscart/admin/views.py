@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from oscart.accounts.models import User
 from oscart.admin import services
 from oscart.admin.forms import CompanyForm, UserFilterForm, UserForm
+from oscart.auth import renewal
 from oscart.companies.models import Company
 from oscart.database import utcnow
 from oscart.exceptions import RuleViolation
@@ -93,7 +94,23 @@ def user(user_id):
             db.session.commit()
             flash(_("The user has been saved."), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user.html", form=form, user=user, now=utcnow())
+    return render_template("admin/user.html", form=form, user=user, now=utcnow(),
+                           two_step_unreadable=user is not None and renewal.needs_renewal(user))
+
+
+@bp.post("/users/<int:user_id>/two-step/reset")
+@require("platform.manage")
+def reset_two_step(user_id):
+    try:
+        required = renewal.reset_two_step(services.get_user(user_id), actor=current_user)
+    except RuleViolation as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Two-step authentication has been reset. The user sets it up again at the next login.") if required
+              else _("Two-step authentication has been reset. The user has been told by e-mail and can turn it on "
+                     "again after logging in with the password."), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
 
 
 @bp.post("/users/<int:user_id>/unlock")

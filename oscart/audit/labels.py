@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "two_step.replay_refused": _l("Reused two-step code refused"),
     "two_step.recovery_code_used": _l("Recovery code used"),
     "two_step.recovery_codes_renewed": _l("New recovery codes made"),
+    "two_step.renewed": _l("Two-step authentication set up again"),
+    "two_step.reset": _l("Two-step authentication reset by an administrator"),
     "company.two_step_policy": _l("Two-step policy changed"),
     "session.ended": _l("Session ended"),
     "session.ended_all_others": _l("Logged out everywhere else"),

@@ -3,12 +3,14 @@
 The key is derived from ``SECRET_KEY`` (HKDF-SHA256, Fernet: AES-128-CBC with an HMAC), so a copy of the database
 alone does not let anyone generate a user's codes. Keys in ``SECRET_KEY_FALLBACKS`` still decrypt: to rotate
 ``SECRET_KEY``, keep the old one there until every secret has been written again (or two-step was set up anew).
+A value that no configured key decrypts loads as ``Undecryptable`` instead of raising, so every query that reads
+the row still works; what the secret was needed for refuses safely (see oscart/auth/renewal.py).
 """
 
 import base64
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
@@ -24,6 +26,28 @@ def decrypt(token):
     return _box(*_keys()).decrypt(token.encode()).decode()
 
 
+class Undecryptable:
+    """A stored value that none of the configured keys decrypts (SECRET_KEY changed without the old one in
+    SECRET_KEY_FALLBACKS). False in a boolean test, like a missing value; written back, it stays as stored."""
+
+    __slots__ = ("token",)
+
+    def __init__(self, token):
+        self.token = token
+
+    def __bool__(self):
+        return False
+
+    def __eq__(self, other):
+        return isinstance(other, Undecryptable) and other.token == self.token
+
+    def __hash__(self):
+        return hash(self.token)
+
+    def __repr__(self):
+        return "<Undecryptable>"
+
+
 class EncryptedString(TypeDecorator):
     """A string column stored encrypted (see the module); the application reads and writes the plain text."""
 
@@ -31,10 +55,17 @@ class EncryptedString(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
+        if isinstance(value, Undecryptable):
+            return value.token
         return None if value is None else encrypt(value)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else decrypt(value)
+        if value is None:
+            return None
+        try:
+            return decrypt(value)
+        except InvalidToken:
+            return Undecryptable(value)
 
 
 def _keys():

@@ -7,19 +7,33 @@ TWO_STEP_PENDING_SECONDS (5 minutes by default) and is dropped whenever a new lo
 
 import time
 
+from cryptography.fernet import InvalidToken
 from flask import current_app, g, session
 from flask_login import current_user
 
 from oscart.accounts.models import User
+from oscart.auth.encryption import decrypt, encrypt
 from oscart.extensions import db, limiter
 
 KEY = "pending_login"
 
 
-def begin(user, *, remember, next_url, enrol):
+def begin(user, *, remember, next_url, enrol, new_secret=None):
+    """``new_secret``: the secret offered to a user who sets two-step up again (kept encrypted in the session)."""
+    data = {"uid": user.id, "at": int(time.time()), "remember": bool(remember), "next": next_url or "",
+            "enrol": bool(enrol)}
+    if new_secret:
+        data["secret"] = encrypt(new_secret)
     session.clear()
-    session[KEY] = {"uid": user.id, "at": int(time.time()), "remember": bool(remember),
-                    "next": next_url or "", "enrol": bool(enrol)}
+    session[KEY] = data
+
+
+def new_secret(data):
+    """The secret offered by ``begin``; None when none was, or it can no longer be decrypted."""
+    try:
+        return decrypt(data["secret"]) if data.get("secret") else None
+    except InvalidToken:
+        return None
 
 
 def current(*, enrol):

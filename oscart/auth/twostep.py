@@ -47,9 +47,13 @@ def begin_enrolment(user):
     """Give ``user`` a new secret to scan; two-step login starts only once a code confirms it."""
     if user.has_two_step:
         raise RuleViolation(_l("Two-step authentication is already on."))
-    user.two_step_secret = pyotp.random_base32()
+    user.two_step_secret = new_secret()
     user.two_step_last_step = None
     return user.two_step_secret
+
+
+def new_secret():
+    return pyotp.random_base32()
 
 
 def start_enrolment(user, *, password, ip):
@@ -58,13 +62,13 @@ def start_enrolment(user, *, password, ip):
     return begin_enrolment(user)
 
 
-def provisioning_uri(user):
-    return pyotp.TOTP(user.two_step_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+def provisioning_uri(user, secret=None):
+    return pyotp.TOTP(secret or user.two_step_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
-def qr_svg(user):
-    """The provisioning URI as an inline SVG QR code (no script, no style attribute)."""
-    return segno.make(provisioning_uri(user), error="m").svg_inline(scale=5, border=2)
+def qr_svg(user, secret=None):
+    """The provisioning URI (of ``secret``, by default the user's) as an inline SVG QR code (no script or style)."""
+    return segno.make(provisioning_uri(user, secret), error="m").svg_inline(scale=5, border=2)
 
 
 def formatted_secret(secret):
@@ -113,10 +117,8 @@ def check_totp(user, code, *, now=None):
     The last used step moves with a conditional UPDATE, so two requests racing with one code cannot
     both succeed.
     """
-    code = re.sub(r"\s", "", code or "")
-    if not user.two_step_secret or not TOTP_RE.fullmatch(code):
-        return False
-    step = _matching_step(user.two_step_secret, code, now or utcnow())
+    # A secret that can no longer be decrypted is false like a missing one: no code matches it.
+    step = step_for_code(user.two_step_secret, code, now)
     if step is None:
         return False
     table = User.__table__
@@ -131,6 +133,14 @@ def check_totp(user, code, *, now=None):
         return False
     set_committed_value(user, "two_step_last_step", step)
     return True
+
+
+def step_for_code(secret, code, now=None):
+    """The time step (current ±WINDOW) whose code for ``secret`` is ``code`` (spaces ignored), or None."""
+    code = re.sub(r"\s", "", code or "")
+    if not secret or not TOTP_RE.fullmatch(code):
+        return None
+    return _matching_step(secret, code, now or utcnow())
 
 
 def _matching_step(secret, code, now):

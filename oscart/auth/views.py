@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from oscart.auth import pending, reset, services, twostep
+from oscart.auth import pending, renewal, reset, services, twostep
 from oscart.auth.forms import EnrolForm, LoginForm, ResetPasswordForm, ResetRequestForm, TwoStepForm
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db, limiter
@@ -89,29 +89,46 @@ def two_step():
     if user is None:
         return _expired()
     form = TwoStepForm()
+    unreadable = renewal.needs_renewal(user)  # only a recovery code can pass
     if form.validate_on_submit():
         if twostep.verify_second_factor(user, form.code.data):
+            if unreadable:
+                return _set_up_again(user, data)
             return _finish_login(user, remember=data["remember"], next_url=data["next"])
         g.code_rejected = True
         db.session.commit()  # keep the audit event of the wrong code
         form.add_error("code", twostep.INVALID_CODE)
-    return render_template("auth/two_step.html", form=form)
+    return render_template("auth/two_step.html", form=form, unreadable=unreadable)
+
+
+def _set_up_again(user, data):
+    """After a recovery code, the login goes on only through setting two-step up again with a new secret."""
+    pending.begin(user, remember=data["remember"], next_url=data["next"], enrol=True,
+                  new_secret=twostep.new_secret())
+    db.session.commit()  # the recovery code is used up
+    return redirect(url_for("auth.two_step_enrol"))
 
 
 @bp.route("/login/two-step/setup", methods=["GET", "POST"])
 @pending.throttle_wrong_codes
 def two_step_enrol():
-    """Enrolment demanded by policy, between the password and the first page: no other page is reachable."""
+    """Enrolment demanded by policy, or setting two-step up again after a recovery code, between the password
+    and the first page: no other page is reachable."""
     user, data = pending.current(enrol=True)
     if user is None:
         return _expired()
-    if not user.two_step_secret:
-        twostep.begin_enrolment(user)
+    renewing = "secret" in data
+    secret = pending.new_secret(data) if renewing else user.two_step_secret
+    if renewing and (secret is None or not renewal.needs_renewal(user)):
+        return _expired()
+    if not secret:
+        secret = twostep.begin_enrolment(user)
         db.session.commit()
     form = EnrolForm()
     if form.validate_on_submit():
         try:
-            codes = twostep.confirm_enrolment(user, form.code.data)
+            codes = (renewal.confirm_renewal(user, secret, form.code.data) if renewing
+                     else twostep.confirm_enrolment(user, form.code.data))
         except RuleViolation as error:
             g.code_rejected = True
             db.session.commit()  # keep the audit event of a replayed code
@@ -120,8 +137,8 @@ def two_step_enrol():
             _finish_login(user, remember=data["remember"], next_url=data["next"])
             return render_template("accounts/recovery_codes.html", codes=codes,
                                    continue_url=safe_next_url(data["next"]) or url_for(home_endpoint(user)))
-    return render_template("auth/two_step_enrol.html", form=form, user=user, qr=twostep.qr_svg(user),
-                           secret=twostep.formatted_secret(user.two_step_secret))
+    return render_template("auth/two_step_enrol.html", form=form, user=user, qr=twostep.qr_svg(user, secret),
+                           secret=twostep.formatted_secret(secret), renewing=renewing)
 
 
 @bp.post("/logout")

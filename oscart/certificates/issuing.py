@@ -19,6 +19,7 @@ from oscart.certificates import dates
 from oscart.certificates.codes import new_code
 from oscart.certificates.facts import course_title, facts_for_enrolment, session_facts
 from oscart.certificates.models import AUTOMATIC, MANUAL, REISSUE, Certificate
+from oscart.certificates.notices import mail_issued
 from oscart.certificates.rendering import PrintedFacts, render_certificate
 from oscart.database import utcnow
 from oscart.exceptions import RuleViolation
@@ -131,6 +132,7 @@ def _insert(facts, *, key, origin, user, course, enrolment, actor, action, sessi
         return existing
     record_event(action, actor=actor, subject=user, company_id=user.company_id,
                  target=f"certificate:{certificate.id}", code=certificate.code, course_id=course.id, **details)
+    mail_issued(certificate, user, replaces=details.get("replaces"))
     return certificate
 
 

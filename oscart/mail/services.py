@@ -1,6 +1,7 @@
 """Queueing mail in the outbox and delivering it."""
 
 import base64
+import re
 from datetime import timedelta
 
 from flask import current_app, render_template
@@ -22,7 +23,7 @@ def queue_mail(template, *, to, language, subject, user=None, kind=TRANSACTIONAL
     """
     with force_locale(language):
         context = {"user": user, "language": language, **context}
-        text = render_template(f"mail/{template}.txt", **context)
+        text = render_text(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
         subject = str(subject)
     message = OutboxMessage(
@@ -40,6 +41,24 @@ def queue_mail(template, *, to, language, subject, user=None, kind=TRANSACTIONAL
     db.session.add(message)
     db.session.info["outbox_dirty"] = True
     return message
+
+
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){2,}")
+
+
+def render_text(name, **context):
+    """A plain-text template rendered as written: its line breaks are the mail's layout.
+
+    Pages render with ``trim_blocks``, which drops the line break after every ``{% … %}`` tag and so glues a
+    paragraph or list item to the line before it. Here tags keep the text's line breaks; a run of blank lines
+    that an empty condition leaves becomes one.
+    """
+    environment = current_app.extensions.get("oscart_text_templates")
+    if environment is None:
+        environment = current_app.extensions["oscart_text_templates"] = current_app.jinja_env.overlay(
+            trim_blocks=False, lstrip_blocks=False, cache_size=100)
+    text = render_template(environment.get_template(name), **context)
+    return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
 
 def encode_attachment(filename, content_type, data):
