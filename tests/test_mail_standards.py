@@ -107,6 +107,16 @@ def two_step_disabled(world, browser):
                                    "If you did not do this"], 0)}
 
 
+@sends("two_step_reset")
+def two_step_reset(world, browser):
+    enable_two_step(world.anna)
+    browser.login(world.admin.email)
+    page = f"/admin/users/{world.anna.id}"
+    assert browser.submit(f"{page}/two-step/reset", form_page=page).status_code == 302
+    return {"two_step_reset": (["Hello Anna,", "An Oscart administrator has reset", "Until you turn it on again",
+                                "If you did not ask for this"], 0)}
+
+
 @sends("training_assigned")
 def training_assigned(world, browser):
     course = make_elearning_course(titles={"en": "Fire safety"})
@@ -208,7 +218,7 @@ def privacy_campaign(world, browser):
     return {"privacy_campaign": (["New this spring:", "See you soon.", "-- \nYou receive this", "http"], 2)}
 
 
-TRIGGERS = [password_reset, welcome, account_locked, two_step_disabled, training_assigned,
+TRIGGERS = [password_reset, welcome, account_locked, two_step_disabled, two_step_reset, training_assigned,
             classroom_registration, certificate_issued, certificates_expiring, privacy_request_decided,
             privacy_request_erased, privacy_inactive_warning, privacy_incident, privacy_offer, privacy_campaign]
 
