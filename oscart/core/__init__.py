@@ -1,1 +1,1 @@
-"""Building blocks shared by every feature (ids, tabular exports); nothing here imports a feature."""
+"""Building blocks shared by every feature; nothing here imports a feature."""

@@ -1,16 +1,17 @@
 """Ids from URLs, query strings and forms, limited to what an id column can hold.
 
-A number beyond a signed 64-bit integer reaches no row, but SQLite's driver refuses it (OverflowError) and
-PostgreSQL may too: such input is a 404 (in a path) or a field error (in a query string or form), never a 500.
+Every id column is an ``Integer``: 32 bits on PostgreSQL, which refuses a larger value in a comparison
+("integer out of range"), as SQLite's driver refuses one beyond 64 bits. A larger number cannot name a row:
+in a path it matches no rule (404), in a query string or form it is a field error, never a 500.
 """
 
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # the largest Integer on PostgreSQL; raise it with the id columns
 
 
 class IdConverter(IntegerConverter):
-    """Werkzeug's ``int`` converter, bounded to a signed 64-bit integer: a larger number matches no rule (404)."""
+    """Werkzeug's ``int`` converter, bounded to MAX_ID: a larger number matches no rule (404)."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
         super().__init__(map, fixed_digits, -MAX_ID - 1 if min is None and signed else min, max, signed)
