@@ -10,6 +10,7 @@ from oscart.accounts.models import User
 from oscart.accounts.services import set_password
 from oscart.audit.services import record_event
 from oscart.auth.services import find_user_by_email
+from oscart.core.locking import lock
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.mail.services import mail_user
@@ -82,6 +83,8 @@ def user_for_reset_token(token):
 
 def reset_password(token, new_password):
     user = user_for_reset_token(token)
+    lock(user)
+    user_for_reset_token(token)  # again, now that the user is locked and reloaded: a link works once
     set_password(user, new_password)
     user.failed_login_count = 0
     user.locked_until = None

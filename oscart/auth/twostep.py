@@ -17,6 +17,7 @@ from oscart.audit.services import record_event
 from oscart.auth.attempts import check_password_attempt
 from oscart.auth.models import RecoveryCode
 from oscart.companies.models import Company
+from oscart.core.locking import claim
 from oscart.database import utcnow
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
@@ -114,7 +115,7 @@ def regenerate_recovery_codes(user, *, password, ip):
 def check_totp(user, code, *, now=None):
     """Accept a code of the current time step (±1) once; a reused or older code is refused and audited.
 
-    The last used step moves with a conditional UPDATE, so two requests racing with one code cannot
+    The last used step moves with a conditional UPDATE (``claim``), so two requests racing with one code cannot
     both succeed.
     """
     # A secret that can no longer be decrypted is false like a missing one: no code matches it.
@@ -122,12 +123,12 @@ def check_totp(user, code, *, now=None):
     if step is None:
         return False
     table = User.__table__
-    moved = db.session.execute(
+    moved = claim(
         update(table)
         .where(table.c.id == user.id)
         .where((table.c.two_step_last_step.is_(None)) | (table.c.two_step_last_step < step))
         .values(two_step_last_step=step)
-    ).rowcount
+    )
     if not moved:
         record_event("two_step.replay_refused", subject=user, step=step)
         return False
@@ -154,15 +155,14 @@ def _matching_step(secret, code, now):
 
 def use_recovery_code(user, code):
     digest = _recovery_digest(code)
-    used = db.session.execute(
+    used = claim(
         update(RecoveryCode)
         .where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == digest, RecoveryCode.used_at.is_(None))
         .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if used:
         record_event("two_step.recovery_code_used", actor=user, subject=user)
-    return bool(used)
+    return used
 
 
 def verify_second_factor(user, code, *, now=None):

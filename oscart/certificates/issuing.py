@@ -21,6 +21,7 @@ from oscart.certificates.facts import course_title, facts_for_enrolment, session
 from oscart.certificates.models import AUTOMATIC, MANUAL, REISSUE, Certificate
 from oscart.certificates.notices import mail_issued
 from oscart.certificates.rendering import PrintedFacts, render_certificate
+from oscart.core.locking import lock
 from oscart.database import utcnow
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
@@ -53,6 +54,7 @@ def issue_for_enrolment(enrolment, *, actor=None, session=None):
 def issue_manually(user, course, *, actor, completed_on, reason, place=None, trainer_name=None, started_on=None):
     """A platform admin issues a certificate for training followed outside the portal (audited, with reason)."""
     reason = _required_text(reason, "reason", MAX_REASON)
+    lock(user)  # one current certificate, also when two admins issue it at the same moment
     if _current_for(user.id, course.id) is not None:
         raise RuleViolation(_("This person already holds a current certificate for this course. "
                               "Re-issue that one instead."), "course")
@@ -77,6 +79,7 @@ def issue_manually(user, course, *, actor, completed_on, reason, place=None, tra
 def reissue_certificate(old, *, actor, reason):
     """A new certificate with the holder's current name and the course's current title; the old one is superseded."""
     reason = _required_text(reason, "reason", MAX_REASON)
+    lock(old)
     if old.revoked_at is not None or old.superseded_at is not None:
         raise RuleViolation(_("Only a current certificate can be re-issued."), "reason")
     user = db.session.get(User, old.user_id)
@@ -97,6 +100,7 @@ def reissue_certificate(old, *, actor, reason):
 
 def revoke_certificate(certificate, *, actor, reason):
     reason = _required_text(reason, "reason", MAX_REASON)
+    lock(certificate)
     if certificate.revoked_at is not None:
         raise RuleViolation(_("This certificate has already been revoked."), "reason")
     certificate.revoked_at = utcnow()

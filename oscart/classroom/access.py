@@ -38,12 +38,9 @@ def teaches_clause(actor):
     return exists().where(SessionTrainer.session_id == TrainingSession.id, SessionTrainer.user_id == actor.id)
 
 
-def get_session(session_id, *, actor, for_update=False):
-    query = (select(TrainingSession).join(Course, Course.id == TrainingSession.course_id)
-             .where(TrainingSession.id == session_id, visible_sessions_clause(actor)))
-    if for_update:
-        query = query.with_for_update(of=TrainingSession)
-    session = db.session.scalar(query)
+def get_session(session_id, *, actor):
+    session = db.session.scalar(select(TrainingSession).join(Course, Course.id == TrainingSession.course_id)
+                                .where(TrainingSession.id == session_id, visible_sessions_clause(actor)))
     if session is None:
         raise NotFound()
     return session

@@ -9,6 +9,7 @@ from oscart.audit.services import record_event
 from oscart.classroom.ics import invitation
 from oscart.classroom.models import CANCELLED, REGISTERED, WAITLISTED, Registration
 from oscart.classroom.services import course_titles, session_parts
+from oscart.core.locking import lock
 from oscart.database import utcnow
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
@@ -41,8 +42,9 @@ def _taken(session_id):
 def register_user(session, user, *, actor, now=None, walk_in=False):
     """Give ``user`` a place, or the next place on the waiting list when the session is full.
 
-    The caller loads ``session`` with ``for_update=True`` so concurrent registrations queue on PostgreSQL.
+    The session is locked first, so registrations of the same session arriving at once take turns.
     """
+    lock(session)
     now = now or utcnow()
     if not walk_in and session.starts_at <= now:
         raise RuleViolation(_l("Registration is closed: this session has already started."))
@@ -73,6 +75,7 @@ def register_user(session, user, *, actor, now=None, walk_in=False):
 
 def cancel_registration(session, user, *, actor, now=None, enforce_deadline=True):
     """Cancel ``user``'s place (or waiting-list place); the first on the waiting list moves up."""
+    lock(session)
     now = now or utcnow()
     registration = find_registration(session.id, user.id)
     if registration is None or registration.status == CANCELLED:
@@ -92,6 +95,7 @@ def cancel_registration(session, user, *, actor, now=None, enforce_deadline=True
 
 def promote_waitlist(session, *, actor, now=None):
     """Move people up from the waiting list while seats are free (before the session starts)."""
+    lock(session)
     if session.starts_at <= (now or utcnow()):
         return []
     free = session.capacity - _taken(session.id)

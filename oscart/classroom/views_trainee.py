@@ -61,7 +61,7 @@ def _teaches(training_session):
 @bp.post("/sessions/<int:session_id>/register")
 @require("training.follow")
 def register(session_id):
-    training_session = access.get_session(session_id, actor=current_user, for_update=True)
+    training_session = access.get_session(session_id, actor=current_user)
     try:
         registration = registrations.register_user(training_session, current_user, actor=current_user)
     except RuleViolation as error:
@@ -80,7 +80,7 @@ def register(session_id):
 @bp.post("/sessions/<int:session_id>/cancel")
 @require("training.follow")
 def cancel(session_id):
-    training_session = access.get_session(session_id, actor=current_user, for_update=True)
+    training_session = access.get_session(session_id, actor=current_user)
     try:
         registrations.cancel_registration(training_session, current_user, actor=current_user)
     except RuleViolation as error:
@@ -95,7 +95,7 @@ def cancel(session_id):
 @bp.post("/sessions/<int:session_id>/employees")
 @require("company.manage")
 def employees(session_id):
-    training_session = access.get_session(session_id, actor=current_user, for_update=True)
+    training_session = access.get_session(session_id, actor=current_user)
     form = RosterForm()
     if form.validate_on_submit() and form.user_ids.data:
         action = (registrations.unregister_employees if request.form.get("action") == "unregister"

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
+from oscart.core.locking import lock
 from oscart.database import get_or_raise, utcnow
 from oscart.exceptions import PermissionDenied, RuleViolation
 from oscart.extensions import db
@@ -45,6 +46,7 @@ def file_request(user, *, kind, motivation, ip):
     motivation = (motivation or "").strip()
     if kind != OBJECT_MARKETING and not motivation:
         raise RuleViolation(_l("Tell us why you make this request."), "motivation")
+    lock(user)  # one open request of a kind, also when the form is sent twice at once
     duplicate = db.session.scalar(select(PrivacyRequest.id).where(
         PrivacyRequest.user_id == user.id, PrivacyRequest.kind == kind, PrivacyRequest.status == OPEN))
     if duplicate is not None:
@@ -84,6 +86,7 @@ def get_request(request_id):
 
 def decide_request(request, *, actor, grant, reason, legal_hold=False):
     """Grant or refuse with a reason mailed to the person; a granted request is carried out at once."""
+    lock(request)  # decided once, also when two admins decide at the same moment
     if not request.is_open:
         raise RuleViolation(ALREADY_DECIDED)
     if request.user_id == actor.id:

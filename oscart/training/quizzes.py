@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from oscart.audit.services import record_event
+from oscart.core.locking import lock
 from oscart.database import utcnow
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
@@ -56,8 +57,12 @@ def _check_may_attempt(enrolment, quiz):
 
 
 def start_attempt(actor, enrolment_id, preferred):
-    """Open an attempt (or return the open one) once every lesson is done and attempts are left."""
+    """Open an attempt (or return the open one) once every lesson is done and attempts are left.
+
+    The enrolment is locked first, so attempts started at the same moment are one attempt, never one too many.
+    """
     enrolment = get_own_enrolment(actor, enrolment_id)
+    lock(enrolment)
     quiz = get_quiz(enrolment.course_id)
     if quiz is None:
         raise NotFound()
@@ -102,6 +107,7 @@ def attempt_questions(attempt):
 def submit_attempt(actor, attempt_id, answers, *, now=None):
     """Score ``answers`` ({question id: choice id}); a submitted attempt or exhausted limit changes nothing."""
     attempt, enrolment, quiz = get_own_attempt(actor, attempt_id)
+    lock(enrolment, attempt)  # the same attempt sent twice at once counts once
     if attempt.submitted_at is not None:
         raise RuleViolation(_l("This attempt was already submitted. Start a new attempt to answer again."))
     _check_may_attempt(enrolment, quiz)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select
 
 from oscart.audit.services import record_event
+from oscart.core.locking import lock
 from oscart.database import LIKE_ESCAPE, contains_pattern, prepared, rows, utcnow
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
@@ -247,6 +248,7 @@ def enrol(actor, course_id):
         raise NotFound()
     if course.format not in SELF_ENROL_FORMATS:
         raise RuleViolation(_l("You register for this course through a classroom session."))
+    lock(course)  # two clicks at once enrol once
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.course_id == course.id,
                                                           Enrolment.user_id == actor.id))
     if enrolment is None:
@@ -278,6 +280,7 @@ def check_lesson_order(lessons, done, lesson_id):
 def mark_lesson_done(actor, enrolment_id, lesson_id, *, now=None):
     """Record the lesson as done (once), update progress and complete the course when every rule is met."""
     enrolment = get_own_enrolment(actor, enrolment_id)
+    lock(enrolment)
     lessons, done = lessons_with_progress(enrolment.course_id, [], enrolment.id)
     if lesson_id not in {lesson["id"] for lesson in lessons}:
         raise NotFound()
