@@ -160,3 +160,13 @@ def test_a_published_head_catches_a_rewrite_of_its_event(runner, user, tmp_path,
     result = verify(runner, "--published", str(heads))
     assert result.exit_code == 1
     assert "differs from the chain head published" in result.output
+
+
+def test_events_recorded_in_one_batch_are_keyed_and_verify(runner, user):
+    from oscart.audit.services import record_events
+
+    record(user, 1)
+    record_events([{"action": "attendance.marked", "subject_id": user.id, "details": {"n": n}} for n in range(3)])
+    db.session.commit()
+    assert None not in {event.key_id for event in chain()}
+    assert verify(runner).exit_code == 0

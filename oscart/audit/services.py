@@ -45,5 +45,5 @@ def record_events(events):
     rows = seal_batch([AuditEvent(at=at, ip=ip, **{**event, "details": normalise_details(event.get("details"))})
                        for event in events])
     columns = ("seq", "at", "actor_id", "company_id", "subject_id", "ip", "action", "target", "details",
-               "prev_hash", "hash")
+               "prev_hash", "hash", "key_id")
     db.session.execute(insert(AuditEvent), [{name: getattr(row, name) for name in columns} for row in rows])
