@@ -6,6 +6,7 @@ portal's own wording.
 """
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -19,7 +20,8 @@ def required():
 
 
 def max_length(count):
-    return Length(max=count, message=_l("Use at most %(max)d characters."))
+    return Length(max=count, message=lazy_ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.",
+                                                   count))
 
 
 def email_address():

@@ -1,13 +1,14 @@
 """Languages of the portal: UI locale selection and the content-language fallback chain."""
 
 import unicodedata
+from contextlib import contextmanager
 from functools import lru_cache
 
+import flask_babel
 from babel import Locale
 from babel.support import NullTranslations
 from flask import g, has_request_context, request, session
 from flask_babel import (
-    force_locale,  # noqa: F401  (re-exported for mail and PDFs)
     format_date,
     format_datetime,
     format_decimal,
@@ -24,8 +25,13 @@ TIMEZONE = "Europe/Brussels"
 
 LANGUAGE_LABELS = {"nl": _l("Dutch"), "fr": _l("French"), "de": _l("German"), "en": _l("English")}
 
+# The Babel locale each language is formatted with. English dates read day-month-year, as in Belgium and
+# Britain ("4 Dec 2026"), not month-day-year; the language code stays "en" in URLs, stored preferences and the
+# catalogue directory (gettext finds translations/en for en_GB).
+FORMAT_LOCALES = {"en": "en_GB"}
+
 # Flask-Babel parses the selector's answer at every request unless it is already a Locale.
-_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
+_LOCALES = {code: Locale.parse(FORMAT_LOCALES.get(code, code)) for code in LANGUAGES}
 
 
 def is_language(code):
@@ -50,6 +56,18 @@ def _selected_language():
 
 def select_timezone():
     return TIMEZONE
+
+
+def locale_of(language):
+    """The Babel locale that text in ``language`` is translated and formatted with."""
+    return _LOCALES.get(language) or Locale.parse(language)
+
+
+@contextmanager
+def force_locale(language):
+    """Flask-Babel's force_locale for a language code (mails and documents in the recipient's language)."""
+    with flask_babel.force_locale(locale_of(language)):
+        yield
 
 
 def fold_for_search(text):
@@ -86,22 +104,31 @@ def current_translations():
     object, so ``force_locale`` (mails and documents in the recipient's language) and ``refresh`` are
     followed as they happen.
     """
+    return _current()[1:3]
+
+
+_OUTSIDE_APP = (None, DEFAULT_LANGUAGE, NullTranslations(), DEFAULT_LANGUAGE)
+
+
+def _current():
+    # (locale, language code, translations, locale tag): the tag tells en_GB from a forced en_US.
     try:
         request_globals = g._get_current_object()  # one proxy lookup instead of one per attribute
     except RuntimeError:  # no application context: nothing to translate into
-        return DEFAULT_LANGUAGE, NullTranslations()
+        return _OUTSIDE_APP
     state = getattr(request_globals, "_flask_babel", None)
     locale = getattr(state, "babel_locale", None)
     cached = getattr(state, "oscart_translations", None)
     if locale is not None and cached is not None and cached[0] is locale:
-        return cached[1], cached[2]
+        return cached
     translations = get_translations()
     locale = get_locale()
-    language = str(locale) if locale is not None else DEFAULT_LANGUAGE
+    language = locale.language if locale is not None else DEFAULT_LANGUAGE
+    current = (locale, language, translations, str(locale) if locale is not None else DEFAULT_LANGUAGE)
     state = getattr(request_globals, "_flask_babel", None)
     if state is not None:
-        state.oscart_translations = (locale, language, translations)
-    return language, translations
+        state.oscart_translations = current
+    return current
 
 
 def template_gettext(string):
@@ -121,16 +148,16 @@ def template_npgettext(context, singular, plural, number):
 
 
 def _memoized(formatter):
-    """A Flask-Babel formatter remembered per (value, format, language); the time zone is fixed."""
+    """A Flask-Babel formatter remembered per (value, format, locale); the time zone is fixed."""
 
     @lru_cache(maxsize=4096)
-    def remembered(value, format, language):
+    def remembered(value, format, locale_tag):
         return formatter(value, format)
 
     def format_value(value, format=None):
         if value is None:  # Flask-Babel formats "now" for None: never remembered
             return formatter(value, format)
-        return remembered(value, format, current_translations()[0])
+        return remembered(value, format, _current()[3])
 
     return format_value
 

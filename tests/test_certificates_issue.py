@@ -57,7 +57,7 @@ def test_classroom_completion_prints_session_place_trainer_and_days():
     assert (certificate.started_on, certificate.completed_on) == (date(2026, 3, 11), date(2026, 3, 12))
     text = pdf_text(certificate.pdf)
     assert "Oscart Campus, Antwerpen" in text and "Thomas Dubois" in text
-    assert "March 11, 2026 – March 12, 2026" in text
+    assert "11 March 2026 – 12 March 2026" in text
 
 
 def test_session_object_with_other_attribute_names_still_works():

@@ -24,6 +24,11 @@ TRANS_BLOCKS = [
     '{% trans "menu" count=many %}one item{% pluralize %}{{ count }} items{% endtrans %}',
     "{% trans name=markup, count=many %}{{ name }} has {{ count }} of 100%%{% endtrans %}",
     "{% trans share=share %}Not in any catalogue: {{ share }}{% endtrans %}",
+    "{% trans count=one %}{{ count }} course{% pluralize %}{{ count }} courses{% endtrans %}",
+    "{% trans minutes=one %}{{ minutes }} min{% pluralize minutes %}{{ minutes }} min{% endtrans %}",
+    "{% trans minutes=many %}This part lasts {{ minutes }} minute. Leave the minutes empty for someone present the "
+    "whole time.{% pluralize minutes %}This part lasts {{ minutes }} minutes. Leave the minutes empty for someone "
+    "present the whole time.{% endtrans %}",
 ]
 VALUES = {"name": "<b>Ann & Bob</b>", "markup": Markup("<em>Ann</em> & Bob"), "one": 1, "many": 3, "share": 0.5}
 

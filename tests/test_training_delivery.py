@@ -94,7 +94,7 @@ def test_course_page_in_user_language(browser, anna):
     course = make_elearning_course(titles={"nl": "Veilig heffen", "fr": "Soulever"})
     browser.login(anna.email)
     page = browser.get(f"/training/courses/{course.id}").text
-    assert "Veilig heffen" in page and "niet beschikbaar in je taal" not in page
+    assert "Veilig heffen" in page and "niet beschikbaar in uw taal" not in page
 
 
 @pytest.mark.parametrize(("titles", "default", "expected"), [
@@ -107,7 +107,7 @@ def test_course_page_falls_back_and_says_so(browser, anna, titles, default, expe
     browser.login(anna.email)
     page = browser.get(f"/training/courses/{course.id}").text
     assert f">{expected}</h1>" in page
-    assert "niet beschikbaar in je taal" in page
+    assert "niet beschikbaar in uw taal" in page
 
 
 def test_fallback_page_links_to_available_languages(browser, anna):
@@ -194,7 +194,7 @@ def test_lesson_page_shows_the_lesson_in_the_trainees_language_or_falls_back_and
                                                        LessonTranslation.language == "nl"))
     db.session.commit()
     page = browser.get(f"/training/courses/{course.id}/lessons/{first}").text
-    assert "<p>Tekst 1 fr</p>" in page and "niet beschikbaar in je taal" in page
+    assert "<p>Tekst 1 fr</p>" in page and "niet beschikbaar in uw taal" in page
     assert f"/lessons/{first}/done" in page  # the form that marks it done
 
 
@@ -206,7 +206,7 @@ def test_course_page_resumes_at_first_unfinished_lesson(browser, anna):
     db.session.commit()
     browser.login(anna.email)
     page = browser.get(f"/training/courses/{course.id}").text
-    assert f'/training/courses/{course.id}/lessons/{second}">Ga verder waar je gebleven was' in page
+    assert f'/training/courses/{course.id}/lessons/{second}">Ga verder waar u gebleven was' in page
 
 
 def test_marking_another_users_enrolment_is_not_found(browser, anna, acme):

@@ -1,6 +1,7 @@
 """Profile and password changes of one's own account."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from oscart.audit.services import record_event
 from oscart.auth.attempts import check_password_attempt
@@ -21,9 +22,11 @@ def check_new_password(password, field="password"):
     """Length 12–1,024 after NFKC normalisation, and not one of the most common passwords."""
     normalized = normalize_password(password or "")
     if len(normalized) < PASSWORD_MIN_LENGTH:
-        raise RuleViolation(_l("Use at least %(count)s characters.", count=PASSWORD_MIN_LENGTH), field)
+        raise RuleViolation(lazy_ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.",
+                                          PASSWORD_MIN_LENGTH), field)
     if len(normalized) > PASSWORD_MAX_LENGTH:
-        raise RuleViolation(_l("Use at most %(max)d characters.", max=PASSWORD_MAX_LENGTH), field)
+        raise RuleViolation(lazy_ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.",
+                                          PASSWORD_MAX_LENGTH), field)
     if is_common_password(normalized):
         raise RuleViolation(_l("This password is too common. Choose one that is harder to guess."), field)
 

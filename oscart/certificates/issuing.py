@@ -9,6 +9,7 @@ import hashlib
 from datetime import UTC
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only
@@ -157,12 +158,14 @@ def _required_text(value, field, limit):
     if not value:
         raise RuleViolation(_("Please give a reason."), field)
     if len(value) > limit:
-        raise RuleViolation(_("Please keep this under %(limit)s characters.", limit=limit), field)
+        raise RuleViolation(ngettext("Please keep this under %(num)s character.",
+                                     "Please keep this under %(num)s characters.", limit), field)
     return value
 
 
 def _optional_text(value, field, limit):
     value = (value or "").strip()
     if len(value) > limit:
-        raise RuleViolation(_("Please keep this under %(limit)s characters.", limit=limit), field)
+        raise RuleViolation(ngettext("Please keep this under %(num)s character.",
+                                     "Please keep this under %(num)s characters.", limit), field)
     return value or None

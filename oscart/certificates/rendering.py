@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import segno
 from flask import current_app
-from flask_babel import force_locale, format_date, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 
 from oscart.certificates import signing
+from oscart.i18n import force_locale
 from oscart.pdf import pdf_static_url, render_pdf
 
 ISSUER = "Oscart Group NV"

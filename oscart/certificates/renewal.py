@@ -12,12 +12,14 @@ from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.certificates import dates
 from oscart.certificates.models import Certificate
+from oscart.core.locking import unclaimed
 from oscart.database import utcnow
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.mail.services import mail_user
 from oscart.security import COMPANY_ADMIN
 from oscart.training.models import COMPLETED, IN_PROGRESS, Course, Enrolment
+from oscart.training.titles import titles_for
 from oscart.training.visibility import visible_to_company_clause
 
 
@@ -43,8 +45,7 @@ def send_expiry_reminders(*, days, today=None):
     """
     today = today or dates.today()
     query = due_for_reminder(today, days)
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=Certificate)
+    query = unclaimed(query, of=Certificate)
     certificates = db.session.scalars(query).all()
     if not certificates:
         return 0
@@ -71,8 +72,9 @@ def _remind_company_admins(per_company, days):
         User.is_restricted.is_(False), User.is_anonymised.is_(False))).all()
     link = public_url("certificates.company", status="expiring", within=days)
     for admin in admins:
+        certificates = per_company[admin.company_id]
         mail_user(admin, "certificates_expiring_company", _l("Certificates of your employees expire soon"),
-                  certificates=per_company[admin.company_id], link=link)
+                  certificates=certificates, titles=titles_for(admin, {c.course_id for c in certificates}), link=link)
 
 
 def assign_refresher(certificate, *, actor, due_on):

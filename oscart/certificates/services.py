@@ -12,14 +12,25 @@ from oscart.certificates.models import EXPIRED, EXPIRING, REVOKED, SUPERSEDED, V
 from oscart.database import LIKE_ESCAPE, contains_pattern, get_or_raise
 from oscart.exceptions import NotFound
 from oscart.extensions import db
+from oscart.i18n import fold_for_search
 from oscart.security import can
-from oscart.training.models import Enrolment
+from oscart.training.models import CourseTranslation, Enrolment
+from oscart.training.titles import reader_title
 
 LIST_COLUMNS = (
     Certificate.id, Certificate.code, Certificate.user_id, Certificate.course_id, Certificate.holder_name,
-    Certificate.course_title, Certificate.completed_on, Certificate.valid_until, Certificate.issued_at,
+    Certificate.completed_on, Certificate.valid_until, Certificate.issued_at,
     Certificate.revoked_at, Certificate.superseded_at, Certificate.pdf_size, Certificate.language,
 )
+
+
+def listed_title(reader=None):
+    """The ``course_title`` column of a list: the course's title in the reader's language by the fallback chain
+    (the printed title when the course has none); without a reader, bound values (training.titles)."""
+    if reader is None:
+        return reader_title(Certificate.course_id, Certificate.course_title).label("course_title")
+    return reader_title(Certificate.course_id, Certificate.course_title, language=reader.language,
+                        company_id=reader.company_id).label("course_title")
 
 
 @dataclass
@@ -73,9 +84,9 @@ def get_download(actor, certificate_id):
 OWN_ORDER = (Certificate.completed_on.desc(), Certificate.id.desc())
 
 
-def list_own(user_id):
-    """The certificates of one user, newest first (``OWN_ORDER``; ``user_id`` may be a bound parameter)."""
-    return select(*LIST_COLUMNS).where(Certificate.user_id == user_id).order_by(*OWN_ORDER)
+def list_own(user):
+    """The certificates of one user, newest first (``OWN_ORDER``), titled in the user's language."""
+    return select(*LIST_COLUMNS, listed_title(user)).where(Certificate.user_id == user.id).order_by(*OWN_ORDER)
 
 
 def list_company(actor, filters):
@@ -84,7 +95,8 @@ def list_company(actor, filters):
     refresher = and_(Enrolment.user_id == Certificate.user_id, Enrolment.course_id == Certificate.course_id,
                      Enrolment.status != "completed")
     query = (
-        select(*LIST_COLUMNS, User.first_name, User.last_name, Enrolment.due_at.label("refresher_due_at"))
+        select(*LIST_COLUMNS, listed_title(actor), User.first_name, User.last_name,
+               Enrolment.due_at.label("refresher_due_at"))
         .join(User, User.id == Certificate.user_id)
         .outerjoin(Enrolment, refresher)
         .where(Certificate.company_id == actor.company_id)
@@ -100,15 +112,19 @@ def count_company(actor, filters):
                          .where(Certificate.company_id == actor.company_id), filters)
 
 
-def list_all(*, search=None, status=None):
-    """Platform admins: every certificate, newest first, searchable by code, holder or course."""
-    query = select(*LIST_COLUMNS).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+def list_all(reader, *, search=None, status=None):
+    """Platform admins: every certificate, newest first, searchable by code, holder or course (the printed
+    title or the title in any language); titled in the reader's language."""
+    query = select(*LIST_COLUMNS, listed_title(reader)).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     if search:
         code = normalize_code(search)
         pattern = contains_pattern(search.strip().lower())
+        titled = select(CourseTranslation.course_id).where(
+            CourseTranslation.search_text.like(contains_pattern(fold_for_search(search.strip())), escape=LIKE_ESCAPE))
         query = query.where(or_(Certificate.code == code,
                                 func.lower(Certificate.holder_name).like(pattern, escape=LIKE_ESCAPE),
-                                func.lower(Certificate.course_title).like(pattern, escape=LIKE_ESCAPE)))
+                                func.lower(Certificate.course_title).like(pattern, escape=LIKE_ESCAPE),
+                                Certificate.course_id.in_(titled)))
     return apply_filters(query, Filters(status=status))
 
 
@@ -143,11 +159,14 @@ def status_clause(status, today, within_days):
 
 def company_filter_choices(actor):
     """(courses, employees) that appear among the company's certificates, for the filter menus: two queries.
-    Each is a list of (id, label) pairs; an employee's label is "last name, first name"."""
+    Each is a list of (id, label) pairs; a course's label is its title in the actor's language, an employee's
+    "last name, first name"."""
     scope = Certificate.company_id == actor.company_id
-    courses = db.session.execute(
-        select(Certificate.course_id, func.min(Certificate.course_title)).where(scope)
-        .group_by(Certificate.course_id).order_by(func.min(Certificate.course_title))).all()
+    printed = (select(Certificate.course_id, func.min(Certificate.course_title).label("printed")).where(scope)
+               .group_by(Certificate.course_id).subquery())
+    title = reader_title(printed.c.course_id, printed.c.printed, language=actor.language, company_id=actor.company_id)
+    title = title.label("title")
+    courses = db.session.execute(select(printed.c.course_id, title).order_by(title, printed.c.course_id)).all()
     people = db.session.execute(
         select(User.id, User.last_name, User.first_name).where(
             User.id.in_(select(Certificate.user_id).where(scope))).order_by(User.last_name, User.first_name)).all()

@@ -4,6 +4,7 @@ from importlib import import_module
 
 from flask import Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from oscart.audit.services import record_event
@@ -44,7 +45,7 @@ def status_of(row, within_days=30, today=None):
 @bp.get("/certificates/")
 @require("certificates.own")
 def mine():
-    rows = db.session.execute(services.list_own(current_user.id)).all()
+    rows = db.session.execute(services.list_own(current_user)).all()
     return render_template("certificates/mine.html", rows=rows)
 
 
@@ -106,8 +107,9 @@ def company_pdf():
     if rows is None:
         return redirect(url_with_args("certificates.company"))
     if len(rows) > exports.MAX_MERGED:
-        flash(_("One PDF can hold at most %(count)s certificates. Narrow the filters or download a ZIP.",
-                count=exports.MAX_MERGED), "error")
+        flash(ngettext("One PDF can hold at most %(num)s certificate. Narrow the filters or download a ZIP.",
+                       "One PDF can hold at most %(num)s certificates. Narrow the filters or download a ZIP.",
+                       exports.MAX_MERGED), "error")
         return redirect(url_with_args("certificates.company"))
     return pdf_response(exports.merged_pdf(rows), f"certificates_{dates.today()}.pdf", cache="no-store")
 

@@ -18,7 +18,8 @@ from oscart.extensions import db
 from oscart.forms import choices
 from oscart.pagination import paginate
 from oscart.security import require
-from oscart.training.models import Course, CourseTranslation
+from oscart.training.models import Course
+from oscart.training.titles import reader_title
 
 
 @bp.get("/certificates/manage")
@@ -26,7 +27,8 @@ from oscart.training.models import Course, CourseTranslation
 def manage():
     form = AdminFilterForm(request.args)
     form.validate()
-    query = services.list_all(search=form.q.data if not form.q.errors else None, status=form.status.data or None)
+    query = services.list_all(current_user, search=form.q.data if not form.q.errors else None,
+                              status=form.status.data or None)
     page = paginate(query, request.args.get("page", 1, type=int))
     return render_template("certificates/manage.html", filters=form, page=page)
 
@@ -37,7 +39,8 @@ def manage():
 def manage_list(extension):
     form = AdminFilterForm(request.args)
     form.validate()
-    query = services.list_all(search=form.q.data if not form.q.errors else None, status=form.status.data or None)
+    query = services.list_all(current_user, search=form.q.data if not form.q.errors else None,
+                              status=form.status.data or None)
     record_event("certificate.exported", actor=current_user, target="certificates", format=extension,
                  search=form.q.data or "", status=form.status.data or "")
     db.session.commit()
@@ -114,12 +117,7 @@ def issue():
 
 
 def _course_choices():
-    rows = db.session.execute(select(Course.id, Course.code, CourseTranslation.language, CourseTranslation.title)
-                              .outerjoin(CourseTranslation, CourseTranslation.course_id == Course.id)
-                              .order_by(Course.code)).all()
-    titles = {}
-    for course_id, code, language, title in rows:
-        current = titles.get(course_id)
-        if current is None or language == "en":
-            titles[course_id] = f"{code} — {title}" if title else code
-    return choices([(0, "—"), *sorted(titles.items(), key=lambda item: item[1])])
+    title = reader_title(Course.id, language=current_user.language, company_id=current_user.company_id)
+    rows = db.session.execute(select(Course.id, Course.code, title.label("title"))).all()
+    labels = {course_id: f"{code} — {title}" if title else code for course_id, code, title in rows}
+    return choices([(0, "—"), *sorted(labels.items(), key=lambda item: item[1])])

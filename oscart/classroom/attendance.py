@@ -7,6 +7,7 @@ each row's ``version`` (optimistic locking), one batched INSERT, one batch of au
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -95,8 +96,9 @@ def check_entry(entry, part):
             raise RuleViolation(_l("Enter the minutes attended."), f"minutes-{user_id}")
         minutes = part.minutes
     if minutes < 0 or minutes > part.minutes:
-        raise RuleViolation(_l("Enter between 0 and %(max)s minutes (the length of this part).", max=part.minutes),
-                            f"minutes-{user_id}")
+        raise RuleViolation(lazy_ngettext("Enter between 0 and %(num)s minute (the length of this part).",
+                                          "Enter between 0 and %(num)s minutes (the length of this part).",
+                                          part.minutes), f"minutes-{user_id}")
     return {**entry, "minutes": minutes, "note": (entry.get("note") or "").strip()[:1000]}
 
 

@@ -7,7 +7,7 @@ from oscart.classroom.forms import STATUS_LABELS
 from oscart.classroom.models import ATTENDANCE_STATUSES
 from oscart.classroom.services import BRUSSELS
 from oscart.extensions import db
-from flask_babel import force_locale
+from oscart.i18n import force_locale
 from oscart.pdf import render_pdf
 
 BATCH = 2000

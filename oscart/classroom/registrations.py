@@ -8,12 +8,13 @@ from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.classroom.ics import invitation
 from oscart.classroom.models import CANCELLED, REGISTERED, WAITLISTED, Registration
-from oscart.classroom.services import course_titles, session_parts
+from oscart.classroom.services import session_parts
 from oscart.core.locking import lock
 from oscart.database import utcnow
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
 from oscart.mail.services import mail_user
+from oscart.training.titles import titles_for
 
 SUBJECTS = {
     REGISTERED: _l("Your place in the session is confirmed"),
@@ -122,7 +123,7 @@ def _audit(action, registration, session, user, actor, before, **extra):
 
 def _send(kind, session, user, registration):
     parts = session_parts(session.id)
-    title = course_titles([session.course_id], user.language).get(session.course_id, "")
+    title = titles_for(user, [session.course_id]).get(session.course_id, "")
     # Built by hand: mail is also queued from the CLI, where url_for has no request to build from.
     link = f"{current_app.config['PUBLIC_BASE_URL']}/classroom/sessions/{session.id}"
     attachments = None

@@ -25,9 +25,10 @@ from oscart.database import prepared, utcnow
 from oscart.database import rows as column_rows
 from oscart.exceptions import NotFound, PermissionDenied, RuleViolation
 from oscart.extensions import db
-from oscart.i18n import TIMEZONE, is_language, pick_translation
+from oscart.i18n import TIMEZONE, is_language
 from oscart.security import PLATFORM_ADMIN, TRAINER, can
-from oscart.training.models import BLENDED, CLASSROOM, Course, CourseTranslation
+from oscart.training.models import BLENDED, CLASSROOM, Course
+from oscart.training.titles import reader_params, reader_title
 
 BRUSSELS = ZoneInfo(TIMEZONE)
 
@@ -35,16 +36,6 @@ BRUSSELS = ZoneInfo(TIMEZONE)
 def local_to_utc(day, time):
     """A date and wall-clock time in Brussels as an aware UTC datetime."""
     return datetime.combine(day, time, tzinfo=BRUSSELS).astimezone(UTC)
-
-
-def course_titles(course_ids, language):
-    """{course_id: title} in ``language``, falling back along the content-language chain; one query."""
-    rows = db.session.execute(select(CourseTranslation.course_id, CourseTranslation.language, CourseTranslation.title)
-                              .where(CourseTranslation.course_id.in_(set(course_ids)))).all()
-    by_course = {}
-    for course_id, lang, title in rows:
-        by_course.setdefault(course_id, {})[lang] = title
-    return {cid: titles[pick_translation(titles, language)] for cid, titles in by_course.items()}
 
 
 def plannable_courses(actor):
@@ -222,21 +213,14 @@ def list_upcoming_registrations(user, *, now=None, limit=20):
     status, position.
     """
     found = column_rows(upcoming_with_titles_statement(), {"user_id": user.id, "now": now or utcnow(),
-                                                           "limit": limit})
-    return upcoming_from_rows(found, user.language)
+                                                           "limit": limit, **reader_params(user)})
+    return upcoming_from_rows(found)
 
 
-def upcoming_from_rows(found, language):
+def upcoming_from_rows(found):
     """list_upcoming_registrations() from the rows of upcoming_with_titles_statement(), already read."""
-    sessions = {}
-    for row in found:  # one row per session and title language
-        session = sessions.setdefault(row.session_id, (row, {}))
-        if row.language is not None:
-            session[1][row.language] = row.title
-    return [UpcomingSession(row.session_id, row.course_id, titles[pick_translation(titles, language)]
-                            if titles else "", row.starts_at, row.ends_at, row.place, row.meeting_url, row.status,
-                            row.position)
-            for row, titles in sessions.values()]
+    return [UpcomingSession(row.session_id, row.course_id, row.title, row.starts_at, row.ends_at, row.place,
+                            row.meeting_url, row.status, row.position) for row in found]
 
 
 # Templates read these by attribute, which a named tuple answers at once (a dict only after a failed getattr).
@@ -246,10 +230,10 @@ UpcomingSession = namedtuple("UpcomingSession", "session_id course_id course_tit
 
 @prepared
 def upcoming_with_titles_statement():
-    """A user's coming sessions, one row per session and title language; bound values user_id, now, limit."""
+    """A user's coming sessions with the course title in the reader's language; bound values user_id, now,
+    limit and those of training.titles.reader_params()."""
     upcoming = _upcoming_statement().subquery()
-    return (select(upcoming, CourseTranslation.language, CourseTranslation.title)
-            .outerjoin(CourseTranslation, CourseTranslation.course_id == upcoming.c.course_id)
+    return (select(upcoming, reader_title(upcoming.c.course_id, "").label("title"))
             .order_by(upcoming.c.starts_at, upcoming.c.session_id))
 
 

@@ -2,6 +2,7 @@
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,6 +15,7 @@ from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.pagination import paginate
 from oscart.security import require
+from oscart.training.titles import course_titles, titles_for
 
 
 @bp.route("/plan", methods=["GET", "POST"], defaults={"session_id": None})
@@ -89,7 +91,7 @@ def _filters(actor):
 def teach():
     form, filters = _filters(current_user)
     page = paginate(review.list_sessions_for_review(current_user, filters), request.args.get("page", 1, type=int))
-    titles = services.course_titles([row.course_id for row in page.items], current_user.language)
+    titles = titles_for(current_user, [row.course_id for row in page.items])
     return render_template("classroom/teach.html", page=page, filters=form, titles=titles,
                            rate=review.attendance_rate)
 
@@ -99,7 +101,7 @@ def teach():
 def attendance_list():
     form, filters = _filters(current_user)
     page = review.page_attendance(current_user, filters, request.args.get("page", 1, type=int))
-    titles = services.course_titles([row.course_id for row in page.items], current_user.language)
+    titles = titles_for(current_user, [row.course_id for row in page.items])
     return render_template("classroom/attendance.html", page=page, filters=form, titles=titles)
 
 
@@ -133,7 +135,7 @@ def history(session_id):
     access.check_teaches(training_session, current_user)
     page = paginate(review.list_history(session_id), request.args.get("page", 1, type=int))
     return render_template("classroom/history.html", session=training_session, page=page,
-                           title=services.course_titles([training_session.course_id], current_user.language)
+                           title=titles_for(current_user, [training_session.course_id])
                            .get(training_session.course_id, ""))
 
 
@@ -159,7 +161,8 @@ def attendance_sheet(part_id):
                 status = 400
             else:
                 db.session.commit()
-                flash(_("Attendance saved (%(count)s changes).", count=changed), "success")
+                flash(ngettext("Attendance saved (%(num)s change).", "Attendance saved (%(num)s changes).", changed),
+                      "success")
                 return redirect(url_for("classroom.attendance_sheet", part_id=part_id))
         else:
             status = 400
@@ -170,7 +173,7 @@ def attendance_sheet(part_id):
 
 def _sheet_context(sheet):
     parts = services.session_parts(sheet.session.id)
-    return {"parts": parts, "title": services.course_titles([sheet.session.course_id], current_user.language)
+    return {"parts": parts, "title": titles_for(current_user, [sheet.session.course_id])
             .get(sheet.session.course_id, "")}
 
 
@@ -182,6 +185,6 @@ def signin_sheet(part_id):
     pdf = exports.signin_sheet_pdf(
         session, sheet.part, rows=sheet.rows, parts=services.session_parts(session.id),
         trainers=services.session_trainers(session.id), language=session.language,
-        title=services.course_titles([session.course_id], session.language).get(session.course_id, ""))
+        title=course_titles([session.course_id], session.language).get(session.course_id, ""))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="sign-in-{part_id}.pdf"'})

@@ -13,13 +13,14 @@ from oscart.exceptions import PermissionDenied, RuleViolation
 from oscart.extensions import db
 from oscart.pagination import paginate
 from oscart.security import can, require
+from oscart.training.titles import titles_for
 
 
 @bp.get("/")
 @login_required
 def index():
     page = paginate(services.list_open_sessions(current_user), request.args.get("page", 1, type=int))
-    titles = services.course_titles([row.course_id for row in page.items], current_user.language)
+    titles = titles_for(current_user, [row.course_id for row in page.items])
     return render_template("classroom/index.html", page=page, titles=titles)
 
 
@@ -28,7 +29,7 @@ def index():
 def mine():
     upcoming = services.list_upcoming_registrations(current_user)
     page = review.page_attendance(current_user, review.Filters(), request.args.get("page", 1, type=int))
-    titles = services.course_titles([row.course_id for row in page.items], current_user.language)
+    titles = titles_for(current_user, [row.course_id for row in page.items])
     return render_template("classroom/mine.html", upcoming=upcoming, page=page, titles=titles)
 
 
@@ -45,7 +46,7 @@ def session(session_id):
     return render_template(
         "classroom/session.html", session=training_session, parts=parts, registered=registered,
         waitlisted=waitlisted, mine=mine, roster=roster, teaches=teaches, now=utcnow(),
-        title=services.course_titles([training_session.course_id], current_user.language).get(
+        title=titles_for(current_user, [training_session.course_id]).get(
             training_session.course_id, ""), trainers=services.session_trainers(session_id), form=RosterForm(),
         people=services.list_registrations(session_id) if teaches else None)
 

@@ -5,11 +5,11 @@ import re
 from datetime import timedelta
 
 from flask import current_app, render_template
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from oscart.database import utcnow
 from oscart.extensions import db
+from oscart.i18n import force_locale
 from oscart.mail import backends
 from oscart.mail.models import FAILED, PENDING, SENT, TRANSACTIONAL, OutboxMessage
 

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -118,7 +119,8 @@ def send_campaign(campaign_id):
     sent = campaigns.send_campaign(campaigns.get_campaign(campaign_id), actor=current_user)
     db.session.commit()
     if sent:
-        flash(_("The campaign has been queued for %(count)s people.", count=sent), "success")
+        flash(ngettext("The campaign has been queued for %(num)s person.",
+                       "The campaign has been queued for %(num)s people.", sent), "success")
     else:
         flash(_("Nobody is left to send to: everyone with consent has received it."), "info")
     return redirect(url_for("privacy_admin.campaign", campaign_id=campaign_id))
@@ -187,7 +189,7 @@ def notify(incident_id):
                                       category_labels=_category_labels())
     db.session.commit()
     if count:
-        flash(_("%(count)s people have been notified.", count=count), "success")
+        flash(ngettext("%(num)s person has been notified.", "%(num)s people have been notified.", count), "success")
     else:
         flash(_("Everyone affected has already been notified; nothing was sent."), "info")
     return redirect(url_for("privacy_admin.incident", incident_id=incident_id))

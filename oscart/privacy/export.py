@@ -5,7 +5,6 @@ import json
 import zipfile
 
 from flask import render_template
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from oscart.audit.services import record_event
@@ -13,7 +12,9 @@ from oscart.auth.attempts import check_password_attempt
 from oscart.auth.twostep import verify_second_factor
 from oscart.database import utcnow
 from oscart.exceptions import RuleViolation
+from oscart.i18n import force_locale
 from oscart.privacy import registry
+from oscart.privacy.summary import sections as summary_sections
 
 WRONG_CREDENTIALS = _l("The password or the code is not correct.")
 
@@ -42,7 +43,8 @@ def build_archive(user, *, actor):
     generated_at = utcnow()
     document = {"generated_at": generated_at.isoformat(), "controller": "Oscart Group NV", "data": data}
     with force_locale(user.language):
-        summary = render_template("privacy/archive_summary.html", data=data, categories=registry.categories(),
+        summary = render_template("privacy/archive_summary.html",
+                                  sections=summary_sections(data, registry.categories()),
                                   generated_at=generated_at, user=user, files=[name for name, _ in files])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -8,11 +8,11 @@ from sqlalchemy import exists, func, select
 from oscart.accounts.models import User
 from oscart.database import utcnow
 from oscart.extensions import db
-from oscart.i18n import pick_translation
 from oscart.privacy import policy
 from oscart.privacy.marketing import queue_marketing, reachable_users
 from oscart.privacy.models import OfferSent
 from oscart.training import models as training
+from oscart.training.titles import titles_for
 
 # Only visits of the last RECENT_DAYS count as "recent".
 RECENT_DAYS = 30
@@ -41,12 +41,8 @@ def send_offers(days, *, now=None):
     sent = 0
     for user_id, course_id in db.session.execute(due_offers(days, now=now)).all():
         user = db.session.get(User, user_id)
-        titles = dict(db.session.execute(
-            select(training.CourseTranslation.language, training.CourseTranslation.title)
-            .where(training.CourseTranslation.course_id == course_id)).all())
-        code = pick_translation(titles, user.language)
         queue_marketing(user, "privacy_offer", _l("A course you looked at on Oscart"), purpose=policy.OFFERS,
-                        course_title=titles.get(code, ""), course_id=course_id)
+                        course_title=titles_for(user, [course_id]).get(course_id, ""), course_id=course_id)
         db.session.add(OfferSent(user_id=user_id, course_id=course_id, at=utcnow()))
         sent += 1
     return sent

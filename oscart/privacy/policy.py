@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 CONTROLLER = {
     "name": "Oscart Group NV",
@@ -109,7 +110,8 @@ RETENTION = (
     Retention("mail_bodies", _l("Contents of e-mails sent to you"), timedelta(days=90),
               _l("contents removed; date and subject kept")),
     Retention("inactive_accounts", _l("Accounts without a login"), timedelta(days=3 * 365),
-              _l("anonymised, after a warning by e-mail %(days)s days before", days=INACTIVE_WARNING_DAYS)),
+              lazy_ngettext("anonymised, after a warning by e-mail %(num)s day before",
+                            "anonymised, after a warning by e-mail %(num)s days before", INACTIVE_WARNING_DAYS)),
     Retention("anonymised_records", _l("Anonymised training records kept for statistics"),
               timedelta(days=5 * 365), _l("deleted")),
 )

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from oscart.database import rows as column_rows
@@ -69,7 +70,8 @@ def assign():
             form.add_error(error.field, error.message)
         else:
             db.session.commit()
-            flash(_("The course has been assigned to %(count)s people.", count=len(enrolments)), "success")
+            flash(ngettext("The course has been assigned to %(num)s person.",
+                           "The course has been assigned to %(num)s people.", len(enrolments)), "success")
             return redirect(url_for("training.company.assign"))
     return render_template("training/company/assign.html", form=form)
 

@@ -8,13 +8,14 @@ from sqlalchemy import bindparam, select
 from oscart.certificates import dates
 from oscart.certificates.forms import STATUS_LABELS
 from oscart.certificates.models import Certificate, certificate_status
-from oscart.certificates.services import OWN_ORDER
+from oscart.certificates.services import OWN_ORDER, listed_title
 from oscart.classroom.services import upcoming_from_rows, upcoming_with_titles_statement
 from oscart.database import SelectsInOne, prepared, utcnow
 from oscart.security import can
 from oscart.training.company import NEWS_ORDER, list_news
 from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
 from oscart.training.services import first_row_per_id, is_overdue, pick_course_texts
+from oscart.training.titles import reader_params
 
 # The template reads these by attribute: a named tuple answers at once where a dict first fails getattr.
 DashboardCourse = namedtuple("DashboardCourse", "course_id title progress_percent due_at completed_at is_overdue")
@@ -48,7 +49,7 @@ def _dashboard_statement(with_news, with_certificates):
         parts["news"] = (list_news(bindparam("company_id"), limit=5).order_by(None), NEWS_ORDER)
     if with_certificates:
         # A renewed certificate replaces the one before it.
-        parts["certificates"] = (select(Certificate.id, Certificate.course_title, Certificate.completed_on,
+        parts["certificates"] = (select(Certificate.id, listed_title(), Certificate.completed_on,
                                         Certificate.valid_until, Certificate.revoked_at, Certificate.superseded_at)
                                  .where(Certificate.user_id == bindparam("user_id"),
                                         Certificate.superseded_at.is_(None))
@@ -62,7 +63,8 @@ def load_dashboard(actor, preferred, *, now=None):
     now = now or utcnow()
     with_news, with_certificates = actor.company_id is not None, can(actor, "certificates.own")
     found = _dashboard_statement(with_news, with_certificates).rows(
-        {"user_id": actor.id, "company_id": actor.company_id, "now": now, "limit": UPCOMING_SESSIONS})
+        {"user_id": actor.id, "company_id": actor.company_id, "now": now, "limit": UPCOMING_SESSIONS,
+         **reader_params(actor)})
     enrolments = first_row_per_id(found["enrolments"])
     texts = pick_course_texts(found["enrolments"], {row.course_id: row.default_language for row in enrolments},
                               preferred)
@@ -79,5 +81,5 @@ def load_dashboard(actor, preferred, *, now=None):
                                                                  row.valid_until, today, 30))
                     for row in latest[:LATEST_CERTIFICATES]]
     return {"in_progress": in_progress, "completed": completed, "news": found.get("news", []),
-            "sessions": upcoming_from_rows(found["sessions"], actor.language), "certificates": certificates,
+            "sessions": upcoming_from_rows(found["sessions"]), "certificates": certificates,
             "more_certificates": len(latest) > LATEST_CERTIFICATES, "certificate_status_labels": STATUS_LABELS}

@@ -1,6 +1,7 @@
 """Knowledge checks: start an attempt, submit it once, checked on the server; and the completion requirement."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -52,8 +53,9 @@ def _check_may_attempt(enrolment, quiz):
     if has_passed(enrolment):
         raise RuleViolation(_l("You have already passed this knowledge check."))
     if _submitted_count(enrolment, quiz) >= quiz.max_attempts:
-        raise RuleViolation(_l("You have used all %(count)s attempts of this knowledge check.",
-                               count=quiz.max_attempts))
+        raise RuleViolation(lazy_ngettext("You have used the %(num)s attempt of this knowledge check.",
+                                          "You have used all %(num)s attempts of this knowledge check.",
+                                          quiz.max_attempts))
 
 
 def start_attempt(actor, enrolment_id, preferred):
