@@ -91,6 +91,7 @@ def register_commands(app):
     from oscart.audit.cli import audit_cli
     from oscart.certificates.cli import certificates_cli
     from oscart.cli import seed_demo_command
+    from oscart.core.backup import backup_cli
     from oscart.mail.cli import outbox_cli
     from oscart.privacy.cli import privacy_cli
 
@@ -99,3 +100,4 @@ def register_commands(app):
     app.cli.add_command(audit_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(backup_cli)
