@@ -6,6 +6,7 @@ the data is made through the services, then several logged-in clients send the s
 
 import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -15,6 +16,9 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
+from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -25,10 +29,12 @@ from sqlalchemy.pool import NullPool
 from oscart.audit.models import AuditEvent
 from oscart.auth import reset
 from oscart.auth.models import RecoveryCode
+from oscart.certificates import dates
 from oscart.classroom.models import CANCELLED, REGISTERED, WAITLISTED, Registration
 from oscart.classroom.registrations import register_user
 from oscart.core.locking import lock
 from oscart.extensions import db
+from oscart.mail.models import OutboxMessage
 from oscart.privacy.models import PrivacyRequest
 from oscart.privacy.requests import file_request
 from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN
@@ -40,6 +46,7 @@ from tests.factories import (
     enable_two_step,
     make_certificate,
     make_company,
+    make_course,
     make_elearning_course,
     make_training_session,
     make_user,
@@ -57,6 +64,7 @@ TIMEOUT = 30  # seconds any one request, or the server's start, may take before 
 # clean-up (collecting a large heap at exit took seconds per process).
 GUNICORN_CONFIG = """
 import os
+import re
 
 
 def worker_int(worker):
@@ -69,37 +77,56 @@ def on_exit(server):
 
 
 @pytest.fixture(scope="module")
-def server(app):
+def server_folder():
+    """The server's configuration and log (mail goes to the console, so the log shows every message sent)."""
+    with tempfile.TemporaryDirectory(prefix="oscart-gunicorn-") as folder:
+        yield Path(folder)
+
+
+@pytest.fixture(scope="module")
+def server(app, server_folder):
     """The base URL of gunicorn (three workers) on a free local port, serving the test database."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)  # requests made before the workers are up wait in the queue
     # Refused codes and links count toward rate limits; these tests send many on purpose.
     config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+              "MAIL_BACKEND": "console",
               **{name: "1000 per minute" for name in ("RATELIMIT_RESET", "RATELIMIT_TWO_STEP",
                                                       "RATELIMIT_TWO_STEP_ACCOUNT")}}
-    with tempfile.TemporaryDirectory(prefix="oscart-gunicorn-") as folder:
-        Path(folder, "gunicorn.conf.py").write_text(GUNICORN_CONFIG)
-        log_path = Path(folder, "server.log")
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [str(Path(sys.executable).parent / "gunicorn"), "--config", str(Path(folder, "gunicorn.conf.py")),
-                 "--workers", str(WORKERS), "--preload", "--no-control-socket", "--timeout", str(TIMEOUT),
-                 "--bind", f"fd://{listener.fileno()}", f"oscart:create_app({config!r})"],
-                cwd=ROOT, pass_fds=[listener.fileno()], stdout=log, stderr=log,
-                env={**os.environ, "PYTHONPATH": str(ROOT)})
+    settings = server_folder / "gunicorn.conf.py"
+    settings.write_text(GUNICORN_CONFIG)
+    with (server_folder / "server.log").open("wb") as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "--config", str(settings), "--workers", str(WORKERS),
+             "--preload", "--no-control-socket", "--timeout", str(TIMEOUT), "--bind", f"fd://{listener.fileno()}",
+             f"oscart:create_app({config!r})"],
+            cwd=ROOT, pass_fds=[listener.fileno()], stdout=log, stderr=log, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        process.send_signal(signal.SIGINT)
         try:
-            yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            listener.close()
-        output = log_path.read_text(errors="replace")
+            process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        listener.close()
+    output = (server_folder / "server.log").read_text(errors="replace")
     assert "Traceback" not in output, output[-4000:]
+
+
+def log_size(server_folder):
+    return (server_folder / "server.log").stat().st_size
+
+
+def sent_counts(server_folder, since):
+    """How often each outbox message was sent, by id, as the server's console mail backend printed them after
+    ``since`` (a size of the log: ids start again in a test's empty tables)."""
+    with (server_folder / "server.log").open("rb") as file:
+        file.seek(since)
+        log = file.read().decode(errors="replace")
+    return Counter(int(number) for number in re.findall(r"^Message-ID: <oscart\.(\d+)\.", log, re.MULTILINE))
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -141,22 +168,27 @@ class Client:
         return location
 
 
-def at_once(requests):
-    """Send every ``(client, path, data)`` at the same moment, each from its own thread; their answers in order."""
-    barrier = threading.Barrier(len(requests), timeout=TIMEOUT)
-    answers = [None] * len(requests)
+def simultaneously(calls):
+    """Run every function at the same moment, each in its own thread; their results in order."""
+    barrier = threading.Barrier(len(calls), timeout=TIMEOUT)
+    results = [None] * len(calls)
 
-    def send(index, client, path, data):
+    def run(index, call):
         barrier.wait()
-        answers[index] = client.post(path, data)
+        results[index] = call()
 
-    threads = [threading.Thread(target=send, args=(index, *request)) for index, request in enumerate(requests)]
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(TIMEOUT)
-    assert all(answer is not None for answer in answers), "a request did not finish"
-    return answers
+    assert all(result is not None for result in results), "a call did not finish"
+    return results
+
+
+def at_once(requests):
+    """Send every ``(client, path, data)`` at the same moment, each from its own thread; their answers in order."""
+    return simultaneously([partial(client.post, path, data) for client, path, data in requests])
 
 
 def _logged_in(server, users):
@@ -178,7 +210,7 @@ def _statuses(session):
 # --- Seats ------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("who", ["trainee", "company admin"])
-def test_a_session_never_takes_more_registrations_than_it_has_seats(server, who):
+def test_a_session_never_takes_more_registrations_than_it_has_seats(server, server_folder, who):
     company = make_company()
     people = [make_user(company=company) for _ in range(CLIENTS)]
     session = make_training_session(capacity=2)
@@ -190,11 +222,17 @@ def test_a_session_never_takes_more_registrations_than_it_has_seats(server, who)
         requests = [(client, f"/classroom/sessions/{session.id}/employees",
                      {"user_ids": [str(person.id)], "action": "register"})
                     for client, person in zip(_logged_in(server, [admin] * CLIENTS), people, strict=True)]
+    since = log_size(server_folder)
     answers = at_once(requests)
     assert [status for status, _location, _html in answers] == [302] * CLIENTS
     rows = _statuses(session)
     assert sorted(row.status for row in rows) == [REGISTERED] * 2 + [WAITLISTED] * (CLIENTS - 2)
     assert sorted(row.position for row in rows if row.status == WAITLISTED) == list(range(1, CLIENTS - 1))
+    # Each worker sends what is due after its request: every confirmation went out, and only once.
+    queued = db.session.scalars(select(OutboxMessage.id)).all()
+    assert len(queued) == CLIENTS
+    counts = sent_counts(server_folder, since)
+    assert [counts[number] for number in queued] == [1] * CLIENTS
 
 
 def test_simultaneous_cancellations_promote_exactly_as_many_people_as_seats_came_free(server):
@@ -298,6 +336,23 @@ def test_a_decision_sent_by_several_admins_at_once_is_taken_once(server, what):
     at_once([(client, path, data) for client in _logged_in(server, admins)])
     db.session.expire_all()
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == action)) == 1
+
+
+
+def test_expiry_reminders_started_in_several_processes_at_once_go_out_once(app):
+    company = make_company()
+    make_user(role=COMPANY_ADMIN, company=company)
+    expires = dates.today() + timedelta(days=10)
+    completed = datetime.combine(dates.add_months(expires, -12), time(12), tzinfo=UTC)
+    make_certificate(make_user(company=company), make_course(validity_months=12), completed_at=completed)
+    runners = [app.test_cli_runner() for _ in range(4)]
+    results = simultaneously([partial(runner.invoke, args=["certificates", "remind", "--days", "30"])
+                              for runner in runners])
+    assert [result.exit_code for result in results] == [0] * 4, [result.output for result in results]
+    db.session.expire_all()
+    reminders = ["certificate_expiring", "certificates_expiring_company"]  # to the holder and the company admin
+    assert sorted(db.session.scalars(select(OutboxMessage.template)
+                                     .where(OutboxMessage.template.in_(reminders)))) == reminders
 
 
 # --- The lock itself ---------------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ the lock. Requests for other parents, and every request that only reads, do not 
   go on reading. A transaction that has already written holds that lock from its first write. Only these
   services take it: ordinary pages keep pysqlite's own transactions, which begin at the first write.
 
-Something used once (a code, a token) can instead be claimed with one conditional UPDATE (``claim``).
+Something used once (a code, a token, a message to send) can instead be claimed with one conditional UPDATE
+(``claim``, ``claim_many``). A batch step that several processes may run at once reads its rows through
+``unclaimed``.
 """
 
 import weakref
@@ -41,8 +43,7 @@ def lock(parent, *dependents):
     key = inspect(parent).identity_key
     if key not in held:
         if connection.dialect.name == "sqlite":
-            if not connection.connection.dbapi_connection.in_transaction:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            _take_write_lock(connection)
             session.refresh(parent)
         else:
             session.refresh(parent, with_for_update=True)
@@ -51,11 +52,38 @@ def lock(parent, *dependents):
         session.refresh(dependent)
 
 
+def unclaimed(query, *, of=None):
+    """``query`` for a batch step that several processes may run at once (reminders): each row goes to one.
+
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` (rows another process holds until its commit are left out). SQLite: the
+    write lock is taken first, so the steps take turns and a later one finds the rows already done.
+    """
+    session = db.session()
+    session.flush()
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        _take_write_lock(connection)
+        return query
+    return query.with_for_update(skip_locked=True, of=of)
+
+
 def claim(statement):
     """Run a conditional UPDATE that marks one thing used (``… WHERE used_at IS NULL``); True when this
     request changed it. The database checks the condition and writes in one step under its own lock, so of
     several requests racing for the same thing exactly one gets it."""
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount > 0
+
+
+def claim_many(statement):
+    """``claim`` for several rows: a conditional UPDATE … RETURNING; the values returned for the rows this
+    request changed (rows another request claimed first no longer match and are left out)."""
+    return db.session.scalars(statement.execution_options(synchronize_session=False)).all()
+
+
+def _take_write_lock(connection):
+    # pysqlite has begun a transaction only if this one has written already, which took the lock then.
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _held(session):

@@ -5,8 +5,9 @@ import re
 from datetime import timedelta
 
 from flask import current_app, render_template
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from oscart.core.locking import claim_many
 from oscart.database import utcnow
 from oscart.extensions import db
 from oscart.i18n import force_locale
@@ -69,26 +70,36 @@ def mail_user(user, template, subject, **context):
     return queue_mail(template, to=user.email, language=user.language, subject=subject, user=user, **context)
 
 
-def _due_messages(limit):
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= utcnow())
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return db.session.scalars(query).all()
+# A message being sent is not due for anyone else for this long: workers delivering at the same moment never send
+# one twice, and a message whose sender died on the way goes out again afterwards.
+SENDING_LEASE = timedelta(minutes=5)
+
+
+def _claim_due(limit):
+    """Due messages for this worker alone, claimed and committed before anything is sent."""
+    now = utcnow()
+    ids = db.session.scalars(select(OutboxMessage.id)
+                             .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+                             .order_by(OutboxMessage.id).limit(limit)).all()
+    if not ids:
+        return []
+    claimed = claim_many(update(OutboxMessage)
+                         .where(OutboxMessage.id.in_(ids), OutboxMessage.status == PENDING,
+                                OutboxMessage.next_attempt_at <= now)
+                         .values(next_attempt_at=now + SENDING_LEASE).returning(OutboxMessage.id))
+    db.session.commit()
+    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
+                              .order_by(OutboxMessage.id)).all()
 
 
 def deliver_pending(limit=50):
     """Send due messages; a failure is retried later with exponential back-off. Returns (sent, failed).
 
-    Commits per batch: it is a worker step, not part of a request's change.
+    Commits the claim of a batch and then its outcome: it is a worker step, not part of a request's change.
     """
     sent = failed = 0
     backend = backends.get_backend(current_app.config["MAIL_BACKEND"])
-    for message in _due_messages(limit):
+    for message in _claim_due(limit):
         message.attempts += 1
         try:
             backend.send(message, current_app.config)
