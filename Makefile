@@ -8,15 +8,21 @@ PORT ?= 5000
 # In development the links in mails and on certificates follow the port (config.py), also those seed-demo makes.
 export PORT
 
-.PHONY: run test install translations db seed lint extract bench clean
+.PHONY: run test install lock translations db seed lint extract bench clean
 
-$(STAMP): pyproject.toml
+# Exactly the tested set: every package at the version and hashes in requirements.lock, then the portal itself.
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After changing a pin in pyproject.toml: the lock keeps every other version it has. For every Python the project
+# supports (--universal), so a package needed only on some (async-timeout before 3.11.3) is in it too.
+lock: $(STAMP)
+	$(BIN)/uv pip compile --quiet --universal --generate-hashes --extra dev --output-file requirements.lock pyproject.toml
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d translations 2>&1 | tail -n 4
