@@ -33,6 +33,7 @@ from oscart.certificates import dates
 from oscart.classroom.models import CANCELLED, REGISTERED, WAITLISTED, Registration
 from oscart.classroom.registrations import register_user
 from oscart.core.locking import lock
+from oscart.exceptions import NotFound
 from oscart.extensions import db
 from oscart.mail.models import OutboxMessage
 from oscart.privacy.models import PrivacyRequest
@@ -393,6 +394,14 @@ def test_locking_a_row_again_in_the_same_transaction_sends_nothing(count_queries
     with count_queries() as counter:
         lock(session)
     assert counter.count == 0
+
+
+def test_a_row_deleted_by_another_request_before_the_lock_is_not_found(other_connection):
+    company = make_company()
+    other_connection.execute(text("DELETE FROM company WHERE id = :id"), {"id": company.id})
+    other_connection.commit()
+    with pytest.raises(NotFound):
+        lock(company)
 
 
 @pytest.mark.parametrize("page", ["session", "course", "attempt", "reset link"])

@@ -23,8 +23,9 @@ Something used once (a code, a token, a message to send) can instead be claimed 
 
 import weakref
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
+from oscart.exceptions import NotFound
 from oscart.extensions import db
 
 _HELD = "oscart.locking.held"
@@ -34,7 +35,8 @@ def lock(parent, *dependents):
     """Hold ``parent``'s row against other writers until the transaction ends; reload ``parent`` and
     ``dependents`` (objects read before the lock) as they are now.
 
-    Pending changes are flushed first. Locking the same parent again in one transaction costs nothing.
+    Pending changes are flushed first. Locking the same parent again in one transaction costs nothing. A parent
+    or dependent that another request deleted in the meantime is NotFound, as if it had never been there.
     """
     session = db.session()
     session.flush()
@@ -44,12 +46,12 @@ def lock(parent, *dependents):
     if key not in held:
         if connection.dialect.name == "sqlite":
             _take_write_lock(connection)
-            session.refresh(parent)
+            _reload(session, parent)
         else:
-            session.refresh(parent, with_for_update=True)
+            _reload(session, parent, for_update=True)
         held.add(key)
     for dependent in dependents:
-        session.refresh(dependent)
+        _reload(session, dependent)
 
 
 def unclaimed(query, *, of=None):
@@ -78,6 +80,17 @@ def claim_many(statement):
     """``claim`` for several rows: a conditional UPDATE … RETURNING; the values returned for the rows this
     request changed (rows another request claimed first no longer match and are left out)."""
     return db.session.scalars(statement.execution_options(synchronize_session=False)).all()
+
+
+def _reload(session, instance, *, for_update=False):
+    state = inspect(instance)
+    statement = (select(state.class_).where(*(column == value for column, value
+                                              in zip(state.mapper.primary_key, state.identity, strict=True)))
+                 .execution_options(populate_existing=True))
+    if for_update:
+        statement = statement.with_for_update()
+    if session.scalar(statement) is None:
+        raise NotFound()
 
 
 def _take_write_lock(connection):
