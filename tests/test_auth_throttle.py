@@ -202,3 +202,12 @@ def test_guessing_the_current_password_on_the_password_page_is_limited(app):
     for _ in range(3):
         assert browser.submit("/account/password", data, form_page="/account/password").status_code == 200
     assert_translated_429(browser.submit("/account/password", data, form_page="/account/password"))
+
+
+def test_login_works_with_rate_limiting_switched_off(make_app):
+    relaxed = make_app(RATELIMIT_ENABLED=False)
+    user = make_user(company=make_company())
+    browser = browser_for(relaxed)
+    assert browser.login(user.email, password="wrong password").status_code == 200
+    response = browser.login(user.email)
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"

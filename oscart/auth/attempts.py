@@ -70,6 +70,9 @@ def count_address_failure(ip):
 
 
 def _limits():
+    """The address limits; none when rate limiting is switched off (RATELIMIT_ENABLED), as for every route."""
+    if not limiter.enabled:
+        return []
     return parse_many(current_app.config["RATELIMIT_LOGIN"])
 
 
