@@ -107,6 +107,7 @@ ACCESS = {
     "admin.user /admin/users/new": {"GET": ADMIN, "POST": ADMIN},
     "admin.user": {"GET": ADMIN, "POST": only(PLATFORM_ADMIN, ok=302)},
     "admin.unlock": {"POST": only(PLATFORM_ADMIN, ok=302)},
+    "admin.reset_two_step": {"POST": only(PLATFORM_ADMIN, ok=302)},
     # privacy (self-service)
     "privacy.statement": {"GET": PUBLIC},
     "privacy.changes": {"GET": PUBLIC},
