@@ -8,6 +8,7 @@ The benchmark trainee is bench-trainee@example.com with password BENCH_PASSWORD.
 """
 
 import argparse
+import math
 import random
 import time
 from datetime import timedelta
@@ -151,10 +152,13 @@ def generate_company(args, now):
 
     pdf = render_certificate(facts())[0]  # one real PDF, stored for every row (size as in production)
     digest = hashlib.sha256(pdf).hexdigest()
+    # Person, course and day repeat together every `cycle` rows; each round goes 700 days further back, so that no
+    # two current certificates share person, course and completion day (a unique rule of the schema).
+    cycle = math.lcm(len(people), args.courses, 700)
     rows = [{"code": new_code(), "issue_key": f"bench:{n}", "origin": "automatic", "user_id": people[n % len(people)],
              "company_id": admin.company_id, "course_id": 1 + n % args.courses, "language": "nl",
              "holder_name": f"Bench holder {n}", "course_title": f"Bench course {1 + n % args.courses}",
-             "hours": Decimal("7.5"), "completed_on": (now - timedelta(days=n % 700)).date(),
+             "hours": Decimal("7.5"), "completed_on": (now - timedelta(days=n % 700 + 700 * (n // cycle))).date(),
              "valid_until": (now + timedelta(days=365 * 3 - n % 700)).date(), "pdf": pdf, "pdf_sha256": digest,
              "pdf_size": len(pdf), "is_signed": False} for n in range(args.certificates)]
     for start in range(0, len(rows), 1000):  # PDFs are ~30 KB each: smaller batches

@@ -3,6 +3,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy.types import TypeDecorator
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -43,6 +44,15 @@ def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
     return target_db.metadata
+
+
+def render_item(type_, obj, autogen_context):
+    """Write the portal's own column types as the type they store, so that a generated migration does not
+    import application code, which may change after the migration was written."""
+    if type_ == 'type' and isinstance(obj, TypeDecorator) and type(obj).__module__.startswith('oscart.'):
+        if type(obj.impl).__module__ == 'sqlalchemy.sql.sqltypes':
+            return f'sa.{obj.impl!r}'
+    return False
 
 
 def run_migrations_offline():
@@ -87,10 +97,14 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("render_item", render_item)
 
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == 'sqlite':
+            run_on_sqlite(connection, conf_args)
+            return
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -99,6 +113,44 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+
+
+def run_on_sqlite(connection, conf_args):
+    """Foreign keys off while tables are rebuilt, the whole run in one transaction, checked before it commits.
+
+    Batch mode rebuilds a table by copying it, dropping the original and renaming the copy; with foreign keys
+    on, that DROP would delete (or set to NULL) every row of other tables that refers to it. SQLite ignores
+    the pragma inside a transaction, so it is set before BEGIN. The driver runs in autocommit mode meanwhile,
+    so that BEGIN and COMMIT are the ones sent here and the DDL is inside the transaction too: a migration
+    that fails, or leaves a row pointing at nothing, leaves the database as it was.
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    isolation_level = dbapi_connection.isolation_level
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute('PRAGMA foreign_keys=OFF')
+    try:
+        connection.exec_driver_sql('BEGIN')
+        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        context.run_migrations()
+        check_foreign_keys(connection)
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        dbapi_connection.execute('PRAGMA foreign_keys=ON')
+        dbapi_connection.isolation_level = isolation_level
+
+
+def check_foreign_keys(connection):
+    """Fail the migration when a row refers to a row that does not exist (SQLite's PRAGMA foreign_key_check)."""
+    found = {}
+    for table, rowid, parent, _fk in connection.exec_driver_sql('PRAGMA foreign_key_check').all():
+        found.setdefault((table, parent), []).append(rowid)
+    if found:
+        report = '; '.join(f'{table} → {parent}: {len(rowids)} row(s), rowid {", ".join(map(str, rowids[:10]))}'
+                           for (table, parent), rowids in sorted(found.items()))
+        raise RuntimeError(f'Migration left rows that refer to missing rows, nothing was changed: {report}')
 
 
 if context.is_offline_mode():

@@ -8,7 +8,7 @@ from sqlalchemy import event
 from config import CONFIGS, config_name
 from oscart import errors, hooks, templating
 from oscart.core import ids
-from oscart.database import prepare_postgresql, use_write_ahead_log
+from oscart.database import prepare_postgresql, prepare_sqlite
 from oscart.extensions import babel, csrf, db, limiter, login_manager, migrate
 from oscart.i18n import select_locale, select_timezone
 
@@ -66,7 +66,7 @@ def register_extensions(app):
     db.init_app(app)
     with app.app_context():
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-            event.listen(db.engine, "connect", use_write_ahead_log)
+            event.listen(db.engine, "connect", prepare_sqlite)
         elif db.engine.dialect.name == "postgresql":
             prepare_postgresql(db.engine, idle_test_seconds=app.config["DATABASE_IDLE_TEST_SECONDS"])
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))

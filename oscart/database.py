@@ -6,7 +6,19 @@ from functools import lru_cache
 from operator import itemgetter
 from time import monotonic
 
-from sqlalchemy import DateTime, Integer, TypeDecorator, cast, event, func, literal_column, null, select, union_all
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Integer,
+    TypeDecorator,
+    cast,
+    event,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -71,10 +83,29 @@ def contains_pattern(text):
     return f"%{text}%"
 
 
-def use_write_ahead_log(dbapi_connection, _record):
-    """SQLite in write-ahead-log mode: readers in other workers do not wait for a writer, and a read
-    transaction costs two file locks instead of a lock, stat and read cycle."""
+def prepare_sqlite(dbapi_connection, _record):
+    """Every SQLite connection enforces foreign keys, as PostgreSQL does (SQLite leaves them off unless asked),
+    and runs in write-ahead-log mode: readers in other workers do not wait for a writer, and a read transaction
+    costs two file locks instead of a lock, stat and read cycle."""
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
     dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+
+def one_of(column, values, *, name=None):
+    """A CHECK that ``column`` holds one of ``values``, named ``ck_<table>_<name or column>``.
+
+    NULL passes, as in every CHECK: whether a column may be empty is its own NOT NULL.
+    """
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name or column)
+
+
+def at_least(column, low, *, name=None):
+    return CheckConstraint(f"{column} >= {low}", name=name or column)
+
+
+def percent(column, *, name=None):
+    return CheckConstraint(f"{column} BETWEEN 0 AND 100", name=name or column)
 
 
 def prepared(build):

@@ -95,6 +95,18 @@ def test_completing_the_refresher_issues_a_new_certificate(browser, acme):
     assert len(codes) == 2 and old.code in codes
 
 
+def test_a_refresher_completed_on_the_day_of_the_last_completion_keeps_that_certificate(browser, acme):
+    old = make_certificate(acme["anna"], acme["course"])  # completed today
+    browser.login(acme["hr"].email)
+    browser.submit(f"/certificates/company/{old.id}/refresher",
+                   {"due_on": (dates.today() + timedelta(days=5)).isoformat()}, form_page="/certificates/company")
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == acme["anna"].id))
+    assert complete_enrolment(enrolment, actor=acme["anna"]) is True
+    db.session.commit()
+    codes = db.session.scalars(select(Certificate.code).where(Certificate.user_id == acme["anna"].id)).all()
+    assert codes == [old.code]  # one current certificate per person, course and completion day
+
+
 def test_refresher_for_foreign_certificate_is_not_found(browser, acme):
     other = make_certificate(make_user(company=make_company()), acme["course"], completed_at=completed_days_ago(10))
     browser.login(acme["hr"].email)

@@ -89,12 +89,29 @@ def test_a_course_someone_follows_is_never_deleted(browser):
 
 
 def test_an_unused_draft_is_deleted_with_its_content(browser):
-    course_id = make_elearning_course(status="draft").id
+    from oscart.training.models import CourseTranslation, Lesson
+    from oscart.training.quiz_models import Choice, Question, Quiz
+
+    course_id = make_elearning_course(status="draft", companies=[make_company()],
+                                      quiz={"nl": [("Vraag", ["Ja", "Nee"], 0)]}).id
     browser.login(make_user(role=PLATFORM_ADMIN).email)
     response = browser.submit(f"/training/manage/{course_id}/status", {"action": "delete"})
     assert response.headers["Location"] == "/training/manage/"
-    assert db.session.scalar(select(Course.id)) is None
-    assert db.session.scalar(select(LessonTranslation.id)) is None
+    for model in (Course, CourseTranslation, CourseCompany, Lesson, LessonTranslation, Quiz, Question, Choice):
+        assert db.session.scalar(select(model.id)) is None, model.__name__
+
+
+def test_a_draft_with_a_planned_session_is_kept_and_the_author_told_why(browser):
+    from oscart.classroom.models import TrainingSession
+    from tests.factories import make_training_session
+
+    course = make_elearning_course(status="draft", format="classroom")
+    session_id = make_training_session(course).id
+    browser.login(make_user(role=PLATFORM_ADMIN).email)
+    response = browser.submit(f"/training/manage/{course.id}/status", {"action": "delete"})
+    assert "Alleen een ontwerp zonder inschrijvingen, sessies of certificaten" in browser.get(
+        response.headers["Location"]).text
+    assert db.session.get(Course, course.id) is not None and db.session.get(TrainingSession, session_id) is not None
 
 
 def test_editor_flags_missing_and_outdated_translations(browser):

@@ -5,12 +5,15 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oscart.auth.encryption import EncryptedString
-from oscart.database import TimestampMixin, UTCDateTime, utcnow
+from oscart.database import TimestampMixin, UTCDateTime, at_least, one_of, utcnow
 from oscart.extensions import db
-from oscart.security import PLATFORM_ADMIN, TRAINEE
+from oscart.i18n import LANGUAGES
+from oscart.security import PLATFORM_ADMIN, ROLES, TRAINEE
 
 
 class User(TimestampMixin, db.Model):
+    __table_args__ = (one_of("role", ROLES), one_of("language", LANGUAGES), at_least("failed_login_count", 0))
+
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored normalised (NFKC, case-folded), so uniqueness is case-insensitive.
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -48,6 +48,9 @@ def issue_for_enrolment(enrolment, *, actor=None, session=None):
     user = db.session.get(User, enrolment.user_id)
     course = db.session.get(Course, enrolment.course_id)
     facts = facts_for_enrolment(enrolment, user, course, session_facts(session), code=new_code())
+    same_cycle = _current_on(user.id, course.id, facts.completed_on)
+    if same_cycle is not None:
+        return same_cycle  # a refresher completed on the day of the last completion: that certificate stands
     return _insert(facts, key=key, origin=AUTOMATIC, user=user, course=course, enrolment=enrolment,
                    session_id=getattr(session, "id", None), actor=actor, action="certificate.issued")
 
@@ -92,6 +95,8 @@ def reissue_certificate(old, *, actor, reason):
         issued_on=dates.today(),
     )
     enrolment = db.session.get(Enrolment, old.enrolment_id) if old.enrolment_id else None
+    old.superseded_at = utcnow()  # first: one current certificate per person, course and cycle (the schema's rule)
+    db.session.flush()
     new = _insert(facts, key=f"reissue:{old.id}", origin=REISSUE, user=user, course=course, enrolment=enrolment,
                   session_id=old.session_id, actor=actor, action="certificate.reissued", reason=reason,
                   reissue_of=old, replaces=old.code)
@@ -145,6 +150,13 @@ def _by_key(key):
     return db.session.scalar(select(Certificate).options(load_only(Certificate.id, Certificate.code,
                                                                    Certificate.issue_key))
                              .where(Certificate.issue_key == key))
+
+
+def _current_on(user_id, course_id, completed_on):
+    return db.session.scalar(select(Certificate).options(load_only(Certificate.id, Certificate.code,
+                                                                   Certificate.issue_key)).where(
+        Certificate.user_id == user_id, Certificate.course_id == course_id, Certificate.completed_on == completed_on,
+        Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None)))
 
 
 def _current_for(user_id, course_id):

@@ -3,11 +3,12 @@
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from oscart.database import UTCDateTime, utcnow
+from oscart.database import UTCDateTime, at_least, one_of, utcnow
 from oscart.extensions import db
+from oscart.i18n import LANGUAGES
 
 VALID = "valid"
 EXPIRING = "expiring"
@@ -19,6 +20,9 @@ STATUSES = (VALID, EXPIRING, EXPIRED, SUPERSEDED, REVOKED)
 AUTOMATIC = "automatic"
 MANUAL = "manual"
 REISSUE = "reissue"
+ORIGINS = (AUTOMATIC, MANUAL, REISSUE)
+
+CURRENT = "revoked_at IS NULL AND superseded_at IS NULL"
 
 
 class Certificate(db.Model):
@@ -34,6 +38,13 @@ class Certificate(db.Model):
         # Answers the company list's filter menus (who and which courses) without reading the rows, which
         # hold the PDFs.
         Index("ix_certificate_company_people_courses", "company_id", "course_id", "course_title", "user_id"),
+        # One current certificate per person, course and cycle (the completion it attests): a re-issue
+        # supersedes the one it replaces, a refresher completes on a later day.
+        Index("uq_certificate_current_per_cycle", "user_id", "course_id", "completed_on", unique=True,
+              sqlite_where=text(CURRENT), postgresql_where=text(CURRENT)),
+        one_of("origin", ORIGINS),
+        one_of("language", LANGUAGES),
+        at_least("hours", 0),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oscart.database import TimestampMixin, UTCDateTime, utcnow
+from oscart.database import TimestampMixin, UTCDateTime, at_least, one_of, utcnow
 from oscart.extensions import db
+from oscart.i18n import LANGUAGES
 
 REGISTERED = "registered"
 WAITLISTED = "waitlisted"
@@ -23,6 +24,9 @@ ATTENDANCE_STATUSES = (PRESENT, LATE, LEFT_EARLY, EXCUSED, ABSENT)
 
 class TrainingSession(TimestampMixin, db.Model):
     """One run of a classroom (or live online) course; ``company_id`` set: an in-company session."""
+
+    __table_args__ = (one_of("language", LANGUAGES), at_least("capacity", 1), at_least("total_minutes", 0),
+                      CheckConstraint("ends_at >= starts_at", name="period"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
@@ -44,6 +48,8 @@ class TrainingSession(TimestampMixin, db.Model):
 
 
 class SessionPart(db.Model):
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="period"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -70,7 +76,14 @@ class SessionTrainer(db.Model):
 class Registration(TimestampMixin, db.Model):
     """A trainee's place in a session (or on its waiting list); cancelled rows are kept, not deleted."""
 
-    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id"),
+        one_of("status", REGISTRATION_STATUSES),
+        # A place on the waiting list has a position, and only such a place; no two share one.
+        CheckConstraint(f"(status = '{WAITLISTED}' AND position IS NOT NULL AND position >= 1) OR "
+                        f"(status <> '{WAITLISTED}' AND position IS NULL)", name="waitlist_position"),
+        UniqueConstraint("session_id", "position", name="uq_registration_waitlist_position"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
@@ -89,7 +102,14 @@ class Registration(TimestampMixin, db.Model):
 class Attendance(db.Model):
     """Attendance of one trainee in one session part; ``version`` guards against lost updates."""
 
-    __table_args__ = (UniqueConstraint("part_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("part_id", "user_id"),
+        one_of("status", ATTENDANCE_STATUSES),
+        # Minutes within the part's length is checked by attendance.check_entry: the length is on another row.
+        at_least("minutes", 0),
+        CheckConstraint(f"minutes = 0 OR status NOT IN ('{ABSENT}', '{EXCUSED}')", name="absence_minutes"),
+        at_least("version", 1),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     part_id: Mapped[int] = mapped_column(ForeignKey("session_part.id", ondelete="CASCADE"), index=True)

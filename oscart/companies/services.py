@@ -5,7 +5,7 @@ from sqlalchemy import func, or_, select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.companies.models import Company
+from oscart.companies.models import TWO_STEP_POLICIES, Company
 from oscart.database import LIKE_ESCAPE, contains_pattern
 from oscart.exceptions import NotFound, RuleViolation
 from oscart.extensions import db
@@ -50,9 +50,6 @@ def count_employees(actor):
 def visible_employees():
     """Restricted and erased people are hidden from their company (privacy: storage only)."""
     return (User.is_restricted.is_(False), User.is_anonymised.is_(False))
-
-
-TWO_STEP_POLICIES = ("none", "admins", "all")
 
 
 def set_two_step_policy(company, *, actor, policy):

@@ -3,19 +3,25 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oscart.database import UTCDateTime, utcnow
+from oscart.database import UTCDateTime, at_least, one_of, utcnow
 from oscart.extensions import db
+from oscart.i18n import LANGUAGES
 
 TRANSACTIONAL = "transactional"
 MARKETING = "marketing"
+KINDS = (TRANSACTIONAL, MARKETING)
 
 PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
+STATUSES = (PENDING, SENT, FAILED)
 
 
 class OutboxMessage(db.Model):
     """A mail written in the same transaction as the change that caused it, sent afterwards."""
+
+    __table_args__ = (one_of("kind", KINDS), one_of("status", STATUSES), one_of("language", LANGUAGES),
+                      at_least("attempts", 0))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)

@@ -5,12 +5,16 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oscart.database import UTCDateTime, utcnow
+from oscart.database import UTCDateTime, at_least, one_of, utcnow
 from oscart.extensions import db
+from oscart.i18n import LANGUAGES
+from oscart.privacy.policy import CONSENT_PURPOSES
 
 
 class PolicyVersion(db.Model):
     """A published version of the privacy statement, with what changed, per language."""
+
+    __table_args__ = (at_least("number", 1),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
@@ -33,6 +37,8 @@ class PolicyAcknowledgement(db.Model):
 class Consent(db.Model):
     """Append-only: each grant or withdrawal is a new row; the latest row per purpose is the current state."""
 
+    __table_args__ = (one_of("purpose", CONSENT_PURPOSES), UniqueConstraint("user_id", "purpose", "at"))
+
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(String(40))
@@ -47,6 +53,7 @@ class Consent(db.Model):
 OPEN = "open"
 GRANTED = "granted"
 REFUSED = "refused"
+REQUEST_STATUSES = (OPEN, GRANTED, REFUSED)
 
 RECTIFY = "rectify"
 ERASE = "erase"
@@ -57,6 +64,8 @@ REQUEST_KINDS = (RECTIFY, ERASE, RESTRICT, OBJECT, OBJECT_MARKETING)
 
 
 class PrivacyRequest(db.Model):
+    __table_args__ = (one_of("kind", REQUEST_KINDS), one_of("status", REQUEST_STATUSES))
+
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -81,6 +90,8 @@ CAMPAIGN_KINDS = (NEWSLETTER_CAMPAIGN, INVITATION_CAMPAIGN)
 
 
 class Campaign(db.Model):
+    __table_args__ = (one_of("kind", CAMPAIGN_KINDS),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(12), default=NEWSLETTER_CAMPAIGN)
     texts: Mapped[dict] = mapped_column(JSON, default=dict)  # {language: {"subject": ..., "body": ...}}
@@ -134,7 +145,7 @@ class Incident(db.Model):
 
 
 class IncidentNotice(db.Model):
-    __table_args__ = (UniqueConstraint("incident_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("incident_id", "user_id"), one_of("language", LANGUAGES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"), index=True)

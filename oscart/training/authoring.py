@@ -2,9 +2,11 @@
 Oscart staff manage Oscart's courses, a company admin only the own company's courses."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, exists, func, or_, select
 
 from oscart.audit.services import record_event
+from oscart.certificates.models import Certificate
+from oscart.classroom.models import TrainingSession
 from oscart.companies.models import Company
 from oscart.database import utcnow
 from oscart.exceptions import NotFound, PermissionDenied, RuleViolation
@@ -21,13 +23,11 @@ from oscart.training.models import (
     Course,
     CourseCompany,
     CourseTranslation,
-    CourseView,
     Enrolment,
     Lesson,
-    LessonImage,
     LessonTranslation,
 )
-from oscart.training.quiz_models import Choice, Question, Quiz
+from oscart.training.quiz_models import Question, Quiz
 
 MISSING, OUTDATED, CURRENT = "missing", "outdated", "current"
 
@@ -179,30 +179,14 @@ def archive_course(course, *, actor):
 
 
 def delete_course(course, *, actor):
-    """Only a draft nobody is enrolled in can be deleted; anything else is archived instead."""
-    enrolled = db.session.scalar(select(exists().where(Enrolment.course_id == course.id)))
-    if course.status != DRAFT or enrolled:
-        raise RuleViolation(_l("Only a draft without enrolments can be deleted. Archive the course instead."))
+    """Only a draft that nobody follows, with no session and no certificate, can be deleted; anything else is
+    archived instead. Its texts, lessons, images, knowledge check, assignments and visits go with it: their
+    foreign keys delete them (ON DELETE CASCADE)."""
+    in_use = select(or_(*(exists().where(column == course.id) for column in (
+        Enrolment.course_id, TrainingSession.course_id, Certificate.course_id))))
+    if course.status != DRAFT or db.session.scalar(in_use):
+        raise RuleViolation(_l("Only a draft without enrolments, sessions or certificates can be deleted. "
+                               "Archive the course instead."))
     record_event("training.deleted", actor=actor, company_id=course.owner_company_id,
                  target=f"course:{course.id}", code=course.code)
-    _delete_course_rows(course.id)
-
-
-def _delete_course_rows(course_id):
-    """Delete explicitly, child tables first: SQLite does not enforce ON DELETE CASCADE by default."""
-    lesson_ids = select(Lesson.id).where(Lesson.course_id == course_id).scalar_subquery()
-    quiz_ids = select(Quiz.id).where(Quiz.course_id == course_id).scalar_subquery()
-    question_ids = select(Question.id).where(Question.quiz_id.in_(quiz_ids)).scalar_subquery()
-    for statement in (
-        delete(Choice).where(Choice.question_id.in_(question_ids)),
-        delete(Question).where(Question.quiz_id.in_(quiz_ids)),
-        delete(Quiz).where(Quiz.course_id == course_id),
-        delete(LessonTranslation).where(LessonTranslation.lesson_id.in_(lesson_ids)),
-        delete(Lesson).where(Lesson.course_id == course_id),
-        delete(LessonImage).where(LessonImage.course_id == course_id),
-        delete(CourseTranslation).where(CourseTranslation.course_id == course_id),
-        delete(CourseCompany).where(CourseCompany.course_id == course_id),
-        delete(CourseView).where(CourseView.course_id == course_id),
-        delete(Course).where(Course.id == course_id),
-    ):
-        db.session.execute(statement.execution_options(synchronize_session=False))
+    db.session.execute(delete(Course).where(Course.id == course.id).execution_options(synchronize_session=False))

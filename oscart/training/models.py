@@ -3,12 +3,23 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oscart.database import TimestampMixin, UTCDateTime, utcnow
+from oscart.database import TimestampMixin, UTCDateTime, at_least, one_of, percent, utcnow
 from oscart.extensions import db
-from oscart.i18n import fold_for_search
+from oscart.i18n import LANGUAGES, fold_for_search
 
 ELEARNING = "elearning"
 CLASSROOM = "classroom"
@@ -18,6 +29,7 @@ FORMATS = (ELEARNING, CLASSROOM, BLENDED)
 DRAFT = "draft"
 PUBLISHED = "published"
 ARCHIVED = "archived"
+COURSE_STATUSES = (DRAFT, PUBLISHED, ARCHIVED)
 
 # Completion rules: all lessons, or all lessons and a passed knowledge check.
 RULE_LESSONS = "lessons"
@@ -26,9 +38,18 @@ COMPLETION_RULES = (RULE_LESSONS, RULE_LESSONS_QUIZ)
 
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
+ENROLMENT_STATUSES = (IN_PROGRESS, COMPLETED)
+
+LESSON_KINDS = ("text",)
 
 
 class Course(TimestampMixin, db.Model):
+    __table_args__ = (
+        one_of("format", FORMATS), one_of("status", COURSE_STATUSES), one_of("default_language", LANGUAGES),
+        one_of("completion_rule", COMPLETION_RULES), CheckConstraint("duration_hours > 0", name="duration_hours"),
+        at_least("validity_months", 1), percent("attendance_threshold_percent"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)
     format: Mapped[str] = mapped_column(String(12), default=ELEARNING)
@@ -54,7 +75,7 @@ class Course(TimestampMixin, db.Model):
 
 
 class CourseTranslation(db.Model):
-    __table_args__ = (UniqueConstraint("course_id", "language"),)
+    __table_args__ = (UniqueConstraint("course_id", "language"), one_of("language", LANGUAGES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
@@ -86,6 +107,8 @@ class CourseCompany(db.Model):
 
 
 class Lesson(db.Model):
+    __table_args__ = (one_of("kind", LESSON_KINDS), at_least("position", 1))
+
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=1)
@@ -95,7 +118,7 @@ class Lesson(db.Model):
 
 
 class LessonTranslation(db.Model):
-    __table_args__ = (UniqueConstraint("lesson_id", "language"),)
+    __table_args__ = (UniqueConstraint("lesson_id", "language"), one_of("language", LANGUAGES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
@@ -109,7 +132,8 @@ class LessonTranslation(db.Model):
 class Enrolment(db.Model):
     """A user following a course: the record of who followed which training."""
 
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id"), one_of("status", ENROLMENT_STATUSES),
+                      percent("progress_percent"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
@@ -141,6 +165,8 @@ class LessonProgress(db.Model):
 
 class LessonImage(db.Model):
     """An uploaded lesson image, re-encoded (metadata stripped) and served by the portal itself."""
+
+    __table_args__ = (CheckConstraint("width > 0 AND height > 0", name="size"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)

@@ -5,11 +5,14 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oscart.database import UTCDateTime, utcnow
+from oscart.database import UTCDateTime, at_least, one_of, percent, utcnow
 from oscart.extensions import db
+from oscart.i18n import LANGUAGES
 
 
 class Quiz(db.Model):
+    __table_args__ = (percent("pass_percent"), at_least("max_attempts", 1))
+
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), unique=True)
     pass_percent: Mapped[int] = mapped_column(Integer, default=70)
@@ -18,6 +21,8 @@ class Quiz(db.Model):
 
 class Question(db.Model):
     """A multiple-choice question in one language; each language has its own set."""
+
+    __table_args__ = (one_of("language", LANGUAGES), at_least("position", 1))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="CASCADE"), index=True)
@@ -29,6 +34,8 @@ class Question(db.Model):
 
 
 class Choice(db.Model):
+    __table_args__ = (at_least("position", 1),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=1)
@@ -38,6 +45,8 @@ class Choice(db.Model):
 
 class QuizAttempt(db.Model):
     """One attempt: started by a POST, submitted once; a second submission of the same form is refused."""
+
+    __table_args__ = (one_of("language", LANGUAGES), percent("score_percent"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
