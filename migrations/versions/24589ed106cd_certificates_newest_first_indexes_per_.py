@@ -8,8 +8,6 @@ Create Date: 2026-11-25 20:21:49.219100
 from alembic import op
 import sqlalchemy as sa
 
-import oscart.database
-
 
 # revision identifiers, used by Alembic.
 revision = '24589ed106cd'

@@ -8,8 +8,6 @@ Create Date: 2026-11-25 15:47:53.747029
 from alembic import op
 import sqlalchemy as sa
 
-import oscart.database
-
 
 # revision identifiers, used by Alembic.
 revision = '29dc6caea126'
@@ -25,8 +23,8 @@ def upgrade():
     sa.Column('kind', sa.String(length=12), nullable=False),
     sa.Column('texts', sa.JSON(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', oscart.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_campaign_created_by_id_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign'))
     )
@@ -35,7 +33,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('purpose', sa.String(length=40), nullable=False),
     sa.Column('is_granted', sa.Boolean(), nullable=False),
-    sa.Column('at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('ip', sa.String(length=45), nullable=True),
     sa.Column('statement_version', sa.Integer(), nullable=True),
     sa.Column('source', sa.String(length=30), nullable=False),
@@ -48,7 +46,7 @@ def upgrade():
     op.create_table('inactivity_warning',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('warned_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('warned_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_inactivity_warning_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inactivity_warning')),
     sa.UniqueConstraint('user_id', name=op.f('uq_inactivity_warning_user_id'))
@@ -56,21 +54,21 @@ def upgrade():
     op.create_table('incident',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('occurred_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('categories', sa.JSON(), nullable=False),
     sa.Column('texts', sa.JSON(), nullable=False),
     sa.Column('company_ids', sa.JSON(), nullable=False),
     sa.Column('user_ids', sa.JSON(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('notified_at', oscart.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('notified_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_incident_created_by_id_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incident'))
     )
     op.create_table('policy_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
-    sa.Column('published_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('published_by_id', sa.Integer(), nullable=True),
     sa.Column('fingerprint', sa.String(length=32), nullable=False),
     sa.Column('summaries', sa.JSON(), nullable=False),
@@ -84,10 +82,10 @@ def upgrade():
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('motivation', sa.Text(), nullable=False),
-    sa.Column('created_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('due_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
-    sa.Column('decided_at', oscart.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('decision_reason', sa.Text(), nullable=True),
     sa.Column('has_legal_hold', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], name=op.f('fk_privacy_request_decided_by_id_user'), ondelete='SET NULL'),
@@ -103,7 +101,7 @@ def upgrade():
     sa.Column('campaign_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('message_id', sa.Integer(), nullable=True),
-    sa.Column('at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_campaign_delivery_campaign_id_campaign'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['message_id'], ['outbox_message.id'], name=op.f('fk_campaign_delivery_message_id_outbox_message'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_campaign_delivery_user_id_user'), ondelete='CASCADE'),
@@ -120,7 +118,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('message_id', sa.Integer(), nullable=True),
     sa.Column('language', sa.String(length=2), nullable=False),
-    sa.Column('at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['incident_id'], ['incident.id'], name=op.f('fk_incident_notice_incident_id_incident'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['message_id'], ['outbox_message.id'], name=op.f('fk_incident_notice_message_id_outbox_message'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_incident_notice_user_id_user'), ondelete='CASCADE'),
@@ -135,7 +133,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),
-    sa.Column('at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_offer_sent_course_id_course'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_offer_sent_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_offer_sent')),
@@ -148,7 +146,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=False),
-    sa.Column('at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_policy_acknowledgement_user_id_user'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['version_id'], ['policy_version.id'], name=op.f('fk_policy_acknowledgement_version_id_policy_version'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_policy_acknowledgement')),
@@ -160,7 +158,7 @@ def upgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('is_restricted', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('is_anonymised', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('anonymised_at', oscart.database.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
 

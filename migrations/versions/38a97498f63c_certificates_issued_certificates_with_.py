@@ -8,8 +8,6 @@ Create Date: 2026-11-25 15:49:16.921602
 from alembic import op
 import sqlalchemy as sa
 
-import oscart.database
-
 
 # revision identifiers, used by Alembic.
 revision = '38a97498f63c'
@@ -40,13 +38,13 @@ def upgrade():
     sa.Column('trainer_name', sa.String(length=201), nullable=True),
     sa.Column('started_on', sa.Date(), nullable=True),
     sa.Column('completed_on', sa.Date(), nullable=False),
-    sa.Column('issued_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('valid_until', sa.Date(), nullable=True),
-    sa.Column('superseded_at', oscart.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', oscart.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('superseded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('revoked_reason', sa.String(length=500), nullable=True),
     sa.Column('revoked_by_id', sa.Integer(), nullable=True),
-    sa.Column('reminder_sent_at', oscart.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reminder_sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('pdf', sa.LargeBinary(), nullable=False),
     sa.Column('pdf_sha256', sa.String(length=64), nullable=False),
     sa.Column('pdf_size', sa.Integer(), nullable=False),

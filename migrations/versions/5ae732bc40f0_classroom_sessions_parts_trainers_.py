@@ -8,8 +8,6 @@ Create Date: 2026-11-25 16:13:40.603181
 from alembic import op
 import sqlalchemy as sa
 
-import oscart.database
-
 
 # revision identifiers, used by Alembic.
 revision = '5ae732bc40f0'
@@ -28,13 +26,13 @@ def upgrade():
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('place', sa.String(length=300), nullable=False),
     sa.Column('meeting_url', sa.String(length=500), nullable=False),
-    sa.Column('starts_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('total_minutes', sa.Integer(), nullable=False),
-    sa.Column('cancellation_deadline_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('cancellation_deadline_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_training_session_company_id_company')),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_training_session_course_id_course')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_training_session_created_by_id_user'), ondelete='SET NULL'),
@@ -53,9 +51,9 @@ def upgrade():
     sa.Column('position', sa.Integer(), nullable=True),
     sa.Column('is_walk_in', sa.Boolean(), nullable=False),
     sa.Column('registered_by_id', sa.Integer(), nullable=True),
-    sa.Column('cancelled_at', oscart.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['registered_by_id'], ['user.id'], name=op.f('fk_registration_registered_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['session_id'], ['training_session.id'], name=op.f('fk_registration_session_id_training_session'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_registration_user_id_user'), ondelete='CASCADE'),
@@ -70,8 +68,8 @@ def upgrade():
     op.create_table('session_part',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
-    sa.Column('starts_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['session_id'], ['training_session.id'], name=op.f('fk_session_part_session_id_training_session'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_session_part'))
     )
@@ -95,14 +93,14 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('part_id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
-    sa.Column('part_starts_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('part_starts_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('minutes', sa.Integer(), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('marked_by_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('updated_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['marked_by_id'], ['user.id'], name=op.f('fk_attendance_marked_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['part_id'], ['session_part.id'], name=op.f('fk_attendance_part_id_session_part'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['session_id'], ['training_session.id'], name=op.f('fk_attendance_session_id_training_session'), ondelete='CASCADE'),

@@ -5,10 +5,14 @@ Revises: b51b4414dfc7
 Create Date: 2026-12-02 10:55:00.000000
 
 """
+import base64
+
 from alembic import op
 import sqlalchemy as sa
-
-from oscart.auth.encryption import decrypt, encrypt
+from cryptography.fernet import Fernet, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
 
 
 # revision identifiers, used by Alembic.
@@ -18,6 +22,28 @@ branch_labels = None
 depends_on = None
 
 USERS = sa.table('user', sa.column('id', sa.Integer), sa.column('two_step_secret', sa.String))
+
+
+# The encryption of oscart.auth.encryption as it was when this revision was written, copied so that later
+# changes to the application cannot alter what this revision writes: a Fernet key derived from SECRET_KEY with
+# HKDF-SHA256; keys in SECRET_KEY_FALLBACKS still decrypt.
+def _derive(secret_key):
+    material = secret_key.encode() if isinstance(secret_key, str) else secret_key
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"oscart encrypted columns").derive(material)
+
+
+def _box():
+    config = current_app.config
+    keys = (config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or ()))
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(_derive(key))) for key in keys])
+
+
+def encrypt(text):
+    return _box().encrypt(text.encode()).decode()
+
+
+def decrypt(token):
+    return _box().decrypt(token.encode()).decode()
 
 
 def _rewrite(convert):

@@ -8,8 +8,6 @@ Create Date: 2026-11-25 15:35:04.612228
 from alembic import op
 import sqlalchemy as sa
 
-import oscart.database
-
 
 # revision identifiers, used by Alembic.
 revision = '9f76addb83a8'
@@ -32,9 +30,9 @@ def upgrade():
     sa.Column('is_global', sa.Boolean(), nullable=False),
     sa.Column('owner_company_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('published_at', oscart.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_course_created_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['owner_company_id'], ['company.id'], name=op.f('fk_course_owner_company_id_company')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_course')),
@@ -48,7 +46,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=False),
-    sa.Column('assigned_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('assigned_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_course_company_company_id_company'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_course_company_course_id_course'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_course_company')),
@@ -64,7 +62,7 @@ def upgrade():
     sa.Column('language', sa.String(length=2), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
-    sa.Column('updated_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_course_translation_course_id_course'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_course_translation')),
     sa.UniqueConstraint('course_id', 'language', name=op.f('uq_course_translation_course_id'))
@@ -89,11 +87,11 @@ def upgrade():
     sa.Column('course_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('progress_percent', sa.Integer(), nullable=False),
-    sa.Column('enrolled_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('due_at', oscart.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('enrolled_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('assigned_by_id', sa.Integer(), nullable=True),
     sa.Column('last_lesson_id', sa.Integer(), nullable=True),
-    sa.Column('completed_at', oscart.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['assigned_by_id'], ['user.id'], name=op.f('fk_enrolment_assigned_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_enrolment_course_id_course')),
     sa.ForeignKeyConstraint(['last_lesson_id'], ['lesson.id'], name=op.f('fk_enrolment_last_lesson_id_lesson'), ondelete='SET NULL'),
@@ -113,7 +111,7 @@ def upgrade():
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('body_source', sa.Text(), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=False),
-    sa.Column('updated_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], name=op.f('fk_lesson_translation_lesson_id_lesson'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lesson_translation')),
     sa.UniqueConstraint('lesson_id', 'language', name=op.f('uq_lesson_translation_lesson_id'))
@@ -125,7 +123,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('enrolment_id', sa.Integer(), nullable=False),
     sa.Column('lesson_id', sa.Integer(), nullable=False),
-    sa.Column('completed_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['enrolment_id'], ['enrolment.id'], name=op.f('fk_lesson_progress_enrolment_id_enrolment'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], name=op.f('fk_lesson_progress_lesson_id_lesson'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lesson_progress')),

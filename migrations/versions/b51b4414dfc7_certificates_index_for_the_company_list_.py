@@ -8,8 +8,6 @@ Create Date: 2026-11-25 21:01:10.771215
 from alembic import op
 import sqlalchemy as sa
 
-import oscart.database
-
 
 # revision identifiers, used by Alembic.
 revision = 'b51b4414dfc7'

@@ -10,8 +10,6 @@ import unicodedata
 from alembic import op
 import sqlalchemy as sa
 
-import oscart.database
-
 
 # revision identifiers, used by Alembic.
 revision = 'b639cab4f49c'

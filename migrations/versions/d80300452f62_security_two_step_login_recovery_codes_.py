@@ -5,10 +5,13 @@ Revises: 9f76addb83a8
 Create Date: 2026-11-25 15:46:28.160236
 
 """
+import hashlib
+import json
+from datetime import UTC
+from types import SimpleNamespace
+
 from alembic import op
 import sqlalchemy as sa
-
-import oscart.database
 
 
 # revision identifiers, used by Alembic.
@@ -30,17 +33,17 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.BigInteger(), nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
-    sa.Column('purged_before', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('purged_before', sa.DateTime(timezone=True), nullable=False),
     sa.Column('purged_count', sa.Integer(), nullable=False),
-    sa.Column('created_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_checkpoint'))
     )
     op.create_table('recovery_code',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('code_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('used_at', oscart.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_recovery_code_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_code'))
     )
@@ -63,24 +66,49 @@ def upgrade():
 
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('two_step_secret', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('two_step_enabled_at', oscart.database.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('two_step_enabled_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('two_step_last_step', sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column('photo', sa.LargeBinary(), nullable=True))
         batch_op.add_column(sa.Column('photo_mime', sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column('photo_updated_at', oscart.database.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('photo_updated_at', sa.DateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
 
 
+# The chain as oscart.audit.chain computed it when this revision was written (a plain SHA-256 link, which the
+# application still accepts for events without a key id), copied so that later changes cannot alter it.
+GENESIS = '0' * 64
+
+
+def _canonical(event):
+    content = {
+        "seq": event.seq,
+        "at": event.at.isoformat(timespec="microseconds"),
+        "actor": event.actor_id,
+        "subject": event.subject_id,
+        "company": event.company_id,
+        "ip": event.ip,
+        "action": event.action,
+        "target": event.target,
+        "details": event.details,
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _link(prev_hash, event):
+    return hashlib.sha256(f"{prev_hash}\n{_canonical(event)}".encode()).hexdigest()
+
+
+def _utc(value):
+    """The event's time as the application reads it: aware and in UTC (SQLite returns it naive)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _chain_existing_events():
     """Seal the events recorded before the chain existed, in id order, and set the chain head."""
-    from types import SimpleNamespace
-
-    from oscart.audit.chain import GENESIS, compute_hash
-
     bind = op.get_bind()
     events = sa.table(
-        'audit_event', sa.column('id', sa.Integer()), sa.column('at', oscart.database.UTCDateTime()),
+        'audit_event', sa.column('id', sa.Integer()), sa.column('at', sa.DateTime(timezone=True)),
         sa.column('actor_id', sa.Integer()), sa.column('subject_id', sa.Integer()),
         sa.column('company_id', sa.Integer()), sa.column('ip', sa.String()), sa.column('action', sa.String()),
         sa.column('target', sa.String()), sa.column('details', sa.JSON()), sa.column('seq', sa.BigInteger()),
@@ -89,8 +117,8 @@ def _chain_existing_events():
     prev_hash, seq = GENESIS, 0
     for row in bind.execute(sa.select(events).order_by(events.c.id)).mappings().all():
         seq += 1
-        event = SimpleNamespace(**{**row, 'seq': seq, 'details': row['details'] or {}})
-        digest = compute_hash(prev_hash, event)
+        event = SimpleNamespace(**{**row, 'seq': seq, 'at': _utc(row['at']), 'details': row['details'] or {}})
+        digest = _link(prev_hash, event)
         bind.execute(events.update().where(events.c.id == row['id'])
                      .values(seq=seq, prev_hash=prev_hash, hash=digest, details=event.details))
         prev_hash = digest

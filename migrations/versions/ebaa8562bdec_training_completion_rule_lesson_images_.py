@@ -8,8 +8,6 @@ Create Date: 2026-11-25 15:44:02.534534
 from alembic import op
 import sqlalchemy as sa
 
-import oscart.database
-
 
 # revision identifiers, used by Alembic.
 revision = 'ebaa8562bdec'
@@ -28,8 +26,8 @@ def upgrade():
     sa.Column('body_html', sa.Text(), nullable=False),
     sa.Column('is_pinned', sa.Boolean(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_company_news_author_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_company_news_company_id_company'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_company_news'))
@@ -41,7 +39,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),
-    sa.Column('viewed_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('viewed_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_course_view_course_id_course'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_course_view_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_course_view')),
@@ -61,7 +59,7 @@ def upgrade():
     sa.Column('data', sa.LargeBinary(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
-    sa.Column('uploaded_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_lesson_image_course_id_course'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['user.id'], name=op.f('fk_lesson_image_uploaded_by_id_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lesson_image'))
@@ -108,8 +106,8 @@ def upgrade():
     sa.Column('enrolment_id', sa.Integer(), nullable=False),
     sa.Column('quiz_id', sa.Integer(), nullable=False),
     sa.Column('language', sa.String(length=2), nullable=False),
-    sa.Column('started_at', oscart.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('submitted_at', oscart.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('score_percent', sa.Integer(), nullable=True),
     sa.Column('is_passed', sa.Boolean(), nullable=False),
     sa.Column('answers', sa.JSON(), nullable=True),
