@@ -49,9 +49,9 @@ def get_metadata():
 def render_item(type_, obj, autogen_context):
     """Write the portal's own column types as the type they store, so that a generated migration does not
     import application code, which may change after the migration was written."""
-    if type_ == 'type' and isinstance(obj, TypeDecorator) and type(obj).__module__.startswith('oscart.'):
-        if type(obj.impl).__module__ == 'sqlalchemy.sql.sqltypes':
-            return f'sa.{obj.impl!r}'
+    if (type_ == 'type' and isinstance(obj, TypeDecorator) and type(obj).__module__.startswith('oscart.')
+            and type(obj.impl).__module__ == 'sqlalchemy.sql.sqltypes'):
+        return f'sa.{obj.impl!r}'
     return False
 
 
