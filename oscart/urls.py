@@ -10,7 +10,7 @@ URL-default functions, values that do not convert) goes to ``flask.url_for`` unc
 
 from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask.globals import request_ctx
 
 _UNKNOWN = object()
@@ -63,11 +63,21 @@ def url_with_args(endpoint, /, path=None, **changes):
     """
     if path is None:
         path = request.view_args if endpoint == request.endpoint else {}
+    path = dict(path or {})
+    variables = _url_variables(endpoint)
     args = request.args.copy()
     for name, value in changes.items():
-        if value is None:
+        if name in variables:  # e.g. an export's extension, which chooses the rule
+            path[name] = value
+        elif value is None:
             args.pop(name, None)
         else:
             args[name] = value
-    base = template_url_for(endpoint, **(path or {}))
+    base = template_url_for(endpoint, **path)
     return f"{base}?{urlencode(list(args.items(multi=True)))}" if args else base
+
+
+def _url_variables(endpoint):
+    """The names ``endpoint``'s rules take from the values given to ``url_for``: their variables and defaults."""
+    return {name for rule in current_app.url_map.iter_rules(endpoint)
+            for name in (*rule.arguments, *(rule.defaults or {}))}

@@ -98,7 +98,7 @@ def test_csv_export_is_scoped_filtered_and_neutralises_formulas(browser, world):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
-    assert rows[0][1] == "action"
+    assert rows[0][1] == "Action"
     actions = [row[1] for row in rows[1:]]
     assert sorted(actions) == ["login.failed", "login.locked", "profile.updated"]
     assert all("globex" not in ",".join(row) for row in rows)

@@ -9,6 +9,8 @@ import csv
 import io
 import re
 from datetime import date
+from html import unescape
+from urllib.parse import urlsplit
 
 import pytest
 from openpyxl import load_workbook
@@ -107,9 +109,50 @@ def test_xlsx_export_holds_the_value_as_text(browser, endpoint):
     assert found and all(cell.data_type == "s" for cell in found)
 
 
+@pytest.mark.parametrize("endpoint", sorted(EXPORTS))
+def test_the_header_row_is_in_the_readers_language(browser, endpoint):
+    role, path = EXPORTS[endpoint]
+    people, session = _world("nl")
+    browser.login(people[role].email)
+    headers = {}
+    for language in ("nl", "en"):
+        people[role].language = language
+        db.session.commit()
+        text = browser.get(f"{path.format(session=session.id)}.csv").get_data().decode("utf-8-sig")
+        headers[language] = next(csv.reader(io.StringIO(text), delimiter=separator(language)))
+    assert headers["nl"] != headers["en"]
+
+
+# endpoint: the page whose buttons link to the export
+PAGES = {
+    "classroom.attendance_csv": "/classroom/attendance",
+    "classroom.session_csv": "/classroom/sessions/{session}",
+    "companies.training_matrix_csv": "/company/training",
+    "audit.export": "/audit/",
+    "certificates.company_list": "/certificates/company",
+    "certificates.manage_list": "/certificates/manage",
+}
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
+
+
+@pytest.mark.parametrize("endpoint", sorted(EXPORTS))
+def test_the_pages_export_buttons_download_the_format_they_name(browser, endpoint):
+    role, _path = EXPORTS[endpoint]
+    people, session = _world("nl")
+    browser.login(people[role].email)
+    page = browser.get(PAGES[endpoint].format(session=session.id) + "?_anchor=x")
+    links = [unescape(link) for link in re.findall(r'href="([^"]+\.(?:csv|xlsx)(?:\?[^"]*)?)"', page.text)]
+    extensions = sorted(urlsplit(link).path.rsplit(".", 1)[1] for link in links)
+    assert extensions == ["csv", "xlsx"], links
+    for link in links:
+        response = browser.get(link)
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == CONTENT_TYPES[urlsplit(link).path.rsplit(".", 1)[1]]
+
+
 def test_every_export_is_tested(app):
     exports = {rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.endswith((".csv", ".xlsx"))}
-    assert exports == set(EXPORTS)
+    assert exports == set(EXPORTS) == set(PAGES)
     assert all({f"{path}.csv", f"{path}.xlsx"} <= {rule.rule.replace("<int:session_id>", "{session}")
                                                       for rule in app.url_map.iter_rules()}
                for _role, path in EXPORTS.values())

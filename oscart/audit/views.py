@@ -7,7 +7,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from oscart.audit import queries
-from oscart.audit.export import HEADER, export_rows
+from oscart.audit.export import export_rows, header
 from oscart.audit.forms import AuditFilterForm
 from oscart.audit.labels import action_label
 from oscart.audit.models import AuditEvent
@@ -61,7 +61,7 @@ def export(extension):
                  filters={k: str(v) for k, v in form.data.items() if v}, format=extension)
     db.session.commit()
     rows = _in_chunks(_query(form))
-    return tabular.export_response(extension, f"audit-{utcnow():%Y%m%d-%H%M}", HEADER, export_rows(rows))
+    return tabular.export_response(extension, f"audit-{utcnow():%Y%m%d-%H%M}", header(), export_rows(rows))
 
 
 def _in_chunks(query, size=1000):
