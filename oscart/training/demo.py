@@ -26,7 +26,7 @@ WAREHOUSE = {
     },
     "lessons": [
         {"nl": ("Gevaren herkennen", "Kijk goed rond: **vallende lading**, rijdende heftrucks en natte vloeren.\n\n"
-                "![Waarschuwingsbord]({image})\n\nMeld elk gevaar meteen aan je leidinggevende."),
+                "![Waarschuwingsbord]({image})\n\nMeld elk gevaar meteen aan uw leidinggevende."),
          "fr": ("Reconnaître les dangers", "Regardez bien : **charges qui tombent**, chariots en mouvement, sols "
                 "mouillés.\n\n![Panneau d'avertissement]({image})"),
          "de": ("Gefahren erkennen", "Achten Sie auf **herabfallende Lasten**, fahrende Stapler und nasse Böden.\n\n"
@@ -45,8 +45,8 @@ WAREHOUSE = {
          "en": ("Emergency procedures", "Know the emergency exits and the assembly point. Call **112**.")},
     ],
     "quiz": {
-        "nl": [("Wat draag je altijd in het magazijn?", ["Veiligheidsschoenen en fluohesje", "Sandalen", "Een das"]),
-               ("Welk nummer bel je bij een ongeval?", ["112", "1207", "0800"])],
+        "nl": [("Wat draagt u altijd in het magazijn?", ["Veiligheidsschoenen en fluohesje", "Sandalen", "Een das"]),
+               ("Welk nummer belt u bij een ongeval?", ["112", "1207", "0800"])],
         "fr": [("Que portez-vous toujours dans l'entrepôt ?", ["Chaussures de sécurité et gilet fluo", "Sandales",
                                                               "Une cravate"]),
                ("Quel numéro appelez-vous en cas d'accident ?", ["112", "1207", "0800"])],
@@ -61,14 +61,14 @@ FORKLIFT = {  # no German or English translation: shows the fallback
     "code": "FORK-201", "rule": RULE_LESSONS, "hours": "2.0", "validity": 60, "owner": None,
     "texts": {"nl": ("Heftruck: de basis", "Dagelijkse controle en veilig rijden met de heftruck."),
               "fr": ("Chariot élévateur : les bases", "Contrôle quotidien et conduite sûre du chariot.")},
-    "lessons": [{"nl": ("Dagelijkse controle", "Controleer banden, vorken, remmen en claxon voor je vertrekt."),
+    "lessons": [{"nl": ("Dagelijkse controle", "Controleer banden, vorken, remmen en claxon voor u vertrekt."),
                  "fr": ("Contrôle quotidien", "Vérifiez pneus, fourches, freins et klaxon avant de partir.")},
                 {"nl": ("Veilig rijden", "Rij stapvoets, met de last laag en de vorken naar achteren gekanteld."),
                  "fr": ("Conduite sûre", "Roulez au pas, charge basse, fourches inclinées vers l'arrière.")}],
 }
 PRIVACY = {
     "code": "GDPR-100", "rule": RULE_LESSONS, "hours": "0.5", "validity": None, "owner": None,
-    "texts": {"nl": ("Privacy op de werkvloer", "Wat de AVG betekent voor je dagelijkse werk."),
+    "texts": {"nl": ("Privacy op de werkvloer", "Wat de AVG betekent voor uw dagelijkse werk."),
               "fr": ("La vie privée au travail", "Ce que le RGPD signifie pour votre travail quotidien."),
               "de": ("Datenschutz am Arbeitsplatz", "Was die DSGVO für Ihre tägliche Arbeit bedeutet."),
               "en": ("Privacy at work", "What the GDPR means for your daily work.")},
@@ -85,7 +85,7 @@ ACME_DOCK = {  # Acme's own procedure: only Acme's employees see it
     "code": "ACME-DOCK", "rule": RULE_LESSONS, "hours": "0.5", "validity": None, "owner": "Acme Logistics",
     "texts": {"nl": ("Acme: laden en lossen aan de kade", "Onze eigen procedure voor de laadkades in Antwerpen."),
               "en": ("Acme: loading and unloading at the dock", "Our own procedure for the Antwerp loading docks.")},
-    "lessons": [{"nl": ("Aanmelden aan de kade", "Meld elke vrachtwagen aan in het kadeboek voor je laadt."),
+    "lessons": [{"nl": ("Aanmelden aan de kade", "Meld elke vrachtwagen aan in het kadeboek voor u laadt."),
                  "en": ("Checking in at the dock", "Register every truck in the dock book before loading.")}],
 }
 WELCOME = ("Welkom bij Acme Logistics", "Welkom op het opleidingsportaal! Volg eerst **Veilig werken in het "
