@@ -143,5 +143,7 @@ def make_app(app):
             db.session.remove()
             db.engine.dispose()
     if built:
+        # Flask-Limiter keeps an app's RATELIMIT_ENABLED=False as its own default for the next init_app.
+        limiter.enabled = True
         create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
         limiter.reset()
