@@ -73,6 +73,9 @@ def test_certificate_keeps_one_page_with_no_word_over_another(app, tmp_path, lan
     ("nl", "1", "1 uur"), ("nl", "0.5", "0,5 uur"),
     ("fr", "1", "1 heure"), ("fr", "1.5", "1,5 heure"), ("fr", "2", "2 heures"),
     ("de", "1", "1 Stunde"), ("de", "0.5", "0,5 Stunden"),
+    # as a course stores them, with one decimal place
+    ("en", "1.0", "1 hour"), ("en", "10.0", "10 hours"), ("en", "0.50", "0.5 hours"), ("nl", "1.0", "1 uur"),
+    ("fr", "1.0", "1 heure"), ("fr", "2.0", "2 heures"), ("de", "1.0", "1 Stunde"), ("de", "12.0", "12 Stunden"),
 ])
 def test_hours_read_with_the_plural_of_the_language(app, language, hours, expected):
     with force_locale(language):

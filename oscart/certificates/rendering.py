@@ -49,11 +49,17 @@ def render_html(facts, *, signed=False):
         # Straight from the Jinja environment: a certificate depends on its facts only, never on a request.
         return current_app.jinja_env.get_template(TEMPLATE).render(
             facts=facts, issuer=ISSUER, signed=signed, verify_url=url, qr=qr_data_uri(url), static=pdf_static_url,
-            hours=format_decimal(facts.hours.normalize() if facts.hours else 0), hours_count=_plural_count(facts.hours),
+            hours=format_decimal(_shown(facts.hours)), hours_count=_plural_count(_shown(facts.hours)),
             sizes=_sizes(facts),
             dates=_date_text(facts), valid_until=format_date(facts.valid_until, "long") if facts.valid_until else None,
             issued=format_date(facts.issued_on or facts.completed_on, "long"),
         )
+
+
+def _shown(hours):
+    """The hours as printed, without trailing zeros (a course stores 1.0): the plural must be that number's."""
+    hours = Decimal(hours or 0)
+    return hours.quantize(Decimal(1)) if hours == hours.to_integral_value() else hours.normalize()
 
 
 def _plural_count(number):
