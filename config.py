@@ -119,6 +119,15 @@ class Config:
     # Wrong verification codes per client address (only failures count).
     RATELIMIT_VERIFY = os.environ.get("RATELIMIT_VERIFY", "20 per 10 minutes; 100 per day")
 
+    # Operations. LOG_FORMAT: text | json (one JSON object per line) | empty (logging left as it is).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
+    # /metrics answers only these addresses or networks, or a request with "Authorization: Bearer METRICS_TOKEN".
+    METRICS_ALLOWED_IPS = os.environ.get("METRICS_ALLOWED_IPS", "127.0.0.1 ::1").replace(",", " ").split()
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN")
+    # An empty directory shared by the gunicorn workers of one start: metrics add up over all of them.
+    PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+
     # Training: largest lesson image accepted for upload (it is decoded and re-encoded anyway).
     LESSON_IMAGE_MAX_BYTES = _env_int("LESSON_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
 
@@ -146,6 +155,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     PUBLIC_BASE_URL = "https://portal.oscart.example"
     TWO_STEP_REQUIRED_FOR_PLATFORM_ADMINS = False
+    LOG_FORMAT = ""  # pytest captures the logs
 
 
 class ProductionConfig(Config):

@@ -7,7 +7,7 @@ from sqlalchemy import event
 
 from config import CONFIGS, config_name
 from oscart import errors, hooks, templating
-from oscart.core import ids
+from oscart.core import ids, logs, metrics, requestid
 from oscart.database import prepare_postgresql, prepare_sqlite
 from oscart.extensions import babel, csrf, db, limiter, login_manager, migrate
 from oscart.i18n import select_locale, select_timezone
@@ -35,6 +35,9 @@ def create_app(test_config=None):
                 static_folder="../static")
     app.jinja_environment = templating.TemplateEnvironment  # before any extension creates app.jinja_env
     load_config(app, test_config)
+    logs.init_app(app)
+    requestid.init_app(app)  # first, so every later hook and log line has the request id
+    metrics.init_app(app)
     register_extensions(app)
     ids.init_app(app)  # the bounded ``int`` converter, before any rule is added
     register_blueprints(app)

@@ -68,6 +68,9 @@ ACCESS = {
     "main.index": {"GET": per_role(200, 302, 302, 302, 302)},
     "main.dashboard": {"GET": LOGGED_IN},
     "main.healthz": {"GET": PUBLIC},
+    # The tests build the schema with create_all, without a migration revision: never "ready" here.
+    "main.readyz": {"GET": everyone(503)},
+    "metrics": {"GET": PUBLIC},  # the test client comes from 127.0.0.1, in METRICS_ALLOWED_IPS
     "main.language": {"POST": everyone(400)},  # an empty form names no language
     # auth
     "auth.login": {"GET": per_role(200, 302, 302, 302, 302), "POST": per_role(200, 302, 302, 302, 302)},

@@ -6,6 +6,7 @@ from sqlalchemy import insert
 
 from oscart.audit.chain import normalise_details, seal, seal_batch
 from oscart.audit.models import AuditEvent
+from oscart.audit.signals import event_recorded
 from oscart.database import utcnow
 from oscart.extensions import db
 
@@ -33,6 +34,7 @@ def record_event(action, *, actor=None, subject=None, company_id=None, target=No
     )
     seal(event)
     db.session.add(event)
+    event_recorded.send(action, event=event)
     return event
 
 

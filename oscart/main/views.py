@@ -7,6 +7,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from oscart.accounts.services import set_language
 from oscart.extensions import db
 from oscart.i18n import is_language
+from oscart.main import monitoring  # noqa: F401  (metrics the portal reports)
+from oscart.main.readiness import readiness
 from oscart.security import home_endpoint, safe_next_url
 from oscart.training import views as training_views
 
@@ -47,3 +49,11 @@ def healthz():
         db.session.rollback()
         return {"status": "unavailable"}, 503
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    """Readiness for a load balancer or orchestrator; /healthz stays the liveness check."""
+    checks = readiness()
+    ready = all(result == "ok" for result in checks.values())
+    return {"status": "ready" if ready else "unavailable", "checks": checks}, 200 if ready else 503

@@ -33,7 +33,8 @@ PHONE = {"width": 360, "height": 740}
 ROLES = ("admin@oscart.example", "trainer@oscart.example", "hr@acme.example", "hr@globex.example",
          "anna@acme.example")
 # GET rules that answer with a file or JSON rather than a page.
-NOT_PAGES = {"static", "main.healthz", "accounts.photo_image", "training.image", "certificates.download",
+NOT_PAGES = {"static", "main.healthz", "main.readyz", "metrics", "accounts.photo_image", "training.image",
+             "certificates.download",
              "certificates.company_list", "certificates.company_pdf", "certificates.company_zip",
              "certificates.manage_list", "classroom.signin_sheet", "classroom.session_csv",
              "classroom.attendance_csv", "companies.training_matrix_csv", "audit.export"}
