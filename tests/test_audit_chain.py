@@ -62,7 +62,16 @@ def test_a_deleted_event_is_reported(runner, events):
     db.session.commit()
     result = verify(runner)
     assert result.exit_code == 1
-    assert "events from #4 on are missing" in result.output
+    assert "event #4 is missing before event #5" in result.output
+
+
+def test_several_deleted_events_are_reported_as_one_range_before_the_event_that_follows(runner, events):
+    db.session.execute(delete(AuditEvent).where(AuditEvent.seq.in_([3, 4])))
+    db.session.commit()
+    result = verify(runner)
+    assert result.exit_code == 1
+    assert "events #3 to #4 are missing before event #5" in result.output
+    assert "1 problem(s)" in result.output
 
 
 def test_events_deleted_from_the_end_are_reported(runner, events):
@@ -83,6 +92,19 @@ def test_an_inserted_event_is_reported_even_with_a_valid_hash(runner, events):
     result = verify(runner)
     assert result.exit_code == 1
     assert "event #7" in result.output and "inserted" in result.output
+
+
+def test_an_event_inserted_far_after_the_head_is_one_problem_at_its_own_position(runner, events):
+    last = events[-1]
+    forged = AuditEvent(seq=1000, at=utcnow(), action="user.role_changed", details={"role": "admin"},
+                        prev_hash=last.hash, hash="", key_id=last.key_id)  # as if the key were known
+    forged.hash = compute_hash(last.hash, forged)
+    db.session.add(forged)
+    db.session.commit()
+    result = verify(runner)
+    assert result.exit_code == 1
+    assert f"First broken link: event #1000 (id {forged.id}) was inserted" in result.output
+    assert "1 problem(s) in 7 events" in result.output  # positions 7 to 999 never held an event
 
 
 def test_purge_leaves_a_checkpoint_and_the_rest_still_verifies(runner, events):

@@ -21,7 +21,8 @@ from oscart.extensions import db
 DESCRIPTIONS = {
     "altered": "{where} was altered: its content no longer matches its link",
     "inserted": "{where} was inserted: it does not follow the chain",
-    "deleted": "events from #{seq} on are missing before {where}",
+    "deleted": "events #{seq} to #{last} are missing before {where}",
+    "deleted_one": "event #{seq} is missing before {where}",
     "deleted_end": "event #{seq} and later were deleted from the end of the chain",
     "unknown_key": "{where} was sealed under an audit key that is not configured (AUDIT_KEY, AUDIT_KEY_FALLBACKS)",
     "unsigned": "{where} has an unkeyed link that no signed checkpoint covers",
@@ -35,11 +36,15 @@ class Problem:
     kind: str
     seq: int
     event_id: int | None = None
+    event_seq: int | None = None  # the event found there, when it is not at ``seq`` (after missing ones)
 
     def describe(self):
-        where = f"event #{self.seq}" + (f" (id {self.event_id})" if self.event_id else "")
-        kind = "deleted_end" if self.kind == "deleted" and not self.event_id else self.kind
-        return DESCRIPTIONS[kind].format(where=where, seq=self.seq)
+        found = self.event_seq or self.seq
+        where = f"event #{found}" + (f" (id {self.event_id})" if self.event_id else "")
+        kind = self.kind
+        if kind == "deleted":
+            kind = "deleted_end" if not self.event_id else "deleted_one" if found == self.seq + 1 else "deleted"
+        return DESCRIPTIONS[kind].format(where=where, seq=self.seq, last=found - 1)
 
 
 def checkpoint_text(kind, seq, hash_, count):
@@ -88,14 +93,14 @@ def verify_chain():
             problems.append(Problem("inserted", event.seq, event.id))
             continue
         if event.seq > expected_seq:
-            problems.append(Problem("deleted", expected_seq, event.id))
+            problems.append(Problem("deleted", expected_seq, event.id, event.seq))
         elif event.prev_hash != expected_prev:
             problems.append(Problem("inserted", event.seq, event.id))
         problems.extend(_check_link(event, event.seq <= covered_up_to, event.seq in vouched))
         if event.seq in anchors and anchors[event.seq] != event.hash:
             problems.append(Problem("altered", event.seq, event.id))
         expected_seq, expected_prev = event.seq + 1, event.hash
-    problems.extend(_compare_with_head(expected_seq - 1, expected_prev))
+    problems = _compare_with_head(problems, expected_seq - 1, expected_prev)
     problems.sort(key=lambda problem: problem.seq)
     return checked, problems, start
 
@@ -112,18 +117,22 @@ def _check_link(event, covered, redacted):
     return [] if event.key_id is not None or covered else [Problem("unsigned", event.seq, event.id)]
 
 
-def _compare_with_head(last_seq, last_hash):
-    """Events cut from, or added to, the end of the chain show against the head row."""
+def _compare_with_head(problems, last_seq, last_hash):
+    """``problems`` plus events cut from, or added to, the end of the chain, as the head row shows them."""
     head = db.session.get(AuditChainHead, HEAD_ID)
     if head is None:
-        return []
+        return problems
     if last_seq < head.last_seq:
-        return [Problem("deleted", last_seq + 1)]
+        return [*problems, Problem("deleted", last_seq + 1)]
     if last_seq > head.last_seq:
-        return [Problem("inserted", seq) for seq in range(head.last_seq + 1, last_seq + 1)]
+        # Positions after the head never held an event: a gap there is no deletion, each event there is added.
+        added = db.session.execute(select(AuditEvent.seq, AuditEvent.id).where(AuditEvent.seq > head.last_seq)
+                                   .order_by(AuditEvent.seq)).all()
+        kept = [problem for problem in problems if problem.kind != "deleted" or problem.seq <= head.last_seq]
+        return kept + [Problem("inserted", seq, event_id) for seq, event_id in added]
     if last_hash != head.last_hash:
-        return [Problem("inserted", last_seq)]
-    return []
+        return [*problems, Problem("inserted", last_seq)]
+    return problems
 
 
 def head_record(now):
