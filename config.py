@@ -58,6 +58,7 @@ class Config:
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "30 per 5 minutes; 200 per hour")
     RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "10 per 15 minutes")
     RATELIMIT_RESET_PER_ADDRESS = os.environ.get("RATELIMIT_RESET_PER_ADDRESS", "3 per hour")
+    RATELIMIT_INVITATIONS = os.environ.get("RATELIMIT_INVITATIONS", "20 per hour; 100 per day")
     # Number of trusted proxies in front of the app (0: use the socket address).
     PROXY_FIX_HOPS = _env_int("PROXY_FIX_HOPS", 0)
 

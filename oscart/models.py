@@ -11,7 +11,7 @@ from oscart.classroom.models import (  # noqa: F401
     SessionTrainer,
     TrainingSession,
 )
-from oscart.companies.models import Company  # noqa: F401
+from oscart.companies.models import Company, Invitation  # noqa: F401
 from oscart.mail.models import OutboxMessage  # noqa: F401
 from oscart.privacy.models import (  # noqa: F401
     Campaign,

@@ -25,6 +25,8 @@ BREAKING = {
                                           {"status": "waitlisted", "position": 0},
                                           {"status": "registered", "position": 1}],
     "ck_attendance_absence_minutes": [{"status": "absent", "minutes": 30}, {"status": "excused", "minutes": 1}],
+    "ck_invitation_period": [{"created_at": NOW, "expires_at": NOW}],
+    "ck_invitation_one_outcome": [{"accepted_at": NOW, "revoked_at": NOW}],
 }
 
 
@@ -92,7 +94,7 @@ class Rows:
         number = next(self.numbers) if _unique_alone(table, column) else 1
         kind = getattr(column.type, "impl_instance", column.type).python_type  # the stored type of a decorator
         if kind is datetime:
-            return NOW + timedelta(hours=1) if column.name == "ends_at" else NOW
+            return NOW + timedelta(hours=1) if column.name in ("ends_at", "expires_at") else NOW
         samples = {int: number, str: f"v{number}", bool: False, Decimal: Decimal("1"), bytes: b"x",
                    date: NOW.date(), object: {}}  # object: JSON
         return samples[kind]

@@ -98,6 +98,12 @@ ACCESS = {
     "companies.training_matrix": {"GET": only(COMPANY_ADMIN)},
     "companies.training_matrix_csv": {"GET": only(COMPANY_ADMIN)},
     "companies.two_step_policy": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN, ok=302)},
+    "companies.invitations_page": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},  # empty form: errors
+    "companies.resend_invitation": {"POST": {"own": only(COMPANY_ADMIN, ok=302),
+                                             "other": only(COMPANY_ADMIN, ok=404)}},
+    "companies.revoke_invitation": {"POST": {"own": only(COMPANY_ADMIN, ok=302),
+                                             "other": only(COMPANY_ADMIN, ok=404)}},
+    "companies.accept_invitation": {"GET": everyone(410), "POST": everyone(410)},  # invalid token
     # audit
     "audit.index": {"GET": only(COMPANY_ADMIN, PLATFORM_ADMIN)},
     "audit.export": {"GET": only(COMPANY_ADMIN, PLATFORM_ADMIN)},
@@ -278,6 +284,19 @@ class World:
                                    "enrolment": enrolment, "attempt": attempt, "news": news}
         return self._training[key]
 
+    def invitation(self, key):
+        from datetime import timedelta
+
+        from oscart.companies.models import Invitation
+
+        self._invited = getattr(self, "_invited", 0) + 1  # a new open invitation each time (one may be revoked)
+        invitation = Invitation(company_id=self.companies[key].id, email=f"invited{self._invited}@example.org",
+                                language="nl", expires_at=utcnow() + timedelta(days=14),
+                                token_hash=f"{self._invited:064d}")
+        db.session.add(invitation)
+        db.session.commit()
+        return invitation
+
     def message_for(self, user):
         from oscart.mail.models import OutboxMessage
 
@@ -354,6 +373,7 @@ ID_PROVIDERS = {
     "enrolment_id": lambda world, side, role, home: world.training(world.key(side, home))["enrolment"].id,
     "attempt_id": lambda world, side, role, home: world.training(world.key(side, home))["attempt"].id,
     "news_id": lambda world, side, role, home: world.training(world.key(side, home))["news"].id,
+    "invitation_id": lambda world, side, role, home: world.invitation(world.key(side, home)).id,
     "lang": lambda world, side, role, home: "nl",
 }
 

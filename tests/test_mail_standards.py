@@ -19,6 +19,7 @@ from oscart.auth.reset import request_password_reset
 from oscart.certificates import issuing
 from oscart.certificates.renewal import send_expiry_reminders
 from oscart.classroom.registrations import cancel_registration, register_user
+from oscart.companies.invitations import invite_people
 from oscart.database import utcnow
 from oscart.extensions import db
 from oscart.mail import backends
@@ -87,6 +88,12 @@ def welcome(world, browser):
     create_user(actor=world.admin, email="nora@acme.example", first_name="Nora", last_name="New", role="trainee",
                 company_id=world.acme.id, language="en")
     return {"welcome": (["Hello Nora,", "An account has been created", "http"], 0)}
+
+
+@sends("invitation")
+def invitation(world, browser):
+    invite_people(world.hr, text="nora@example.org", language="en")
+    return {"invitation": (["Hello,", "Hilde Last", "http", "If you did not expect"], 0)}
 
 
 @sends("account_locked")
@@ -218,7 +225,7 @@ def privacy_campaign(world, browser):
     return {"privacy_campaign": (["New this spring:", "See you soon.", "-- \nYou receive this", "http"], 2)}
 
 
-TRIGGERS = [password_reset, welcome, account_locked, two_step_disabled, two_step_reset, training_assigned,
+TRIGGERS = [password_reset, welcome, invitation, account_locked, two_step_disabled, two_step_reset, training_assigned,
             classroom_registration, certificate_issued, certificates_expiring, privacy_request_decided,
             privacy_request_erased, privacy_inactive_warning, privacy_incident, privacy_offer, privacy_campaign]
 

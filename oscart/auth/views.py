@@ -67,6 +67,16 @@ def _finish_login(user, *, remember, next_url):
     return redirect(safe_next_url(next_url) or url_for(home_endpoint(user)))
 
 
+def start_first_login(user):
+    """Log a new account in (its password was just chosen): through two-step enrolment first when its company's
+    policy requires two-step login, as at any login; the view's transaction is committed here."""
+    if twostep.is_required(user):
+        pending.begin(user, remember=False, next_url="", enrol=True)
+        db.session.commit()
+        return redirect(url_for("auth.two_step_enrol"))
+    return _finish_login(user, remember=False, next_url="")
+
+
 def renew_csrf_token():
     """A new CSRF secret for the new session, set in the login's own response.
 

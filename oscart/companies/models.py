@@ -1,7 +1,9 @@
-from sqlalchemy import Boolean, String
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oscart.database import TimestampMixin, one_of
+from oscart.database import TimestampMixin, UTCDateTime, one_of, utcnow
 from oscart.extensions import db
 from oscart.i18n import LANGUAGES
 
@@ -21,3 +23,39 @@ class Company(TimestampMixin, db.Model):
 
     def __repr__(self):
         return f"<Company {self.id} {self.name!r}>"
+
+
+# An invitation neither accepted nor revoked (it may have expired: resending renews it).
+OPEN_INVITATION = "accepted_at IS NULL AND revoked_at IS NULL"
+
+
+class Invitation(db.Model):
+    """A company admin's invitation of one e-mail address to a trainee account in the company.
+
+    The mail holds a random token; only its SHA-256 digest is stored, so the table does not open accounts.
+    """
+
+    __table_args__ = (
+        # At most one open invitation per company and address; another company may invite the same address.
+        Index("uq_invitation_open_per_company", "company_id", "email", unique=True,
+              sqlite_where=text(OPEN_INVITATION), postgresql_where=text(OPEN_INVITATION)),
+        one_of("language", LANGUAGES),
+        CheckConstraint("expires_at > created_at", name="period"),
+        CheckConstraint("accepted_at IS NULL OR revoked_at IS NULL", name="one_outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    # Stored normalised (NFKC, case-folded) like User.email.
+    email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    def __repr__(self):
+        return f"<Invitation {self.id} {self.email!r}>"

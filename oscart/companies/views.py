@@ -1,13 +1,16 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from oscart.companies import matrix, services
-from oscart.companies.forms import TWO_STEP_POLICIES, TwoStepPolicyForm
+from oscart.auth.views import start_first_login
+from oscart.companies import invitations, matrix, services
+from oscart.companies.forms import TWO_STEP_POLICIES, AcceptInvitationForm, InviteForm, TwoStepPolicyForm
 from oscart.core import tabular
 from oscart.core.ids import coerce_id
+from oscart.database import utcnow
 from oscart.exceptions import RuleViolation
-from oscart.extensions import db
+from oscart.extensions import db, limiter
 from oscart.pagination import paginate
 from oscart.security import require
 from oscart.training.services import preferred_languages
@@ -66,3 +69,114 @@ def two_step_policy():
             flash(_("The two-step authentication rule has been saved."), "success")
             return redirect(url_for("companies.two_step_policy"))
     return render_template("companies/two_step_policy.html", form=form, company=company)
+
+
+def _invitation_limit():
+    return current_app.config["RATELIMIT_INVITATIONS"]
+
+
+def _inviting_admin():
+    # The limiter runs before the view's login check: an anonymous visitor has no id.
+    return f"invitations:user:{getattr(current_user, 'id', None)}"
+
+
+limit_invitations = limiter.shared_limit(_invitation_limit, scope="invitations", key_func=_inviting_admin,
+                                         methods=["POST"])
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@require("company.manage")
+@limit_invitations
+def invitations_page():
+    form = InviteForm(language=services.get_own_company(current_user).default_language)
+    if form.validate_on_submit():
+        try:
+            outcome = invitations.invite_people(current_user, text=form.addresses.data, language=form.language.data)
+        except RuleViolation as error:
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            _flash_outcome(outcome)
+            return redirect(url_for("companies.invitations_page"))
+    page = paginate(invitations.list_invitations(current_user), request.args.get("page", 1, type=int))
+    return render_template("companies/invitations.html", form=form, page=page, now=utcnow(),
+                           valid_days=invitations.VALID_DAYS)
+
+
+def _flash_outcome(outcome):
+    flash(ngettext("%(num)d invitation sent.", "%(num)d invitations sent.", len(outcome.sent)), "success")
+    if outcome.members:
+        flash(ngettext("%(num)d address already has an account in your company: %(addresses)s",
+                       "%(num)d addresses already have an account in your company: %(addresses)s",
+                       len(outcome.members), addresses=", ".join(outcome.members)), "error")
+    if outcome.pending:
+        flash(ngettext("%(num)d address has already been invited (use “Send again” below): %(addresses)s",
+                       "%(num)d addresses have already been invited (use “Send again” below): %(addresses)s",
+                       len(outcome.pending), addresses=", ".join(outcome.pending)), "error")
+    if outcome.refused:
+        flash(ngettext("%(num)d address could not be invited: %(addresses)s",
+                       "%(num)d addresses could not be invited: %(addresses)s",
+                       len(outcome.refused), addresses=", ".join(outcome.refused)), "error")
+
+
+@bp.post("/invitations/<int:invitation_id>/resend")
+@require("company.manage")
+@limit_invitations
+def resend_invitation(invitation_id):
+    invitation = invitations.get_invitation(current_user, invitation_id)
+    return _change_invitation(invitations.resend_invitation, invitation,
+                              _("A new invitation has been sent to %(email)s.", email=invitation.email))
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@require("company.manage")
+def revoke_invitation(invitation_id):
+    invitation = invitations.get_invitation(current_user, invitation_id)
+    return _change_invitation(invitations.revoke_invitation, invitation,
+                              _("The invitation of %(email)s has been withdrawn.", email=invitation.email))
+
+
+def _change_invitation(change, invitation, done):
+    try:
+        change(invitation, actor=current_user)
+    except RuleViolation as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("companies.invitations_page"))
+
+
+def _accept_limit():
+    return current_app.config["RATELIMIT_RESET"]
+
+
+def _refused(response):
+    # Only the form shown again with an error counts (an account made redirects).
+    return response.status_code == 200
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+@limiter.limit(_accept_limit, methods=["POST"], deduct_when=_refused)
+def accept_invitation(token):
+    """Public: the invitation link. A new trainee chooses names, language and password, then is logged in."""
+    try:
+        invitation = invitations.invitation_for_token(token)
+    except RuleViolation as error:
+        return render_template("companies/invitation_invalid.html", message=error.message), 410
+    if current_user.is_authenticated:
+        return render_template("companies/invitation_invalid.html", logged_in=True,
+                               message=_("You are logged in. Log out first to accept this invitation."))
+    form = AcceptInvitationForm(language=invitation.language)
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept_invitation(token, first_name=form.first_name.data,
+                                                 last_name=form.last_name.data, password=form.password.data,
+                                                 language=form.language.data)
+        except RuleViolation as error:
+            if error.field in invitations.INVALID_LINK_TEXTS:
+                return render_template("companies/invitation_invalid.html", message=error.message), 410
+            form.add_error(error.field, error.message)
+        else:
+            return start_first_login(user)
+    return render_template("companies/invitation_accept.html", form=form, email=invitation.email)

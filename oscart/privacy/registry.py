@@ -30,6 +30,7 @@ MODULES = (
     "oscart.training.privacy_data",
     "oscart.classroom.privacy_data",
     "oscart.certificates.privacy_data",
+    "oscart.companies.privacy_data",
 )
 
 

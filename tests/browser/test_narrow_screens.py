@@ -7,6 +7,8 @@ test-artifacts/narrow-<language>-<role>-<page>.png.
 """
 
 import re
+import secrets
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pyotp
@@ -16,9 +18,12 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select, update
 
 from oscart.accounts.models import User
+from oscart.auth.models import token_digest
 from oscart.auth.reset import make_reset_token
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance, SessionPart
+from oscart.companies.models import Invitation
+from oscart.database import utcnow
 from oscart.demo import DEMO_PASSWORD, seed_demo
 from oscart.extensions import db
 from oscart.mail.models import OutboxMessage
@@ -39,7 +44,8 @@ NOT_PAGES = {"static", "main.healthz", "main.readyz", "metrics", "accounts.photo
              "certificates.manage_list", "classroom.signin_sheet", "classroom.session_csv",
              "classroom.attendance_csv", "companies.training_matrix_csv", "audit.export"}
 # Rules whose argument "token" is a token of its own kind.
-TOKENS = {"privacy.unsubscribe": "unsubscribe_token", "auth.reset_password": "reset_token"}
+TOKENS = {"privacy.unsubscribe": "unsubscribe_token", "auth.reset_password": "reset_token",
+          "companies.accept_invitation": "invitation_token"}
 
 # Everything that makes the page wider than the screen, as readable findings. A scroll container is allowed
 # only for a genuine grid (class "table-grid"); html and body may not hide the overflow instead.
@@ -214,8 +220,21 @@ def demo_values(email):
         "attempt_id": open_attempt(anna, quiz) if email == "anna@acme.example" else None,
         "unsubscribe_token": unsubscribe_token(anna, policy.NEWSLETTER),
         "reset_token": make_reset_token(anna),
+        "invitation_token": invitation_token(anna.company_id),
     }
     return {key: value for key, value in values.items() if value is not None}
+
+
+def invitation_token(company_id):
+    """A new open invitation of the company, with a long address as real ones can be; its link opens the
+    accept page, and the company's pending list shows it."""
+    token = secrets.token_urlsafe(32)
+    count = db.session.scalar(select(func.count(Invitation.id)))
+    email = f"evelyne.vandenbroucke-desmet.{count}@acme-logistics.example"
+    db.session.add(Invitation(company_id=company_id, email=email, language="fr",
+                              expires_at=utcnow() + timedelta(days=14), token_hash=token_digest(token)))
+    db.session.commit()
+    return token
 
 
 def open_attempt(user, quiz):
