@@ -1,6 +1,6 @@
-"""Per-request hooks: client address for audit events, session last-seen, security headers."""
+"""Per-request hooks: malformed input, client address for audit events, session last-seen, security headers."""
 
-from flask import current_app, request
+from flask import abort, current_app, request
 from flask_login import current_user
 
 from oscart.audit.services import current_ip
@@ -16,10 +16,19 @@ CSP = (
 
 
 def init_app(app):
+    app.before_request(refuse_nul_characters)
     app.before_request(remember_client_ip)
     app.before_request(touch_current_session)
     app.after_request(deliver_after_request)
     app.after_request(security_headers)
+
+
+def refuse_nul_characters():
+    """A NUL character in a query or form field is malformed input (400), never a server error: PostgreSQL text
+    cannot hold one, so a search or filter would otherwise fail in the database."""
+    fields = (*request.args.items(multi=True), *request.form.items(multi=True))
+    if any("\x00" in name or "\x00" in value for name, value in fields):
+        abort(400)
 
 
 def remember_client_ip():

@@ -1,4 +1,5 @@
-"""Numbers beyond what an id column holds, in paths and in query strings, answer 404 (or a page), never 500.
+"""Numbers beyond what an id column holds, in paths and in query strings, answer 404 (or a page), never 500;
+a NUL character in any query argument or form field answers 400.
 
 Every rule with an ``int`` part is requested by every role with ids past what an id column holds (up to
 beyond 64 bits) and with the largest it holds, and every page without URL variables with filter values of
@@ -89,6 +90,29 @@ def test_filters_beyond_an_id_and_url_for_keywords_in_the_query_are_no_error(app
             status = _request(reader, "GET", f"{rule.rule}?{query}")
             if status >= 500:
                 problems.append(f"GET {rule.rule} as {role}: {status}")
+    assert problems == []
+
+
+def test_a_nul_character_in_any_query_argument_is_a_bad_request(app):
+    query = "&".join(f"{name}=a%00b" for name in (*FILTER_NAMES, "role", "format", "language"))
+    readers = _readers(app)
+    pages = [rule for rule in app.url_map.iter_rules()
+             if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static"]
+    problems = [f"GET {rule.rule} as {role}: {status}" for rule in pages for role, reader in readers.items()
+                if (status := _request(reader, "GET", f"{rule.rule}?{query}")) != 400]
+    assert problems == []
+
+
+def test_a_nul_character_in_any_form_field_is_a_bad_request(app):
+    readers = _readers(app)
+    forms = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and not rule.arguments]
+    problems = []
+    for rule in forms:
+        for role, (browser, token) in readers.items():
+            status = browser.client.post(rule.rule, data={"csrf_token": token, "email": "a\x00@example.com",
+                                                          "q": "x\x00"}).status_code
+            if status != 400:
+                problems.append(f"POST {rule.rule} as {role}: {status}")
     assert problems == []
 
 
