@@ -137,6 +137,24 @@ def test_events_under_a_key_that_is_gone_without_a_checkpoint_are_reported(runne
     assert "not configured" in result.output
 
 
+def test_a_changed_secret_key_is_named_and_a_checkpoint_under_the_old_one_mends_it(runner, user, app):
+    """Without AUDIT_KEY the audit key derives from SECRET_KEY: the README's key change keeps the old one."""
+    record(user, 2)
+    old = app.config["SECRET_KEY"]
+    app.config.update(SECRET_KEY="a-new-secret-key")
+    try:
+        result = verify(runner)
+        assert result.exit_code == 1
+        assert "AUDIT_KEY is not set: keys derived from SECRET_KEY, SECRET_KEY_FALLBACKS" in result.output
+        app.config.update(SECRET_KEY_FALLBACKS=[old])
+        assert runner.invoke(args=["audit", "checkpoint"]).exit_code == 0
+        app.config.update(SECRET_KEY_FALLBACKS=[])
+        result = verify(runner)
+        assert result.exit_code == 0, result.output
+    finally:
+        app.config.update(SECRET_KEY=old, SECRET_KEY_FALLBACKS=[])
+
+
 def test_a_published_head_catches_events_cut_from_the_end(runner, user, tmp_path):
     record(user, 5)
     heads = tmp_path / "audit-heads.jsonl"

@@ -27,6 +27,13 @@ def _configured():
     return [_derived(secret) for secret in (config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or ()))]
 
 
+def settings():
+    """Where the configured keys come from, as an operator sets them."""
+    if current_app.config.get("AUDIT_KEY"):
+        return "AUDIT_KEY, AUDIT_KEY_FALLBACKS"
+    return "AUDIT_KEY is not set: keys derived from SECRET_KEY, SECRET_KEY_FALLBACKS"
+
+
 def key_id(key):
     return hashlib.sha256(b"oscart audit key id\n" + key).hexdigest()[:16]
 

@@ -24,7 +24,7 @@ DESCRIPTIONS = {
     "deleted": "events #{seq} to #{last} are missing before {where}",
     "deleted_one": "event #{seq} is missing before {where}",
     "deleted_end": "event #{seq} and later were deleted from the end of the chain",
-    "unknown_key": "{where} was sealed under an audit key that is not configured (AUDIT_KEY, AUDIT_KEY_FALLBACKS)",
+    "unknown_key": "{where} was sealed under an audit key that is not configured ({settings})",
     "unsigned": "{where} has an unkeyed link that no signed checkpoint covers",
     "forged_checkpoint": "the checkpoint at event #{seq} has no valid signature",
     "rewritten": "{where} differs from the chain head published for it",
@@ -44,7 +44,7 @@ class Problem:
         kind = self.kind
         if kind == "deleted":
             kind = "deleted_end" if not self.event_id else "deleted_one" if found == self.seq + 1 else "deleted"
-        return DESCRIPTIONS[kind].format(where=where, seq=self.seq, last=found - 1)
+        return DESCRIPTIONS[kind].format(where=where, seq=self.seq, last=found - 1, settings=keys.settings())
 
 
 def checkpoint_text(kind, seq, hash_, count):
