@@ -82,8 +82,9 @@ def test_the_largest_id_reaches_the_views_and_finds_nothing(app):
 def test_filters_beyond_an_id_and_url_for_keywords_in_the_query_are_no_error(app, value):
     query = "&".join([f"{name}={value}" for name in FILTER_NAMES] + URL_FOR_KEYWORDS)
     readers = _readers(app)
+    # Readiness answers 503 by design on a test database built without migrations; it reads no arguments.
     pages = [rule for rule in app.url_map.iter_rules()
-             if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static"]
+             if "GET" in rule.methods and not rule.arguments and rule.endpoint not in ("static", "main.readyz")]
     problems = []
     for rule in pages:
         for role, reader in readers.items():
