@@ -102,6 +102,16 @@ class World:
                         "details": {"after": {"status": "registered"}}} for _ in range(ROWS)])
         db.session.commit()
 
+    def invitations(self):
+        from oscart.companies.models import Invitation
+
+        now = utcnow()
+        db.session.execute(insert(Invitation), [
+            {"company_id": self.company.id, "email": f"invited{n}@example.com", "language": "nl",
+             "invited_by_id": self.people[COMPANY_ADMIN].id, "created_at": now, "expires_at": now + timedelta(days=14),
+             "token_hash": f"{n:064x}"} for n in range(ROWS)])
+        db.session.commit()
+
     def messages(self):
         trainee = self.people[TRAINEE]
         db.session.execute(insert(OutboxMessage), [
@@ -114,6 +124,7 @@ class World:
 LISTS = {
     "admin.users": (PLATFORM_ADMIN, "employees", "/admin/users"),
     "companies.employees": (COMPANY_ADMIN, "employees", "/company/employees"),
+    "companies.invitations_page": (COMPANY_ADMIN, "invitations", "/company/invitations"),
     "companies.training_matrix": (COMPANY_ADMIN, "matrix", "/company/training"),
     "certificates.company": (COMPANY_ADMIN, "certificates", "/certificates/company"),
     "certificates.manage": (PLATFORM_ADMIN, "certificates", "/certificates/manage"),

@@ -72,7 +72,7 @@ def test_no_get_request_changes_anything(app, browser, world, count_queries, rol
     for url in all_urls(app, world, "GET"):
         with count_queries() as counter:
             response = browser.get(url)
-        assert response.status_code < 500, url
+        assert response.status_code < 500 or url == "/readyz", url  # 503: a test database has no migrations
         assert not writes(counter.statements), url
 
 
