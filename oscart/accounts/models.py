@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,7 +12,8 @@ from oscart.security import PLATFORM_ADMIN, ROLES, TRAINEE
 
 
 class User(TimestampMixin, db.Model):
-    __table_args__ = (one_of("role", ROLES), one_of("language", LANGUAGES), at_least("failed_login_count", 0))
+    __table_args__ = (one_of("role", ROLES), one_of("language", LANGUAGES), at_least("failed_login_count", 0),
+                      UniqueConstraint("company_id", "employee_number"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored normalised (NFKC, case-folded), so uniqueness is case-insensitive.
@@ -42,6 +43,14 @@ class User(TimestampMixin, db.Model):
     is_restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     is_anonymised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Company workspace: the employer's own number, job role and manager (for overdue reminders).
+    employee_number: Mapped[str | None] = mapped_column(String(50))
+    job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_role.id", ondelete="SET NULL"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    # Set when a company admin deactivated the person (is_active is then False); records are kept.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The person turned off the reminders that are not essential (digests, before-due reminders).
+    reminders_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     company = relationship("Company", lazy="raise")
 

@@ -1,9 +1,9 @@
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oscart.database import TimestampMixin, UTCDateTime, one_of, utcnow
+from oscart.database import TimestampMixin, UTCDateTime, at_least, one_of, utcnow
 from oscart.extensions import db
 from oscart.i18n import LANGUAGES
 
@@ -11,7 +11,8 @@ TWO_STEP_POLICIES = ("none", "admins", "all")
 
 
 class Company(TimestampMixin, db.Model):
-    __table_args__ = (one_of("default_language", LANGUAGES), one_of("two_step_policy", TWO_STEP_POLICIES))
+    __table_args__ = (one_of("default_language", LANGUAGES), one_of("two_step_policy", TWO_STEP_POLICIES),
+                      at_least("reminder_days_before", 0))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -20,6 +21,8 @@ class Company(TimestampMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Who must use two-step authentication: "none", "admins" (company admins) or "all" users.
     two_step_policy: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
+    # How many days before a due date the trainee gets a reminder (0: none before the due date).
+    reminder_days_before: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
 
     def __repr__(self):
         return f"<Company {self.id} {self.name!r}>"
@@ -59,3 +62,46 @@ class Invitation(db.Model):
 
     def __repr__(self):
         return f"<Invitation {self.id} {self.email!r}>"
+
+
+GROUP_KINDS = ("department", "site", "team")
+
+
+class Group(TimestampMixin, db.Model):
+    """A department, site or team of one company; a person can be in several."""
+
+    __tablename__ = "company_group"  # GROUP is a reserved word in SQL
+    __table_args__ = (UniqueConstraint("company_id", "name"), one_of("kind", GROUP_KINDS))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(12), default="department", server_default="department")
+
+    def __repr__(self):
+        return f"<Group {self.id} {self.name!r}>"
+
+
+class GroupMember(db.Model):
+    """One person in one group (both of the same company: the services check it)."""
+
+    __tablename__ = "company_group_member"
+    __table_args__ = (UniqueConstraint("group_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("company_group.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class JobRole(TimestampMixin, db.Model):
+    """A job role of one company (a person has at most one)."""
+
+    __table_args__ = (UniqueConstraint("company_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+    def __repr__(self):
+        return f"<JobRole {self.id} {self.name!r}>"
