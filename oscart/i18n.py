@@ -7,7 +7,7 @@ from functools import lru_cache
 import flask_babel
 from babel import Locale
 from babel.support import NullTranslations
-from flask import g, has_request_context, request, session
+from flask import g, has_app_context, has_request_context, request, session
 from flask_babel import (
     format_date,
     format_datetime,
@@ -100,9 +100,9 @@ def pick_translation(available, *preferred):
 def current_translations():
     """(language code, translations) of the locale in force, looked up once per request and locale.
 
-    The cache sits next to Flask-Babel's own per-request state and is keyed by the identity of its locale
-    object, so ``force_locale`` (mails and documents in the recipient's language) and ``refresh`` are
-    followed as they happen.
+    The cache is kept on ``g`` and keyed by the identity of the locale object Flask-Babel's public
+    ``get_locale()`` returns, which it keeps per context: ``force_locale`` (mails and documents in the
+    recipient's language) and ``refresh`` replace that object, so they are followed as they happen.
     """
     return _current()[1:3]
 
@@ -112,22 +112,15 @@ _OUTSIDE_APP = (None, DEFAULT_LANGUAGE, NullTranslations(), DEFAULT_LANGUAGE)
 
 def _current():
     # (locale, language code, translations, locale tag): the tag tells en_GB from a forced en_US.
-    try:
-        request_globals = g._get_current_object()  # one proxy lookup instead of one per attribute
-    except RuntimeError:  # no application context: nothing to translate into
+    if not has_app_context():  # nothing to translate into
         return _OUTSIDE_APP
-    state = getattr(request_globals, "_flask_babel", None)
-    locale = getattr(state, "babel_locale", None)
-    cached = getattr(state, "oscart_translations", None)
-    if locale is not None and cached is not None and cached[0] is locale:
-        return cached
-    translations = get_translations()
     locale = get_locale()
+    cached = g.get("oscart_translations")
+    if cached is not None and cached[0] is locale:
+        return cached
     language = locale.language if locale is not None else DEFAULT_LANGUAGE
-    current = (locale, language, translations, str(locale) if locale is not None else DEFAULT_LANGUAGE)
-    state = getattr(request_globals, "_flask_babel", None)
-    if state is not None:
-        state.oscart_translations = current
+    current = (locale, language, get_translations(), str(locale) if locale is not None else DEFAULT_LANGUAGE)
+    g.oscart_translations = current
     return current
 
 

@@ -163,3 +163,44 @@ def test_pages_of_a_session_carry_one_csrf_token_which_forms_accept_and_other_se
     assert csrf_from(other.get("/dashboard").text) not in tokens
     assert other.client.post("/logout", data={"csrf_token": tokens.pop()}).status_code == 400  # anna's token
     assert other.client.post("/logout", data={"csrf_token": csrf_from(other.get("/dashboard").text)}).status_code == 302
+
+
+@pytest.mark.parametrize("source", TRANS_BLOCKS)
+def test_trans_blocks_compile_to_the_direct_filters(app, source):
+    # Fails when Jinja no longer builds trans blocks through the method the extension overrides.
+    code = app.jinja_env.compile(source, raw=True)
+    assert "filters['_oscart_" in code and "context.call(" not in code
+
+
+def test_a_token_signed_earlier_is_the_one_flask_wtf_gives_the_forms_of_the_page(app, monkeypatch):
+    # Fails when Flask-WTF no longer keeps the request's signed token where csrf_token() puts it.
+    from itertools import count
+
+    from flask import session
+    from flask_wtf.csrf import generate_csrf
+    from itsdangerous import TimestampSigner
+
+    from oscart.templating import csrf_token
+
+    clock = count(1_800_000_000, 60)  # a token signed anew would carry a later time
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: next(clock))
+    assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+    with app.app_context(), app.test_request_context():  # each request with a g of its own
+        session["csrf_token"] = "raw-token-of-one-session"
+        first = csrf_token()
+    with app.app_context(), app.test_request_context():
+        session["csrf_token"] = "raw-token-of-one-session"
+        assert csrf_token() == first
+        assert generate_csrf() == first
+
+
+def test_the_translations_of_a_request_follow_force_locale_in_and_out(app):
+    from oscart.i18n import current_translations
+
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "de"}):
+        assert current_translations()[0] == "de"
+        with force_locale("fr"):
+            assert current_translations()[0] == "fr"
+            assert current_translations()[1] is get_translations()
+        assert current_translations()[0] == "de"
+        assert current_translations()[1] is get_translations()
