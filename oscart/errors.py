@@ -20,7 +20,7 @@ PAGES = {
     409: (_l("Conflict"), _l("Someone else changed this in the meantime. Please reload and try again.")),
     413: (_l("File too large"), _l("What you sent is larger than the portal accepts. Please send a smaller file.")),
     429: (_l("Too many attempts"),
-          _l("Too many attempts from your connection. Please wait a few minutes and try again.")),
+          _l("Too many attempts in a short time. Please wait a few minutes and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again later.")),
     503: (_l("Temporarily unavailable"),
           _l("This function is temporarily unavailable. Please try again in a few minutes.")),
