@@ -211,7 +211,7 @@ def privacy_offer(world, browser):
     db.session.add(CourseView(user_id=world.anna.id, course_id=course.id, viewed_at=utcnow() - timedelta(days=10)))
     db.session.commit()
     send_offers(7)
-    return {"privacy_offer": (["Hello Anna,", "You recently looked at the course", "-- \nYou receive this",
+    return {"privacy_offer": (["Hello Anna,", "You recently looked at the course", "You receive this",
                                "http"], 0)}
 
 
@@ -222,7 +222,7 @@ def privacy_campaign(world, browser):
     campaign = save_campaign(None, actor=world.admin, kind="newsletter", texts={"en": {"subject": "News",
                                                                                          "body": body}})
     send_campaign(campaign, actor=world.admin)
-    return {"privacy_campaign": (["New this spring:", "See you soon.", "-- \nYou receive this", "http"], 2)}
+    return {"privacy_campaign": (["New this spring:", "See you soon.", "You receive this", "http"], 2)}
 
 
 TRIGGERS = [password_reset, welcome, invitation, account_locked, two_step_disabled, two_step_reset, training_assigned,
@@ -308,3 +308,12 @@ def test_plain_text_keeps_paragraphs_and_list_items_on_their_own_lines(world, br
         for line in text.splitlines():
             prose = URL.sub("", line)
             assert not GLUED_ITEM.search(prose) and not GLUED_SENTENCE.search(prose), (key, line)
+
+
+@pytest.mark.parametrize("trigger", TRIGGERS, ids=lambda trigger: trigger.__name__)
+def test_plain_text_has_one_signature_separator_with_the_sender_below_it(world, browser, outbox, trigger):
+    # Mail readers hide or grey out everything below the first "-- " line: the unsubscribe link comes after it.
+    for key, _row, mail, _starts, _items in _sent_mails(world, browser, trigger, outbox):
+        lines = _parsed(mail).get_body(("plain",)).get_content().replace("\r\n", "\n").split("\n")
+        assert lines.count("-- ") == 1, (key, lines)
+        assert lines[lines.index("-- ") + 1].startswith("Oscart Group NV"), (key, lines)
