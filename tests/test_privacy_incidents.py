@@ -34,6 +34,9 @@ def test_incident_is_recorded_and_people_notified_in_their_language(browser, out
     assert outsider.email not in by_recipient
     assert "Un ordinateur a été volé." in by_recipient[fr.email]
     assert "Een laptop werd gestolen." in by_recipient[nl.email]
+    # The time as it was entered (Brussels), in each reader's own words and without a zone name.
+    assert "Le 20 novembre 2026, 10:30, un incident" in by_recipient[fr.email]
+    assert "Op 20 november 2026, 10:30 gebeurde een incident" in by_recipient[nl.email]
     notices = db.session.execute(select(IncidentNotice.user_id, IncidentNotice.language)).all()
     assert sorted(notices) == sorted([(nl.id, "nl"), (fr.id, "fr"), (named.id, "nl")])
     page = browser.get(f"/admin/privacy/incidents/{incident.id}").text
