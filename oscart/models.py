@@ -1,6 +1,7 @@
 """Imports every model so that metadata (and Alembic) sees the whole schema."""
 
 from oscart.accounts.models import User  # noqa: F401
+from oscart.assignments.models import ReminderSent, RuleAssignment, TrainingRule  # noqa: F401
 from oscart.audit.models import AuditEvent  # noqa: F401
 from oscart.auth.models import UserSession  # noqa: F401
 from oscart.certificates.models import Certificate  # noqa: F401

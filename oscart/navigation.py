@@ -55,6 +55,8 @@ def _links(role):
         more.append(("certificates.manage", _l("Certificates")))
     if allowed("company.author"):
         more += [("training.company.assign", _l("Assign courses")), ("training.company.news_list", _l("News"))]
+    if manager:
+        more.append(("assignments.index", _l("Required training")))
     if allowed("training.author") or allowed("company.author"):
         more.append(("training.manage.courses", _l("Course authoring")))
     if allowed("audit.view"):

@@ -27,7 +27,11 @@ BREAKING = {
     "ck_attendance_absence_minutes": [{"status": "absent", "minutes": 30}, {"status": "excused", "minutes": 1}],
     "ck_invitation_period": [{"created_at": NOW, "expires_at": NOW}],
     "ck_invitation_one_outcome": [{"accepted_at": NOW, "revoked_at": NOW}],
+    "ck_training_rule_target": [{"group_id": None, "job_role_id": None}],
 }
+
+# Optional columns a valid row fills all the same (a CHECK asks for one of them).
+FILLED = {"training_rule": ("group_id",)}
 
 
 def check_constraints(metadata):
@@ -75,6 +79,7 @@ class Rows:
     def values(self, table, *, fill=(), **given):
         """Every column the row needs; ``fill`` names optional columns to fill too."""
         values = {}
+        fill = (*fill, *FILLED.get(table.name, ()))
         for column in table.columns:
             if column.name in given:
                 values[column.name] = given[column.name]

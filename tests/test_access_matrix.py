@@ -172,6 +172,12 @@ ACCESS = {
     "certificates.reissue": {"POST": only(PLATFORM_ADMIN, ok=400)},  # a reason is required
     "certificates.revoke": {"POST": only(PLATFORM_ADMIN, ok=400)},
     "certificates.issue": {"GET": ADMIN, "POST": ADMIN},
+    # required training (company admin area; ids: a rule of the side's company)
+    "assignments.index": {"GET": only(COMPANY_ADMIN)},
+    "assignments.rule /company/rules/new": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},  # errors
+    "assignments.rule": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
+                         "POST": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)}},
+    "assignments.delete": {"POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
     # training (ids: a course authored by the side's company, with its lesson, image, quiz and news, and the
     # enrolment and quiz attempt of that company's trainee). A company's own courses are seen by that company
     # only: Oscart staff (trainers, platform admins) get 404 like everyone else outside the company.
@@ -238,6 +244,18 @@ class World:
 
     def key(self, side, home):
         return home if side == "own" else ("B" if home == "A" else "A")
+
+    def rule(self, key):
+        """A new rule of company ``key`` each time (a delete may have removed the last one)."""
+        from oscart.assignments.models import TrainingRule
+        from tests.assignments_helpers import make_group
+        from tests.factories import make_course
+
+        rule = TrainingRule(company_id=self.companies[key].id, course_id=make_course().id,
+                            group_id=make_group(self.companies[key], f"Group {utcnow().timestamp()}").id)
+        db.session.add(rule)
+        db.session.commit()
+        return rule
 
     def training_session(self, key):
         from tests.factories import make_training_session, past_parts
@@ -373,6 +391,7 @@ ID_PROVIDERS = {
     "enrolment_id": lambda world, side, role, home: world.training(world.key(side, home))["enrolment"].id,
     "attempt_id": lambda world, side, role, home: world.training(world.key(side, home))["attempt"].id,
     "news_id": lambda world, side, role, home: world.training(world.key(side, home))["news"].id,
+    "rule_id": lambda world, side, role, home: world.rule(world.key(side, home)).id,
     "invitation_id": lambda world, side, role, home: world.invitation(world.key(side, home)).id,
     "lang": lambda world, side, role, home: "nl",
 }

@@ -225,9 +225,36 @@ def privacy_campaign(world, browser):
     return {"privacy_campaign": (["New this spring:", "See you soon.", "You receive this", "http"], 2)}
 
 
+@sends("assignment_due_soon", "assignment_overdue", "assignment_overdue_manager", "session_tomorrow",
+       "company_digest")
+def required_training_reminders(world, browser):
+    from oscart.assignments.followup import send_reminders
+    from oscart.certificates import dates
+    from tests.factories import make_enrolment, make_registration
+
+    world.anna.manager_id = world.pieter.id
+    course = make_course(titles={"en": "Forklift"})
+    make_enrolment(world.anna, course, due_at=utcnow() - timedelta(days=5))
+    make_enrolment(world.pieter, make_course(titles={"en": "Fire safety"}), due_at=utcnow() + timedelta(days=2))
+    start = datetime.combine(dates.today() + timedelta(days=1), datetime.min.time(), tzinfo=dates.BRUSSELS)
+    session = make_training_session(make_classroom_course(title="Safety basics"),
+                                    parts=[(start + timedelta(hours=9), start + timedelta(hours=12))])
+    make_registration(session, world.pieter)
+    send_reminders()
+    return {"assignment_due_soon": (["Hello Pieter,", "The course", "http"], 0),
+            "assignment_overdue": (["Hello Anna,", "The course", "If the course", "http"], 0),
+            "assignment_overdue_manager": (["Hello Pieter,", "These courses", "- ", "The training matrix"], 1),
+            "session_tomorrow": (["Hello Pieter,", "Tomorrow you follow", "Place: Antwerpen", "If you cannot come",
+                                  "http"], 0),
+            "company_digest": (["Hello Hilde,", "Your weekly overview", "Overdue: 1 required course.", "- ",
+                                "Certificates expiring within 30 days: 0.",
+                                "Completed in the last 7 days: 0 courses.", "Training matrix:", "Certificates:"], 1)}
+
+
 TRIGGERS = [password_reset, welcome, invitation, account_locked, two_step_disabled, two_step_reset, training_assigned,
             classroom_registration, certificate_issued, certificates_expiring, privacy_request_decided,
-            privacy_request_erased, privacy_inactive_warning, privacy_incident, privacy_offer, privacy_campaign]
+            privacy_request_erased, privacy_inactive_warning, privacy_incident, privacy_offer, privacy_campaign,
+            required_training_reminders]
 
 
 def test_the_triggers_cover_every_mail_template():

@@ -31,6 +31,7 @@ MODULES = (
     "oscart.classroom.privacy_data",
     "oscart.certificates.privacy_data",
     "oscart.companies.privacy_data",
+    "oscart.assignments.privacy_data",
 )
 
 

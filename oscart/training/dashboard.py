@@ -24,6 +24,10 @@ DashboardCertificate = namedtuple("DashboardCertificate", "row status")
 UPCOMING_SESSIONS = 5  # the dashboard shows the next few; "My sessions" lists them all
 LATEST_CERTIFICATES = 3
 
+# Parts that features built on training add to the dashboard's one statement: {name: build() -> (statement,
+# order_by)}, with the parameters user_id and now (see SelectsInOne); their rows reach the template as ``extra``.
+EXTRA_PARTS = {}
+
 
 def _enrolments_part():
     # One row per enrolment and title language, so the titles come with the enrolments.
@@ -54,6 +58,7 @@ def _dashboard_statement(with_news, with_certificates):
                                  .where(Certificate.user_id == bindparam("user_id"),
                                         Certificate.superseded_at.is_(None))
                                  .limit(LATEST_CERTIFICATES + 1), OWN_ORDER)
+    parts.update({name: build() for name, build in EXTRA_PARTS.items()})
     return SelectsInOne(**parts)
 
 
@@ -82,4 +87,5 @@ def load_dashboard(actor, preferred, *, now=None):
                     for row in latest[:LATEST_CERTIFICATES]]
     return {"in_progress": in_progress, "completed": completed, "news": found.get("news", []),
             "sessions": upcoming_from_rows(found["sessions"]), "certificates": certificates,
-            "more_certificates": len(latest) > LATEST_CERTIFICATES, "certificate_status_labels": STATUS_LABELS}
+            "more_certificates": len(latest) > LATEST_CERTIFICATES, "certificate_status_labels": STATUS_LABELS,
+            "extra": {name: found[name] for name in EXTRA_PARTS}}

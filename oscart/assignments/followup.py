@@ -1,0 +1,26 @@
+"""The daily follow-up of required training: the next rounds that have come, then every reminder due."""
+
+from oscart.assignments.cycles import start_next_rounds
+from oscart.assignments.digest import send_digests
+from oscart.assignments.reminders import (
+    send_due_soon,
+    send_overdue,
+    send_overdue_to_managers,
+    send_session_reminders,
+)
+from oscart.certificates import dates
+from oscart.database import utcnow
+
+
+def send_reminders(*, now=None):
+    """Every reminder that is due now, each once; returns {kind: mails queued}."""
+    now = now or utcnow()
+    return {"due_soon": send_due_soon(now), "overdue": send_overdue(now),
+            "overdue_manager": send_overdue_to_managers(now), "session_tomorrow": send_session_reminders(now),
+            "digest": send_digests(now)}
+
+
+def follow_up(*, now=None):
+    """Start the next rounds (rules that repeat), then send the reminders; returns {what: count}."""
+    now = now or utcnow()
+    return {"renewed": start_next_rounds(today=dates.local_date(now)), **send_reminders(now=now)}

@@ -1,0 +1,74 @@
+"""Company admins: the rules of required training (blueprint ``assignments``, /company/rules)."""
+
+import click
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from oscart.assignments import dashboard, rules  # noqa: F401  (dashboard: adds its part to the page)
+from oscart.assignments.followup import follow_up
+from oscart.assignments.forms import REPEAT_LABELS, RuleForm
+from oscart.database import rows
+from oscart.exceptions import RuleViolation
+from oscart.extensions import db
+from oscart.forms import choices
+from oscart.security import require
+
+bp = Blueprint("assignments", __name__, url_prefix="/company/rules", cli_group=None)
+
+
+@bp.cli.command("send-reminders")
+def send_reminders_command():
+    """Start the next rounds of repeating rules, then send every reminder that is due (each only once)."""
+    counts = follow_up()
+    db.session.commit()
+    click.echo(", ".join(f"{kind}: {count}" for kind, count in counts.items()))
+
+
+@bp.get("/")
+@require("company.manage")
+def index():
+    return render_template("assignments/rules.html", rules=rows(rules.list_rules(current_user)),
+                           repeat_labels=REPEAT_LABELS)
+
+
+@bp.route("/new", methods=["GET", "POST"], defaults={"rule_id": None})
+@bp.route("/<int:rule_id>", methods=["GET", "POST"])
+@require("company.manage")
+def rule(rule_id):
+    item = rules.get_rule(current_user, rule_id) if rule_id else None
+    form = RuleForm(obj=item)
+    _fill_choices(form)
+    if form.validate_on_submit():
+        try:
+            saved = rules.save_rule(item, actor=current_user, course_id=form.course_id.data,
+                                    group_id=form.group_id.data, job_role_id=form.job_role_id.data,
+                                    due_within_days=form.due_within_days.data, repeat_mode=form.repeat_mode.data,
+                                    repeat_months=form.repeat_months.data, is_active=form.is_active.data)
+        except RuleViolation as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The rule has been saved and applied.") if saved.is_active else _("The rule has been saved."),
+                  "success")
+            return redirect(url_for("assignments.index"))
+    return render_template("assignments/rule.html", form=form, item=item)
+
+
+@bp.post("/<int:rule_id>/delete")
+@require("company.manage")
+def delete(rule_id):
+    rules.delete_rule(rules.get_rule(current_user, rule_id), actor=current_user)
+    db.session.commit()
+    flash(_("The rule has been deleted. Open assignments it made have ended; completed training stays."), "success")
+    return redirect(url_for("assignments.index"))
+
+
+def _fill_choices(form):
+    any_choice = [("", "—")]
+    form.course_id.choices = choices([(row.id, f"{row.code} · {row.title}" if row.title else row.code)
+                                      for row in rules.rule_courses(current_user)])
+    form.group_id.choices = choices(any_choice + [(row.id, row.name) for row in rules.company_groups(current_user)])
+    form.job_role_id.choices = choices(any_choice + [(row.id, row.name)
+                                                     for row in rules.company_job_roles(current_user)])
