@@ -39,3 +39,4 @@ from oscart.training.models import (  # noqa: F401
     LessonTranslation,
 )
 from oscart.training.quiz_models import Choice, Question, Quiz, QuizAttempt  # noqa: F401
+from oscart.workspace.import_models import PeopleImport  # noqa: F401

@@ -104,6 +104,17 @@ ACCESS = {
     "companies.revoke_invitation": {"POST": {"own": only(COMPANY_ADMIN, ok=302),
                                              "other": only(COMPANY_ADMIN, ok=404)}},
     "companies.accept_invitation": {"GET": everyone(410), "POST": everyone(410)},  # invalid token
+    # people import (an upload belongs to the admin who sent it; an empty form shows its errors)
+    "people_import.upload": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},
+    "people_import.sample": {"GET": only(COMPANY_ADMIN)},
+    # An empty column form keeps the columns shown (the guessed ones): on to the preview.
+    "people_import.columns": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
+                              "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    "people_import.preview": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)}},
+    # Without the preview's digest the import is not done: back to the preview.
+    "people_import.confirm": {"POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    "people_import.result": {"GET": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    "people_import.invite_waiting": {"POST": only(COMPANY_ADMIN, ok=302)},
     # audit
     "audit.index": {"GET": only(COMPANY_ADMIN, PLATFORM_ADMIN)},
     "audit.export": {"GET": only(COMPANY_ADMIN, PLATFORM_ADMIN)},
@@ -302,6 +313,17 @@ class World:
                                    "enrolment": enrolment, "attempt": attempt, "news": news}
         return self._training[key]
 
+    def people_import(self, key):
+        """A new upload of company ``key``'s admin each time (a confirmation may have completed one)."""
+        from oscart.workspace.import_models import PeopleImport
+
+        upload = PeopleImport(company_id=self.companies[key].id, admin_id=self.people[(COMPANY_ADMIN, key)].id,
+                              filename="people.csv", header=["email"], rows=[["new@example.org"]],
+                              mapping={"email": 0})
+        db.session.add(upload)
+        db.session.commit()
+        return upload
+
     def invitation(self, key):
         from datetime import timedelta
 
@@ -394,6 +416,7 @@ ID_PROVIDERS = {
     "rule_id": lambda world, side, role, home: world.rule(world.key(side, home)).id,
     "invitation_id": lambda world, side, role, home: world.invitation(world.key(side, home)).id,
     "lang": lambda world, side, role, home: "nl",
+    "import_id": lambda world, side, role, home: world.people_import(world.key(side, home)).id,
 }
 
 CASES = [("anonymous", "A"), (TRAINEE, "A"), (TRAINEE, "B"), (TRAINER, "A"), (COMPANY_ADMIN, "A"),

@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "invitation.resent": _l("Invitation sent again"),
     "invitation.revoked": _l("Invitation withdrawn"),
     "invitation.accepted": _l("Invitation accepted"),
+    "people.imported": _l("People imported from a file"),
     "session.ended": _l("Session ended"),
     "session.ended_all_others": _l("Logged out everywhere else"),
     "photo.changed": _l("Photo changed"),

@@ -98,26 +98,37 @@ def invite_people(actor, *, text, language, now=None):
     outcome, sent = InviteOutcome(), []
     for address in addresses:
         account, invitation = accounts.get(address), open_ones.get(address)
-        if account is not None:
+        if account is not None and not awaits_invitation(account, company.id):
             own = account.company_id == company.id and not (account.is_restricted or account.is_anonymised)
             (outcome.members if own else outcome.refused).append(address)
         elif invitation is not None and invitation.expires_at > now:
             outcome.pending.append(address)
         else:
-            if invitation is None:
-                invitation = Invitation(company_id=company.id, email=address, created_at=now)
-                db.session.add(invitation)
-            invitation.language, invitation.invited_by_id = language, actor.id
-            token = secrets.token_urlsafe(32)
-            invitation.token_hash, invitation.expires_at = token_digest(token), now + timedelta(days=VALID_DAYS)
-            _mail(invitation, company, actor, token)
-            sent.append(invitation)
+            sent.append(send_invitation(company, address, language, actor=actor, now=now, invitation=invitation))
             outcome.sent.append(address)
     db.session.flush()
     for invitation in sent:
         record_event("invitation.sent", actor=actor, company_id=company.id, target=f"invitation:{invitation.id}",
                      language=language)
     return outcome
+
+
+def awaits_invitation(account, company_id):
+    """Whether ``account`` was made in the company (by an import) and has never been opened: no password yet."""
+    return (account.company_id == company_id and account.password_hash is None and account.is_active
+            and account.role == TRAINEE and not (account.is_restricted or account.is_anonymised))
+
+
+def send_invitation(company, address, language, *, actor, now, invitation=None):
+    """Mail ``address`` a new link valid VALID_DAYS: a new invitation, or ``invitation`` (open) renewed."""
+    if invitation is None:
+        invitation = Invitation(company_id=company.id, email=address, created_at=now)
+        db.session.add(invitation)
+    invitation.language, invitation.invited_by_id = language, actor.id
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash, invitation.expires_at = token_digest(token), now + timedelta(days=VALID_DAYS)
+    _mail(invitation, company, actor, token)
+    return invitation
 
 
 def _mail(invitation, company, actor, token):
@@ -215,17 +226,28 @@ def accept_invitation(token, *, first_name, last_name, password, language, now=N
                                           Invitation.revoked_at.is_(None), Invitation.expires_at > now)
                  .values(accepted_at=now)):
         raise RuleViolation(INVALID_LINK_TEXTS[USED], USED)
-    user = User(email=invitation.email, first_name=first_name.strip(), last_name=last_name.strip(),
-                language=language, role=TRAINEE, company_id=invitation.company_id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(user)
-            db.session.flush()
-    except exc.IntegrityError:
-        # The address got an account meanwhile (another company's invitation, or an administrator).
-        raise RuleViolation(INVALID_LINK_TEXTS[INVALID], INVALID) from None
+    user = _imported_account(invitation)
+    if user is not None:
+        user.first_name, user.last_name, user.language = first_name.strip(), last_name.strip(), language
+    else:
+        user = User(email=invitation.email, first_name=first_name.strip(), last_name=last_name.strip(),
+                    language=language, role=TRAINEE, company_id=invitation.company_id)
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+                db.session.flush()
+        except exc.IntegrityError:
+            # The address got an account meanwhile (another company's invitation, or an administrator).
+            raise RuleViolation(INVALID_LINK_TEXTS[INVALID], INVALID) from None
     set_password(user, password)
     db.session.execute(update(Invitation).where(Invitation.id == invitation.id)
                        .values(accepted_user_id=user.id).execution_options(synchronize_session=False))
     record_event("invitation.accepted", actor=user, subject=user, target=f"invitation:{invitation.id}")
     return user
+
+
+def _imported_account(invitation):
+    """The account an import made for the invitation's address in its company, still without a password."""
+    user = db.session.scalar(select(User).where(User.email == invitation.email,
+                                                User.company_id == invitation.company_id))
+    return user if user is not None and awaits_invitation(user, invitation.company_id) else None

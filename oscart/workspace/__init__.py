@@ -1,0 +1,1 @@
+"""The company workspace: a company admin organises the company's people (groups, job roles, employee pages)."""
