@@ -51,6 +51,7 @@ def _links(role):
     if manager:
         more += [("companies.training_matrix", _l("Training matrix")), ("classroom.attendance_list", _l("Attendance")),
                  ("certificates.company", _l("Certificates"))]
+        more.append(("reports.dashboard", _l("Reports")))
     if allowed("certificates.manage"):
         more.append(("certificates.manage", _l("Certificates")))
     if allowed("company.author"):

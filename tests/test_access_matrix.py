@@ -97,6 +97,8 @@ ACCESS = {
     "companies.employees": {"GET": only(COMPANY_ADMIN)},
     "companies.training_matrix": {"GET": only(COMPANY_ADMIN)},
     "companies.training_matrix_csv": {"GET": only(COMPANY_ADMIN)},
+    "reports.dashboard": {"GET": only(COMPANY_ADMIN)},
+    "reports.export": {"GET": only(COMPANY_ADMIN)},
     "companies.two_step_policy": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN, ok=302)},
     "companies.invitations_page": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},  # empty form: errors
     "companies.resend_invitation": {"POST": {"own": only(COMPANY_ADMIN, ok=302),

@@ -20,6 +20,7 @@ from oscart.audit.services import record_event
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance
 from oscart.classroom.services import session_parts
+from oscart.companies.models import Group, GroupMember
 from oscart.core.tabular import neutralise, separator
 from oscart.extensions import db
 from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINER
@@ -43,6 +44,7 @@ EXPORTS = {
     "classroom.attendance_csv": (TRAINER, "/classroom/attendance"),
     "classroom.session_csv": (TRAINER, "/classroom/sessions/{session}/attendance"),
     "companies.training_matrix_csv": (COMPANY_ADMIN, "/company/training"),
+    "reports.export": (COMPANY_ADMIN, "/company/reports"),
     "audit.export": (COMPANY_ADMIN, "/audit/export"),
     "certificates.company_list": (COMPANY_ADMIN, "/certificates/company/certificates"),
     "certificates.manage_list": (PLATFORM_ADMIN, "/certificates/manage/certificates"),
@@ -69,6 +71,10 @@ def _world(language):
          "course_id": course.id, "language": language, "holder_name": HOSTILE, "course_title": HOSTILE, "hours": 4,
          "completed_on": date(2026, 3, 12), "pdf": b"%PDF", "pdf_sha256": "0" * 64, "pdf_size": 4}])
     record_event("user.updated", actor=people[COMPANY_ADMIN], subject=trainee, target=HOSTILE)
+    group = Group(company_id=company.id, name=HOSTILE)  # a row of the report's completion per group
+    db.session.add(group)
+    db.session.flush()
+    db.session.add(GroupMember(group_id=group.id, user_id=trainee.id))
     db.session.commit()
     return people, session
 
@@ -128,6 +134,7 @@ PAGES = {
     "classroom.attendance_csv": "/classroom/attendance",
     "classroom.session_csv": "/classroom/sessions/{session}",
     "companies.training_matrix_csv": "/company/training",
+    "reports.export": "/company/reports",
     "audit.export": "/audit/",
     "certificates.company_list": "/certificates/company",
     "certificates.manage_list": "/certificates/manage",

@@ -1,106 +1,189 @@
-"""The training matrix: which of the company's employees follow which course, and how far they got."""
+"""The training matrix: which of the company's employees follow which course, and where each of them stands.
+
+Paged on both axes (people, and the courses as columns); filtered by name, group, job role, course and a cell's
+status; deactivated people only when asked. Three statements a page whatever the company's size.
+"""
 
 from collections import namedtuple
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, func, or_, select, union_all
 
 from oscart.accounts.models import User
+from oscart.certificates.dates import local_date
 from oscart.classroom.exports import BATCH
-from oscart.classroom.services import BRUSSELS
-from oscart.companies.services import list_employees, visible_employees
-from oscart.database import prepared, rows, utcnow
+from oscart.classroom.models import REGISTERED, Registration, TrainingSession
+from oscart.companies import matrix_cells as mc
+from oscart.companies.models import Group, JobRole
+from oscart.companies.services import visible_employees
+from oscart.database import LIKE_ESCAPE, SelectsInOne, contains_pattern, prepared, rows
 from oscart.extensions import db
-from oscart.pagination import paginate
-from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
-from oscart.training.services import first_row_per_id, is_overdue, pick_course_texts
+from oscart.pagination import Page, paginate
+from oscart.training.models import Course, CourseTranslation, Enrolment
+from oscart.training.services import first_row_per_id, pick_course_texts
 
-MATRIX_COLUMNS = 10  # the most followed courses; the course filter shows any other alone
+COURSES_PER_PAGE = 10
+STATUS_LABELS = {mc.NOT_STARTED: _l("Not started"), mc.BOOKED: _l("Registered"), mc.STARTED: _l("In progress"),
+                 mc.DONE: _l("Completed"), mc.VALID: _l("Valid"), mc.EXPIRING: _l("Expiring"),
+                 mc.EXPIRED: _l("Expired"), mc.OVERDUE: _l("Overdue")}
 
 # Templates read these by attribute (a named tuple answers at once, a dict only after a failed getattr).
-MatrixCourse = namedtuple("MatrixCourse", "id title people")
-MatrixCell = namedtuple("MatrixCell", "is_completed progress_percent due_at completed_at is_overdue")
+MatrixCourse = namedtuple("MatrixCourse", "id code title people")
 
 
-def load_matrix(actor, preferred, *, search=None, course_id=None, page_number=1, now=None):
-    """The page of employees (filtered by ``search``) against the columns: the course ``course_id`` if the
-    company follows it, else the MATRIX_COLUMNS most followed courses. Four queries whatever the company's size."""
-    courses = followed_courses(actor, preferred)
-    shown = [course for course in courses if course.id == course_id] if course_id else courses[:MATRIX_COLUMNS]
-    page = paginate(list_employees(actor, search=search), page_number)
-    cells = matrix_cells([row.id for row in page.items], [course.id for course in shown], now=now)
-    return {"courses": courses, "shown": shown, "page": page, "cells": cells}
+@dataclass(frozen=True)
+class MatrixFilters:
+    """What the page and its exports show: ``None``/empty means no filter on that."""
+
+    search: str = ""
+    group_id: int | None = None
+    job_role_id: int | None = None
+    course_id: int | None = None
+    status: str | None = None
+    include_inactive: bool = False
+
+    def shape(self):
+        return (bool(self.search), self.group_id is not None, self.job_role_id is not None, bool(self.status),
+                self.include_inactive)
+
+    def params(self, actor):
+        params = {"company_id": actor.company_id, **mc.cell_params()}
+        if self.search:
+            params["pattern"] = contains_pattern(self.search.strip().lower())
+        if self.group_id is not None:
+            params["group_id"] = self.group_id
+        if self.job_role_id is not None:
+            params["job_role_id"] = self.job_role_id
+        if self.status:
+            params["status"] = self.status
+        if self.course_id:
+            params["course_ids"] = [self.course_id]
+        return params
 
 
-def followed_courses(actor, preferred):
-    """[MatrixCourse] of the courses the company's employees are enrolled in, the most followed first, titled by
-    the reader's language preference (one query)."""
-    found = rows(_followed_statement(), {"company_id": actor.company_id})
+def load_matrix(actor, preferred, filters, *, page_number=1, course_page=1):
+    """The page of people against the page of course columns, with the filters' choices."""
+    found = _menus_statement().rows({"company_id": actor.company_id})
+    courses = _titled(found["courses"], preferred)
+    chosen = [course for course in courses if course.id == filters.course_id] if filters.course_id else courses
+    columns = _course_page(chosen, course_page)
+    params = filters.params(actor)
+    page = paginate(_people_statement(*filters.shape(), bool(filters.course_id)), page_number, params=params)
+    cells = matrix_cells([row.id for row in page.items], [course.id for course in columns.items], params)
+    return {"courses": courses, "columns": columns, "shown": columns.items, "page": page, "cells": cells,
+            "groups": [(row.id, row.name) for row in found["groups"]],
+            "job_roles": [(row.id, row.name) for row in found["job_roles"]]}
+
+
+def _course_page(courses, number):
+    pages = max(1, -(-len(courses) // COURSES_PER_PAGE))
+    number = max(1, min(number or 1, pages))
+    start = (number - 1) * COURSES_PER_PAGE
+    return Page(items=courses[start:start + COURSES_PER_PAGE], number=number, per_page=COURSES_PER_PAGE,
+                total=len(courses))
+
+
+def _titled(found, preferred):
     courses = first_row_per_id(found)
     texts = pick_course_texts(found, {row.id: row.default_language for row in courses}, preferred)
-    return [MatrixCourse(row.id, texts[row.id][0].title if row.id in texts else row.code, row.people)
+    return [MatrixCourse(row.id, row.code, texts[row.id][0].title if row.id in texts else row.code, row.people)
             for row in courses]
 
 
-def matrix_cells(user_ids, course_ids, *, now=None):
-    """{(user id, course id): MatrixCell} of the enrolments of these employees in these courses (one query)."""
+def followed_courses(actor, preferred):
+    """[MatrixCourse] of the courses the company's people follow or booked, the most followed first (one query)."""
+    return _titled(_menus_statement().rows({"company_id": actor.company_id})["courses"], preferred)
+
+
+def matrix_cells(user_ids, course_ids, params):
+    """{(user id, course id): cell row} of these people in these courses (one query)."""
     if not user_ids or not course_ids:
         return {}
-    now = now or utcnow()
-    found = rows(_cells_statement(), {"user_ids": user_ids, "course_ids": course_ids})
-    return {(row.user_id, row.course_id): MatrixCell(row.status == COMPLETED, row.progress_percent, row.due_at,
-                                                     row.completed_at, is_overdue(row.status, row.due_at, now))
-            for row in found}
+    found = rows(_cells_statement(), {**params, "user_ids": user_ids, "column_ids": course_ids})
+    return {(row.user_id, row.course_id): row for row in found}
 
 
 @prepared
-def _followed_statement():
-    followed = (select(Enrolment.course_id, func.count().label("people"))
-                .join(User, User.id == Enrolment.user_id)
-                .where(User.company_id == bindparam("company_id"), *visible_employees())
-                .group_by(Enrolment.course_id).subquery())
-    # One row per course and title language, so the titles come with the courses.
-    return (select(Course.id, Course.id.label("course_id"), Course.code, Course.default_language, followed.c.people,
-                   CourseTranslation.language, CourseTranslation.title)
-            .join(followed, followed.c.course_id == Course.id)
-            .outerjoin(CourseTranslation, CourseTranslation.course_id == Course.id)
-            .order_by(followed.c.people.desc(), Course.code, Course.id))
+def _menus_statement():
+    """The followed courses (one row per title language), the company's groups and job roles, in one statement."""
+    people = select(User.id).where(User.company_id == bindparam("company_id"), *visible_employees())
+    followed = union_all(
+        select(Enrolment.course_id).where(Enrolment.user_id.in_(people)),
+        select(TrainingSession.course_id).join(Registration, Registration.session_id == TrainingSession.id)
+        .where(Registration.status == REGISTERED, Registration.user_id.in_(people))).subquery("followed")
+    counted = select(followed.c.course_id, func.count().label("people")).group_by(followed.c.course_id).subquery()
+    courses = (select(Course.id, Course.code, Course.default_language, counted.c.people,
+                      Course.id.label("course_id"), CourseTranslation.language, CourseTranslation.title)
+               .join(counted, counted.c.course_id == Course.id)
+               .outerjoin(CourseTranslation, CourseTranslation.course_id == Course.id))
+    groups = select(Group.id, Group.name).where(Group.company_id == bindparam("company_id"))
+    job_roles = select(JobRole.id, JobRole.name).where(JobRole.company_id == bindparam("company_id"))
+    return SelectsInOne(courses=(courses, [counted.c.people.desc(), Course.code, Course.id]),
+                        groups=(groups, [Group.name, Group.id]), job_roles=(job_roles, [JobRole.name, JobRole.id]))
+
+
+def _people(search, group, job_role, status, include_inactive, course):
+    """The select of the filtered people's ids (see MatrixFilters.shape)."""
+    query = mc.company_people(include_inactive=include_inactive, group=group, job_role=job_role)
+    if search:
+        pattern = bindparam("pattern")
+        query = query.where(or_(func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
+                                func.lower(User.first_name + " " + User.last_name).like(pattern,
+                                                                                        escape=LIKE_ESCAPE)))
+    if status:
+        cells = mc.cells_subquery(mc.company_people(include_inactive=include_inactive))
+        matching = select(cells.c.user_id).where(cells.c.status == bindparam("status"))
+        if course:
+            matching = matching.where(cells.c.course_id.in_(bindparam("course_ids", expanding=True)))
+        query = query.where(User.id.in_(matching))
+    return query
+
+
+@prepared
+def _people_statement(search, group, job_role, status, include_inactive, course):
+    ids = _people(search, group, job_role, status, include_inactive, course).subquery("matrix_people")
+    return (select(User.id, User.first_name, User.last_name, User.email, User.is_active)
+            .join(ids, ids.c.id == User.id).order_by(User.last_name, User.first_name, User.id))
 
 
 @prepared
 def _cells_statement():
-    return (select(Enrolment.user_id, Enrolment.course_id, Enrolment.status, Enrolment.progress_percent,
-                   Enrolment.due_at, Enrolment.completed_at)
-            .where(Enrolment.user_id.in_(bindparam("user_ids", expanding=True)),
-                   Enrolment.course_id.in_(bindparam("course_ids", expanding=True))))
+    cells = mc.cells_subquery(select(User.id).where(User.id.in_(bindparam("user_ids", expanding=True))))
+    return select(cells).where(cells.c.course_id.in_(bindparam("column_ids", expanding=True)))
 
+
+# --- export ---------------------------------------------------------------------------------------------------
 
 def matrix_header():
     return [_("Last name"), _("First name"), _("E-mail address"), _("Code"), _("Course"), _("Status"),
-            _("Progress (%)"), _("Due date"), _("Completed on")]
+            _("Required"), _("Progress (%)"), _("Due date"), _("Completed on"), _("Valid until")]
 
 
-def matrix_rows(actor, preferred):
-    """The whole matrix for an export, one row per employee and course followed, reading the enrolments in
-    batches (flat memory); titles in the reader's language."""
+def matrix_rows(actor, preferred, filters):
+    """Every cell the page's filters select (all pages, every course column), one row per person and course,
+    read in batches (flat memory); titles in the reader's language. A status filter keeps only such cells."""
     titles = {course.id: course.title for course in followed_courses(actor, preferred)}
-    labels = {True: _("Completed"), False: _("In progress")}
-    result = db.session.execute(_export_statement().execution_options(yield_per=BATCH),
-                                {"company_id": actor.company_id})
-    for row in result:
+    labels = {key: str(label) for key, label in STATUS_LABELS.items()}
+    required = {True: _("Yes"), False: _("No")}
+    params = filters.params(actor)
+    statement = _export_statement(*filters.shape(), bool(filters.course_id))
+    for row in db.session.execute(statement.execution_options(yield_per=BATCH), params):
         yield (row.last_name, row.first_name, row.email, row.code, titles.get(row.course_id, row.code),
-               labels[row.status == COMPLETED], row.progress_percent, _day(row.due_at), _day(row.completed_at))
-
-
-def _day(moment):
-    return moment.astimezone(BRUSSELS).date().isoformat() if moment else ""
+               labels[row.status], required[bool(row.is_required)], row.progress_percent,
+               local_date(row.due_at), local_date(row.completed_at) or row.completed_on, row.valid_until)
 
 
 @prepared
-def _export_statement():
-    return (select(User.last_name, User.first_name, User.email, Course.code, Enrolment.course_id, Enrolment.status,
-                   Enrolment.progress_percent, Enrolment.due_at, Enrolment.completed_at)
-            .join(Enrolment, Enrolment.user_id == User.id)
-            .join(Course, Course.id == Enrolment.course_id)
-            .where(User.company_id == bindparam("company_id"), *visible_employees())
-            .order_by(User.last_name, User.first_name, User.id, Course.code))
+def _export_statement(search, group, job_role, status, include_inactive, course):
+    people = _people(search, group, job_role, status, include_inactive, course)
+    cells = mc.cells_subquery(people)
+    query = (select(User.last_name, User.first_name, User.email, Course.code, cells)
+             .join(cells, cells.c.user_id == User.id).join(Course, Course.id == cells.c.course_id)
+             .order_by(User.last_name, User.first_name, User.id, Course.code))
+    if status:
+        query = query.where(cells.c.status == bindparam("status"))
+    if course:
+        query = query.where(cells.c.course_id.in_(bindparam("course_ids", expanding=True)))
+    return query

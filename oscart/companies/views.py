@@ -37,21 +37,34 @@ def employees():
 @bp.get("/training")
 @require("company.manage")
 def training_matrix():
-    search = request.args.get("q", "")[:100]
-    course_id = request.args.get("course", type=coerce_id)
-    data = matrix.load_matrix(current_user, preferred_languages(current_user), search=search, course_id=course_id,
-                              page_number=request.args.get("page", 1, type=int))
+    filters = _matrix_filters()
+    data = matrix.load_matrix(current_user, preferred_languages(current_user), filters,
+                              page_number=request.args.get("page", 1, type=int),
+                              course_page=request.args.get("cpage", 1, type=int))
     choices = [(course.id, course.title) for course in data["courses"]]
-    return render_template("companies/training.html", search=search, course_id=course_id, choices=choices,
-                           columns=matrix.MATRIX_COLUMNS, **data)
+    statuses = [(key, str(label)) for key, label in matrix.STATUS_LABELS.items()]
+    return render_template("companies/training.html", filters=filters, search=filters.search,
+                           course_id=filters.course_id, choices=choices, statuses=statuses,
+                           status_labels=matrix.STATUS_LABELS, **data)
 
 
 @bp.get("/training.xlsx", defaults={"extension": "xlsx"})
 @bp.get("/training.csv", defaults={"extension": "csv"})
 @require("company.manage")
 def training_matrix_csv(extension):
-    rows = matrix.matrix_rows(current_user, preferred_languages(current_user))
+    rows = matrix.matrix_rows(current_user, preferred_languages(current_user), _matrix_filters())
     return tabular.export_response(extension, "training-matrix", matrix.matrix_header(), rows)
+
+
+def _matrix_filters():
+    """The matrix's filters from the query string (an unknown status is no filter; a foreign id finds nobody)."""
+    status = request.args.get("status")
+    return matrix.MatrixFilters(search=request.args.get("q", "")[:100],
+                                group_id=request.args.get("group", type=coerce_id),
+                                job_role_id=request.args.get("job_role", type=coerce_id),
+                                course_id=request.args.get("course", type=coerce_id),
+                                status=status if status in matrix.STATUS_LABELS else None,
+                                include_inactive=request.args.get("inactive") == "1")
 
 
 @bp.route("/two-step", methods=["GET", "POST"])

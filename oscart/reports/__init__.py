@@ -1,0 +1,1 @@
+"""Reports for a company admin: completion, overdue, expiring certificates and attendance, as charts and tables."""
