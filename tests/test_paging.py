@@ -119,6 +119,20 @@ class World:
              "subject": f"Message {n}", "body_text": "Hello", "created_at": utcnow()} for n in range(ROWS)])
         db.session.commit()
 
+    def groups(self):
+        from oscart.companies.models import Group
+
+        db.session.execute(insert(Group), [{"company_id": self.company.id, "name": f"Group {n:03}",
+                                            "kind": "department"} for n in range(ROWS)])
+        db.session.commit()
+
+    def job_roles(self):
+        from oscart.companies.models import JobRole
+
+        db.session.execute(insert(JobRole), [{"company_id": self.company.id, "name": f"Role {n:03}"}
+                                             for n in range(ROWS)])
+        db.session.commit()
+
 
 # endpoint: (who reads it, the World method that adds the rows, the path; {session}: the session of the rows)
 LISTS = {
@@ -126,6 +140,8 @@ LISTS = {
     "companies.employees": (COMPANY_ADMIN, "employees", "/company/employees"),
     "companies.invitations_page": (COMPANY_ADMIN, "invitations", "/company/invitations"),
     "companies.training_matrix": (COMPANY_ADMIN, "matrix", "/company/training"),
+    "workspace.roles_page": (COMPANY_ADMIN, "job_roles", "/company/roles"),
+    "workspace.groups_page": (COMPANY_ADMIN, "groups", "/company/groups"),
     "certificates.company": (COMPANY_ADMIN, "certificates", "/certificates/company"),
     "certificates.manage": (PLATFORM_ADMIN, "certificates", "/certificates/manage"),
     "training.catalogue": (TRAINEE, "courses", "/training/"),

@@ -1,0 +1,101 @@
+"""The company's people as its admins look them up: filtered lists, one person, the groups on a page.
+
+Every query is scoped to the actor's company; restricted and erased people stay hidden (visible_employees).
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
+
+from oscart.accounts.models import User
+from oscart.companies.models import Group, GroupMember, JobRole
+from oscart.companies.services import visible_employees
+from oscart.database import LIKE_ESCAPE, contains_pattern
+from oscart.exceptions import NotFound
+from oscart.extensions import db
+
+ACTIVE, DEACTIVATED, EVERYONE = "active", "deactivated", "all"
+STATE_LABELS = {ACTIVE: _l("Active"), DEACTIVATED: _l("Deactivated"), EVERYONE: _l("Everyone")}
+
+
+@dataclass
+class Filters:
+    search: str = ""
+    group_id: int | None = None
+    job_role_id: int | None = None
+    state: str = ACTIVE
+
+
+def list_people(actor, filters):
+    """Rows of the actor's company's people matching ``filters``, by name, with their job role's name."""
+    query = (
+        select(User.id, User.first_name, User.last_name, User.email, User.role, User.language, User.is_active,
+               User.last_login_at, User.employee_number, User.deactivated_at, JobRole.name.label("job_role"))
+        .outerjoin(JobRole, JobRole.id == User.job_role_id)
+        .where(User.company_id == actor.company_id, *visible_employees())
+        .order_by(User.last_name, User.first_name, User.id)
+    )
+    if filters.state == ACTIVE:
+        query = query.where(User.is_active.is_(True))
+    elif filters.state == DEACTIVATED:
+        query = query.where(User.is_active.is_(False))
+    if filters.group_id:
+        query = query.where(select(GroupMember.id).where(GroupMember.user_id == User.id,
+                                                         GroupMember.group_id == filters.group_id).exists())
+    if filters.job_role_id:
+        query = query.where(User.job_role_id == filters.job_role_id)
+    search = (filters.search or "").strip().lower()
+    if search:
+        pattern = contains_pattern(search)
+        query = query.where(or_(func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
+                                func.lower(User.first_name + " " + User.last_name).like(pattern, escape=LIKE_ESCAPE),
+                                func.lower(User.employee_number).like(pattern, escape=LIKE_ESCAPE)))
+    return query
+
+
+def group_names(user_ids):
+    """{user id: [group names]} for the people of one page, in one query."""
+    names = {}
+    if user_ids:
+        rows = db.session.execute(select(GroupMember.user_id, Group.name)
+                                  .join(Group, Group.id == GroupMember.group_id)
+                                  .where(GroupMember.user_id.in_(user_ids)).order_by(func.lower(Group.name)))
+        for user_id, name in rows:
+            names.setdefault(user_id, []).append(name)
+    return names
+
+
+def get_person(actor, user_id):
+    """A person of the actor's company, active or deactivated; another company's id is NotFound."""
+    user = db.session.scalar(select(User).where(User.id == user_id, User.company_id == actor.company_id,
+                                                *visible_employees()))
+    if user is None or actor.company_id is None:
+        raise NotFound()
+    return user
+
+
+def person_summary(actor, user_id):
+    """One row: the person's own columns, job role name and manager's name and id (NotFound like get_person)."""
+    manager = aliased(User)
+    row = db.session.execute(
+        select(User.id, User.first_name, User.last_name, User.email, User.role, User.language, User.is_active,
+               User.employee_number, User.deactivated_at, User.last_login_at, User.created_at, User.job_role_id,
+               JobRole.name.label("job_role"), manager.id.label("manager_id"),
+               manager.first_name.label("manager_first_name"), manager.last_name.label("manager_last_name"),
+               manager.email.label("manager_email"))
+        .outerjoin(JobRole, JobRole.id == User.job_role_id)
+        .outerjoin(manager, manager.id == User.manager_id)
+        .where(User.id == user_id, User.company_id == actor.company_id, *visible_employees())
+    ).first()
+    if row is None or actor.company_id is None:
+        raise NotFound()
+    return row
+
+
+def person_groups(user_id):
+    """Rows (id, name, kind) of the groups a person is in, by name."""
+    return db.session.execute(select(Group.id, Group.name, Group.kind)
+                              .join(GroupMember, GroupMember.group_id == Group.id)
+                              .where(GroupMember.user_id == user_id).order_by(func.lower(Group.name))).all()
