@@ -114,3 +114,29 @@ def test_the_trainee_sees_what_is_required_by_when_and_why(browser, acme):
     block = html[html.index('id="required"'):]
     assert "Forklift safety" in block and "Required for everyone in Warehouse" in block
     assert "Hygiene" in block and "Assigned by Hilde Peeters" in block
+
+
+def test_each_rule_counts_only_the_people_it_covers(browser, acme):
+    office = make_group(acme["company"], "Office")
+    add_member(office, make_user(company=acme["company"]))
+    make_rule(acme["hr"], acme["course"], group=office)
+    make_rule(acme["hr"], make_course(titles={"en": "Driving"}), job_role=make_job_role(acme["company"]))
+    browser.login(acme["hr"].email)
+    html = browser.get("/company/rules/").text
+    counts = [cell.split("<")[0] for cell in html.split('data-label="People" class="num">')[1:]]
+    assert sorted(counts) == ["0", "1"]
+
+
+def test_the_list_takes_as_many_queries_for_many_rules_as_for_one(browser, acme, count_queries):
+    make_rule(acme["hr"], acme["course"], group=acme["group"])
+    browser.login(acme["hr"].email)
+    browser.get("/company/rules/")
+    with count_queries() as one:
+        browser.get("/company/rules/")
+    for n in range(5):
+        group = make_group(acme["company"], f"Site {n}")
+        add_member(group, make_user(company=acme["company"]))
+        make_rule(acme["hr"], make_course(), group=group)
+    with count_queries() as many:
+        assert browser.get("/company/rules/").status_code == 200
+    assert many.count == one.count

@@ -142,3 +142,33 @@ def test_courses_another_company_owns_cannot_be_required(acme):
     with pytest.raises(NotFound):
         save_rule(None, actor=acme["hr"], course_id=theirs.id, group_id=acme["warehouse"].id, job_role_id=None,
                   due_within_days=30, repeat_mode="never", repeat_months=None, is_active=True)
+
+
+def test_deleting_the_group_ends_what_its_rules_required(acme):
+    from oscart.companies.models import Group
+
+    make_rule(acme["hr"], acme["course"], group=acme["warehouse"])
+    bert = enrolment_of(acme["bert"], acme["course"])
+    bert.progress_percent = 40
+    members = [acme["anna"].id, acme["bert"].id]
+    db.session.execute(GroupMember.__table__.delete())
+    db.session.delete(db.session.get(Group, acme["warehouse"].id))
+    db.session.flush()
+    people_changed.send(acme["company"].id, user_ids=members, actor=acme["hr"])
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(TrainingRule)) == 0
+    assert enrolment_of(acme["anna"], acme["course"]) is None
+    assert enrolment_of(acme["bert"], acme["course"]).due_at is None
+    assert db.session.scalar(select(func.count()).select_from(RuleAssignment)) == 0
+
+
+def test_the_daily_follow_up_ends_what_a_deleted_rule_left_behind(acme, runner):
+    from oscart.companies.models import Group
+
+    make_rule(acme["hr"], acme["course"], group=acme["warehouse"])
+    db.session.delete(db.session.get(Group, acme["warehouse"].id))  # nobody told the rules
+    db.session.commit()
+    assert runner.invoke(args=["send-reminders"]).exit_code == 0
+    db.session.expire_all()
+    assert enrolment_of(acme["anna"], acme["course"]) is None
+    assert db.session.scalar(select(func.count()).select_from(RuleAssignment)) == 0

@@ -49,8 +49,13 @@ def reconcile(company_id, *, actor=None, rule_ids=None, user_ids=None, ending_ru
     if rule_ids is not None:
         rules_query = rules_query.where(TrainingRule.id.in_(rule_ids))
     rules = {rule.id: rule for rule in db.session.scalars(rules_query)}
+    orphans = 0
+    if user_ids is not None:  # rows whose rule went with its group or job role
+        orphans = end_assignments(db.session.scalars(select(RuleAssignment).where(
+            RuleAssignment.rule_id.is_(None), RuleAssignment.user_id.in_(user_ids))).all(),
+            actor=actor, company_id=company_id)
     if not rules:
-        return 0, 0
+        return 0, orphans
     covered = _covered_pairs(rules, user_ids)
     existing_query = (select(RuleAssignment, Enrolment.course_id)
                       .join(Enrolment, Enrolment.id == RuleAssignment.enrolment_id)
@@ -74,7 +79,7 @@ def reconcile(company_id, *, actor=None, rule_ids=None, user_ids=None, ending_ru
                 and (rule_id, user_id) not in existing):
             wanted[rule_id].append(user_id)
     assigned = sum(_assign(rules[rule_id], user_ids, actor=actor) for rule_id, user_ids in wanted.items())
-    return assigned, ended
+    return assigned, ended + orphans
 
 
 def _covered_pairs(rules, user_ids):
@@ -148,9 +153,9 @@ def end_assignments(rows, *, actor, company_id):
     for other in db.session.scalars(select(RuleAssignment).where(RuleAssignment.enrolment_id.in_(enrolment_ids),
                                                                  RuleAssignment.id.not_in(ending_ids))):
         remaining[other.enrolment_id].append(other)
-    rules = {rule.id: rule for rule in db.session.scalars(select(TrainingRule).where(
-        TrainingRule.id.in_({row.rule_id for row in rows})))}
-    events = [_event("assignment.ended", rules[row.rule_id], row.user_id, actor, company_id=company_id)
+    events = [{"action": "assignment.ended", "actor_id": actor.id if actor is not None else None,
+               "subject_id": row.user_id, "company_id": company_id,
+               "target": f"course:{enrolments[row.enrolment_id].course_id}", "details": {"rule_id": row.rule_id}}
               for row in rows]
     made = {row.enrolment_id for row in rows if row.made_enrolment}
     db.session.execute(delete(RuleAssignment).where(RuleAssignment.id.in_(ending_ids)))
@@ -170,10 +175,20 @@ def end_assignments(rows, *, actor, company_id):
     return len(rows)
 
 
-def _event(action, rule, user_id, actor, *, company_id=None, **details):
+def _event(action, rule, user_id, actor, **details):
     return {"action": action, "actor_id": actor.id if actor is not None else None, "subject_id": user_id,
-            "company_id": company_id or rule.company_id, "target": f"course:{rule.course_id}",
+            "company_id": rule.company_id, "target": f"course:{rule.course_id}",
             "details": {"rule_id": rule.id, **details}}
+
+
+def end_orphans():
+    """End the assignments whose rule is gone (deleted with its group or job role); returns how many."""
+    found = db.session.execute(select(RuleAssignment, User.company_id).join(User, User.id == RuleAssignment.user_id)
+                               .where(RuleAssignment.rule_id.is_(None))).all()
+    per_company = defaultdict(list)
+    for row, company_id in found:
+        per_company[company_id].append(row)
+    return sum(end_assignments(rows, actor=None, company_id=company_id) for company_id, rows in per_company.items())
 
 
 def reopen(enrolment, due_at):

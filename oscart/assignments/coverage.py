@@ -25,7 +25,8 @@ def covered_clause(rule):
 
 def covered_by_any_rule_clause():
     """SQL condition on User and TrainingRule (joined or correlated): the rule covers the person."""
-    in_group = exists().where(GroupMember.group_id == TrainingRule.group_id, GroupMember.user_id == User.id)
+    in_group = (exists().where(GroupMember.group_id == TrainingRule.group_id, GroupMember.user_id == User.id)
+                .correlate_except(GroupMember))
     return and_(User.company_id == TrainingRule.company_id,
                 or_(TrainingRule.group_id.is_(None), in_group),
                 or_(TrainingRule.job_role_id.is_(None), User.job_role_id == TrainingRule.job_role_id))

@@ -1,5 +1,6 @@
 """The daily follow-up of required training: the next rounds that have come, then every reminder due."""
 
+from oscart.assignments.applying import end_orphans
 from oscart.assignments.cycles import start_next_rounds
 from oscart.assignments.digest import send_digests
 from oscart.assignments.reminders import (
@@ -21,6 +22,8 @@ def send_reminders(*, now=None):
 
 
 def follow_up(*, now=None):
-    """Start the next rounds (rules that repeat), then send the reminders; returns {what: count}."""
+    """End what deleted groups and job roles no longer require, start the next rounds of rules that repeat, then
+    send the reminders; returns {what: count}."""
     now = now or utcnow()
-    return {"renewed": start_next_rounds(today=dates.local_date(now)), **send_reminders(now=now)}
+    return {"ended": end_orphans(), "renewed": start_next_rounds(today=dates.local_date(now)),
+            **send_reminders(now=now)}

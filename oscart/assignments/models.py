@@ -54,7 +54,9 @@ class RuleAssignment(db.Model):
     __table_args__ = (UniqueConstraint("rule_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rule_id: Mapped[int] = mapped_column(ForeignKey("training_rule.id", ondelete="CASCADE"))
+    # Empty once the rule is gone without ending its assignments (its group or job role was deleted, which
+    # deletes the rule): the next reconcile or follow-up ends such rows.
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("training_rule.id", ondelete="SET NULL"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,11 +4,11 @@ reminders sent to them."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from oscart.assignments.models import ReminderSent, RuleAssignment, TrainingRule
+from oscart.assignments.models import ReminderSent, RuleAssignment
 from oscart.extensions import db
 from oscart.privacy.core_data import rows_as_dicts
 from oscart.privacy.registry import eraser, exporter
-from oscart.training.models import Course
+from oscart.training.models import Course, Enrolment
 
 
 @exporter("required_training", _l("Required training"),
@@ -17,8 +17,8 @@ def export_required_training(user):
     return rows_as_dicts(
         select(RuleAssignment.id, RuleAssignment.rule_id, Course.code.label("course_code"), RuleAssignment.due_at,
                RuleAssignment.assigned_at)
-        .join(TrainingRule, TrainingRule.id == RuleAssignment.rule_id)
-        .join(Course, Course.id == TrainingRule.course_id)
+        .join(Enrolment, Enrolment.id == RuleAssignment.enrolment_id)
+        .join(Course, Course.id == Enrolment.course_id)
         .where(RuleAssignment.user_id == user.id).order_by(RuleAssignment.id))
 
 
