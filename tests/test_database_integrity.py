@@ -225,8 +225,11 @@ def test_upgrade_from_the_previous_revision_keeps_every_row_of_the_demo(migrated
         _seed_demo(flask_app)
         before, _broken = _counts_and_broken_references()
         _migrate("downgrade", _previous())
+        # Tables that later revisions add go with their rows on the way down; every other row comes back.
+        earlier = set(_counts_and_broken_references()[0])
         _migrate("upgrade", "head")
         after, broken = _counts_and_broken_references()
+    before, after = ({name: rows for name, rows in counts.items() if name in earlier} for counts in (before, after))
     assert sum(before.values()) > 100 and after == before and broken == []
 
 
