@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "oscart.classroom.views",
     "oscart.certificates.views",
     "oscart.training.views",
+    "oscart.workspace.views",
     "oscart.reports.views",
     "oscart.workspace.import_views",
     "oscart.assignments.views",

@@ -49,6 +49,7 @@ def _links(role):
     if platform and allowed("classroom.teach"):
         more.append(("classroom.teach", _l("Sessions")))
     if manager:
+        more += [("workspace.groups_page", _l("Groups")), ("workspace.roles_page", _l("Job roles"))]
         more += [("companies.training_matrix", _l("Training matrix")), ("classroom.attendance_list", _l("Attendance")),
                  ("certificates.company", _l("Certificates"))]
         more.append(("reports.dashboard", _l("Reports")))

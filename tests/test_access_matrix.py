@@ -106,6 +106,24 @@ ACCESS = {
     "companies.revoke_invitation": {"POST": {"own": only(COMPANY_ADMIN, ok=302),
                                              "other": only(COMPANY_ADMIN, ok=404)}},
     "companies.accept_invitation": {"GET": everyone(410), "POST": everyone(410)},  # invalid token
+    # workspace (company admin area: groups, job roles, employee pages)
+    "workspace.groups_page": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},  # empty form: errors
+    "workspace.roles_page": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},
+    # A form without fields keeps the stored name: saved unchanged.
+    "workspace.edit_group": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
+                             "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    "workspace.edit_role": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
+                            "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    "workspace.delete_group": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
+                               "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    "workspace.delete_role": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
+                              "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    "workspace.employee": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)}},
+    # An empty form is valid: no number, job role, manager or group.
+    "workspace.edit_employee": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
+                                "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    **{f"workspace.{name}": {"POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}}
+       for name in ("deactivate_employee", "reactivate_employee", "appoint_admin", "revoke_admin")},
     # people import (an upload belongs to the admin who sent it; an empty form shows its errors)
     "people_import.upload": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},
     "people_import.sample": {"GET": only(COMPANY_ADMIN)},
@@ -339,6 +357,24 @@ class World:
         db.session.commit()
         return invitation
 
+    def group(self, key):
+        from oscart.companies.models import Group
+
+        self._groups = getattr(self, "_groups", 0) + 1
+        group = Group(company_id=self.companies[key].id, name=f"Group {self._groups}")
+        db.session.add(group)
+        db.session.commit()
+        return group
+
+    def job_role(self, key):
+        from oscart.companies.models import JobRole
+
+        self._roles = getattr(self, "_roles", 0) + 1
+        role = JobRole(company_id=self.companies[key].id, name=f"Job role {self._roles}")
+        db.session.add(role)
+        db.session.commit()
+        return role
+
     def message_for(self, user):
         from oscart.mail.models import OutboxMessage
 
@@ -417,6 +453,9 @@ ID_PROVIDERS = {
     "news_id": lambda world, side, role, home: world.training(world.key(side, home))["news"].id,
     "rule_id": lambda world, side, role, home: world.rule(world.key(side, home)).id,
     "invitation_id": lambda world, side, role, home: world.invitation(world.key(side, home)).id,
+    # A new group or job role each time (one may have been deleted).
+    "group_id": lambda world, side, role, home: world.group(world.key(side, home)).id,
+    "job_role_id": lambda world, side, role, home: world.job_role(world.key(side, home)).id,
     "lang": lambda world, side, role, home: "nl",
     "import_id": lambda world, side, role, home: world.people_import(world.key(side, home)).id,
 }

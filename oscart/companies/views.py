@@ -4,7 +4,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from oscart.auth.views import start_first_login
-from oscart.companies import invitations, matrix, services
+from oscart.companies import directory, groups, invitations, matrix, services
 from oscart.companies.forms import TWO_STEP_POLICIES, AcceptInvitationForm, InviteForm, TwoStepPolicyForm
 from oscart.core import tabular
 from oscart.core.ids import coerce_id
@@ -29,9 +29,15 @@ def index():
 @bp.get("/employees")
 @require("company.manage")
 def employees():
-    search = request.args.get("q", "")[:100]
-    page = paginate(services.list_employees(current_user, search=search), request.args.get("page", 1, type=int))
-    return render_template("companies/employees.html", page=page, search=search)
+    state = request.args.get("state", directory.ACTIVE)
+    filters = directory.Filters(search=request.args.get("q", "")[:100],
+                                group_id=request.args.get("group", type=coerce_id),
+                                job_role_id=request.args.get("job_role", type=coerce_id),
+                                state=state if state in directory.STATE_LABELS else directory.ACTIVE)
+    page = paginate(directory.list_people(current_user, filters), request.args.get("page", 1, type=int))
+    return render_template("companies/employees.html", page=page, filters=filters, states=directory.STATE_LABELS,
+                           group_names=directory.group_names([row.id for row in page.items]),
+                           groups=groups.group_choices(current_user), job_roles=groups.job_role_choices(current_user))
 
 
 @bp.get("/training")
