@@ -119,6 +119,8 @@ class Config:
     CERTIFICATE_REMINDER_DAYS = _env_int("CERTIFICATE_REMINDER_DAYS", 30)
     # Wrong verification codes per client address (only failures count).
     RATELIMIT_VERIFY = os.environ.get("RATELIMIT_VERIFY", "20 per 10 minutes; 100 per day")
+    # Fetches of one personal calendar feed address (calendar apps refresh every hour or so).
+    RATELIMIT_CALENDAR_FEED = os.environ.get("RATELIMIT_CALENDAR_FEED", "60 per hour")
 
     # Operations. LOG_FORMAT: text | json (one JSON object per line) | empty (logging left as it is).
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")

@@ -5,6 +5,7 @@ from oscart.assignments.models import ReminderSent, RuleAssignment, TrainingRule
 from oscart.audit.models import AuditEvent  # noqa: F401
 from oscart.auth.models import UserSession  # noqa: F401
 from oscart.certificates.models import Certificate  # noqa: F401
+from oscart.classroom.feed_models import CalendarFeed  # noqa: F401
 from oscart.classroom.models import (  # noqa: F401
     Attendance,
     Registration,

@@ -186,6 +186,14 @@ ACCESS = {
     "classroom.attendance_sheet": {"GET": only(TRAINER, PLATFORM_ADMIN), "POST": only(TRAINER, PLATFORM_ADMIN, ok=302)},
     "classroom.signin_sheet": {"GET": only(TRAINER, PLATFORM_ADMIN)},
     "classroom.history": {"GET": only(TRAINER, PLATFORM_ADMIN)},
+    # Without a registration the confirmation leads back to the session page.
+    "classroom.confirm_cancel": {"GET": {"own": everyone(302), "other": per_role(302, 404, 302, 404, 302)}},
+    # The world's sessions have started: the page says why it cannot be cancelled, the POST flashes it.
+    "classroom.cancel_session": {"GET": only(TRAINER, PLATFORM_ADMIN), "POST": only(TRAINER, PLATFORM_ADMIN, ok=302)},
+    "classroom.session_ics": {"GET": {"own": LOGGED_IN, "other": per_role(302, 404, 200, 404, 200)}},
+    "classroom.calendar_page": {"GET": LOGGED_IN, "POST": LOGGED_IN},  # a new address is shown on the answer
+    "classroom.revoke_calendar_feed": {"POST": everyone(302)},
+    "classroom.calendar_feed": {"GET": everyone(404)},  # an unknown address, logged in or not
     # certificates (ids: a certificate of the side company's trainee)
     "certificates.verify_form": {"GET": PUBLIC},
     "certificates.verify": {"GET": PUBLIC, "POST": PUBLIC},  # an empty upload gets the form again

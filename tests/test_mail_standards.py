@@ -147,6 +147,26 @@ def classroom_registration(world, browser):
             ("classroom_registration", "promoted"): (["Hello Anna,", "A place has become free", *parts], 2)}
 
 
+@sends("classroom_session_changed")
+def classroom_session_changed(world, browser):
+    from oscart.classroom import changes
+
+    start = (utcnow() + timedelta(days=7)).replace(hour=8, minute=0, second=0, microsecond=0)
+    course = make_classroom_course(title="Safety basics")
+    session = make_training_session(course, capacity=1, parts=[(start, start + timedelta(hours=4))])
+    register_user(session, world.pieter, actor=world.pieter)
+    register_user(session, world.anna, actor=world.anna)  # waiting list
+    later = [(start + timedelta(hours=1), start + timedelta(hours=5)),
+             (start + timedelta(days=1), start + timedelta(days=1, hours=4))]
+    changes.save_session(session, actor=world.admin, course_id=course.id, parts=later, capacity=1, language="nl",
+                         place="Gent", trainer_ids=[world.admin.id])
+    changes.cancel_session(session, actor=world.admin)
+    # The last of each kind goes to Anna, on the waiting list: mail without a calendar file.
+    return {("classroom_session_changed", "moved"): (["Hello Anna,", "The session", "- ", "Place: Gent", "http"], 2),
+            ("classroom_session_changed", "called_off"): (["Hello Anna,", "The session", "- ", "Place: Gent",
+                                                           "http"], 2)}
+
+
 @sends("certificate_issued")
 def certificate_issued(world, browser):
     certificate = make_certificate(world.anna, make_course(titles={"en": "First aid"}, validity_months=12))
@@ -254,7 +274,8 @@ def required_training_reminders(world, browser):
 TRIGGERS = [password_reset, welcome, invitation, account_locked, two_step_disabled, two_step_reset, training_assigned,
             classroom_registration, certificate_issued, certificates_expiring, privacy_request_decided,
             privacy_request_erased, privacy_inactive_warning, privacy_incident, privacy_offer, privacy_campaign,
-            required_training_reminders]
+            required_training_reminders,
+            classroom_session_changed]
 
 
 def test_the_triggers_cover_every_mail_template():
@@ -268,6 +289,8 @@ def _kind(row):
     if row.template == "classroom_registration":
         return next(event for event in ("registered", "waitlisted", "cancelled", "promoted")
                     if row.subject == _SUBJECTS[event])
+    if row.template == "classroom_session_changed":
+        return "moved" if row.subject == "Your session has new dates or a new place" else "called_off"
     if row.template == "certificate_issued":
         return ("reissue" if "It replaces" in row.body_text
                 else "manual" if "Forklift" in row.body_text else "automatic")

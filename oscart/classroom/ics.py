@@ -14,6 +14,8 @@ from oscart.database import utcnow
 
 PRODID = "-//Oscart Group NV//Training portal//EN"
 REQUEST = "REQUEST"
+# A calendar to add or subscribe to, not a message to an attendee (RFC 5546 §3.2.1).
+PUBLISH = "PUBLISH"
 CANCEL = "CANCEL"
 
 
@@ -55,30 +57,43 @@ def _organizer():
 
 def session_calendar(session, parts, *, title, url="", cancelled=False, sequence=0, attendee=None, now=None):
     """Bytes of an .ics file with one VEVENT per part of ``session``; ``attendee``: (name, e-mail) or None."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-             f"METHOD:{CANCEL if cancelled else REQUEST}"]
-    location = session.place or session.meeting_url
     people = [_organizer()]
     if attendee is not None:
         status = "" if cancelled else ";PARTSTAT=ACCEPTED"
         people.append(f"ATTENDEE;ROLE=REQ-PARTICIPANT{status};RSVP=FALSE" + _address(*attendee))
+    lines = []
     for part in parts:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:classroom-{session.id}-part-{part.id}@oscart.example",
-            f"DTSTAMP:{_stamp(now or utcnow())}",
-            f"DTSTART:{_stamp(part.starts_at)}",
-            f"DTEND:{_stamp(part.ends_at)}",
-            f"SUMMARY:{_escape(title)}",
-            f"LOCATION:{_escape(location)}",
-            f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-            f"SEQUENCE:{sequence}",
-            *people,
-        ]
-        if session.meeting_url or url:
-            lines.append(f"URL:{session.meeting_url or url}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
+        lines += vevent(session, part, title=title, url=url, status="CANCELLED" if cancelled else "CONFIRMED",
+                        sequence=sequence, people=people, now=now)
+    return calendar_bytes(lines, CANCEL if cancelled else REQUEST)
+
+
+def vevent(session, part, *, title, url="", status="CONFIRMED", sequence=0, people=(), now=None):
+    """The lines of one part's VEVENT; its UID is the same in every message and feed that names the part."""
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:classroom-{session.id}-part-{part.id}@oscart.example",
+        f"DTSTAMP:{_stamp(now or utcnow())}",
+        f"DTSTART:{_stamp(part.starts_at)}",
+        f"DTEND:{_stamp(part.ends_at)}",
+        f"SUMMARY:{_escape(title)}",
+        f"LOCATION:{_escape(session.place or session.meeting_url)}",
+        f"STATUS:{status}",
+        f"SEQUENCE:{sequence}",
+        *people,
+    ]
+    if session.meeting_url or url:
+        lines.append(f"URL:{session.meeting_url or url}")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def calendar_bytes(lines, method, *, name=None):
+    """A whole VCALENDAR around the ``lines`` of its events, folded, as UTF-8; ``name``: shown by calendar apps."""
+    head = [f"X-WR-CALNAME:{_escape(name)}", "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H"] \
+        if name else []
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", f"METHOD:{method}",
+             *head, *lines, "END:VCALENDAR"]
     return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
 
 

@@ -41,6 +41,8 @@ class TrainingSession(TimestampMixin, db.Model):
     total_minutes: Mapped[int] = mapped_column(Integer, default=0)
     cancellation_deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Set when the session is called off (its registrations are cancelled with it; the row stays for history).
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     parts = relationship("SessionPart", back_populates="session", lazy="raise", order_by="SessionPart.starts_at",
                          cascade="all, delete-orphan")

@@ -21,6 +21,7 @@ SUBJECTS = {
     WAITLISTED: _l("You are on the waiting list"),
     "promoted": _l("A place has become free for you"),
     CANCELLED: _l("Your registration has been cancelled"),
+    "left": _l("Your registration has been cancelled"),
 }
 
 
@@ -47,6 +48,8 @@ def register_user(session, user, *, actor, now=None, walk_in=False):
     """
     lock(session)
     now = now or utcnow()
+    if session.cancelled_at is not None:
+        raise RuleViolation(_l("This session has been cancelled."))
     if not walk_in and session.starts_at <= now:
         raise RuleViolation(_l("Registration is closed: this session has already started."))
     if session.company_id is not None and user.company_id != session.company_id:
@@ -88,7 +91,8 @@ def cancel_registration(session, user, *, actor, now=None, enforce_deadline=True
     registration.status, registration.position, registration.cancelled_at = CANCELLED, None, now
     db.session.flush()
     _audit("classroom.cancelled", registration, session, user, actor, before)
-    _send(CANCELLED, session, user, registration)
+    # A place on the waiting list came with no calendar invitation, so there is none to withdraw.
+    _send(CANCELLED if was_registered else "left", session, user, registration)
     if was_registered:
         promote_waitlist(session, actor=actor, now=now)
     return registration

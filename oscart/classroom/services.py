@@ -202,7 +202,8 @@ def list_open_sessions(actor, *, now=None):
                    TrainingSession.place, TrainingSession.meeting_url, TrainingSession.language,
                    TrainingSession.capacity, TrainingSession.company_id, taken.label("taken"), mine.label("my_status"))
             .join(Course, Course.id == TrainingSession.course_id)
-            .where(TrainingSession.starts_at > (now or utcnow()), visible_sessions_clause(actor))
+            .where(TrainingSession.starts_at > (now or utcnow()), TrainingSession.cancelled_at.is_(None),
+                   visible_sessions_clause(actor))
             .order_by(TrainingSession.starts_at, TrainingSession.id))
 
 

@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from oscart.classroom import access, attendance, exports, review, services
+from oscart.classroom import access, attendance, changes, exports, review, services
 from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import PART_ROWS, ReviewFilterForm, SessionForm, SheetForm, parse_sheet_rows
 from oscart.companies.models import Company
@@ -32,7 +32,7 @@ def plan(session_id):
         parts = [(services.local_to_utc(day, start), services.local_to_utc(day, end)) for day, start, end in times]
         deadline = form.cancellation_deadline.data
         try:
-            saved = services.save_session(
+            saved = changes.save_session(
                 training_session, actor=current_user, course_id=form.course_id.data, parts=parts,
                 capacity=form.capacity.data, language=form.language.data, place=form.place.data,
                 meeting_url=form.meeting_url.data, company_id=form.company_id.data or None,
