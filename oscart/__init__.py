@@ -31,6 +31,7 @@ BLUEPRINTS = (
     "oscart.reports.views",
     "oscart.workspace.import_views",
     "oscart.assignments.views",
+    "oscart.assignments.settings",
 )
 
 

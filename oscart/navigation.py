@@ -68,5 +68,6 @@ def _links(role):
 
     if role == TRAINER:
         account.append(("certificates.mine", _l("My certificates")))
-    account += [("accounts.profile", _l("My account")), ("privacy.me", _l("My privacy"))]
+    account += [("accounts.profile", _l("My account")), ("reminders.settings", _l("Reminders")),
+                ("privacy.me", _l("My privacy"))]
     return {"primary": primary, "more": more, "account": account}

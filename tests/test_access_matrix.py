@@ -217,6 +217,7 @@ ACCESS = {
     "assignments.rule": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
                          "POST": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)}},
     "assignments.delete": {"POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    "reminders.settings": {"GET": LOGGED_IN, "POST": everyone(302)},  # an empty form turns them off
     # training (ids: a course authored by the side's company, with its lesson, image, quiz and news, and the
     # enrolment and quiz attempt of that company's trainee). A company's own courses are seen by that company
     # only: Oscart staff (trainers, platform admins) get 404 like everyone else outside the company.

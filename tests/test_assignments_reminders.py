@@ -167,3 +167,13 @@ def test_completed_courses_get_no_reminder(runner, acme):
     make_enrolment(acme["anna"], acme["course"], due_at=due_in(-2), status=COMPLETED, completed_at=utcnow())
     run(runner)
     assert mails("assignment_overdue") == []
+
+
+def test_a_person_turns_the_reminders_off_and_on_again(browser, acme):
+    browser.login(acme["anna"].email)
+    assert browser.submit("/account/reminders/", {}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(acme["anna"]), acme["anna"].id).reminders_opt_out is True
+    browser.submit("/account/reminders/", {"wants_reminders": "y"})
+    db.session.expire_all()
+    assert db.session.get(type(acme["anna"]), acme["anna"].id).reminders_opt_out is False

@@ -73,6 +73,8 @@ ACTION_LABELS = {
     "assignment.assigned": _l("Course required by a rule"),
     "assignment.ended": _l("Course no longer required by a rule"),
     "assignment.renewed": _l("Next round of a required course"),
+    "reminders.turned_off": _l("Reminders turned off"),
+    "reminders.turned_on": _l("Reminders turned on"),
     "company.news_saved": _l("Company news saved"),
     "company.news_deleted": _l("Company news deleted"),
     "consent.granted": _l("Consent given"),
