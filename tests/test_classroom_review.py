@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy import insert
 
 from oscart.classroom.models import Attendance
 from oscart.classroom.services import session_parts
+from oscart.database import utcnow
 from oscart.extensions import db
 from tests.classroom_helpers import make_world
 from tests.factories import make_registration, make_training_session, make_user, past_parts
@@ -99,6 +101,21 @@ def test_history_shows_who_changed_what(browser, world):
     browser.submit(url, {f"status-{world.anna.id}": "late", f"minutes-{world.anna.id}": "200"}, form_page=url)
     page = browser.get(f"/classroom/sessions/{session.id}/history")
     assert "Thomas Trainer" in page.text and "Late, 200 min" in page.text
+
+
+def test_history_names_the_part_of_each_change(browser, world):
+    morning = (utcnow() - timedelta(days=2)).replace(hour=8, minute=0, second=0, microsecond=0)
+    afternoon = morning.replace(hour=12)
+    session = make_training_session(world.course, trainers=[world.trainer], parts=[
+        (morning, morning + timedelta(hours=3)), (afternoon, afternoon + timedelta(hours=3))])
+    make_registration(session, world.anna)
+    browser.login(world.trainer.email)
+    for part in session_parts(session.id):
+        url = f"/classroom/parts/{part.id}/sheet"
+        browser.submit(url, {f"status-{world.anna.id}": "present"}, form_page=url)
+    page = browser.get(f"/classroom/sessions/{session.id}/history").text
+    cells = re.findall(r'<td data-label="Part">([^<]+)</td>', page)
+    assert len(cells) == 2 and len(set(cells)) == 2 and all("–" in cell for cell in cells)
 
 
 def _bulk(world, sessions, per_session):

@@ -135,6 +135,7 @@ def history(session_id):
     access.check_teaches(training_session, current_user)
     page = paginate(review.list_history(session_id), request.args.get("page", 1, type=int))
     return render_template("classroom/history.html", session=training_session, page=page,
+                           parts={part.id: part for part in services.session_parts(session_id)},
                            title=titles_for(current_user, [training_session.course_id])
                            .get(training_session.course_id, ""))
 
