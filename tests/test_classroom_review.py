@@ -88,7 +88,7 @@ def test_trainer_review_shows_attendance_rate(browser, world):
     session = marked_session(world, [world.anna], status="late", minutes=180)
     make_registration(session, world.pieter)  # registered, not marked: counts as 0 minutes
     browser.login(world.trainer.email)
-    page = browser.get("/classroom/teach")
+    page = browser.get("/classroom/teach?when=past")  # the session has ended
     assert "38%" in page.text  # 180 of 2 × 240 minutes
 
 

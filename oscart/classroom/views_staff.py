@@ -6,11 +6,12 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from oscart.classroom import access, attendance, changes, exports, review, services
+from oscart.classroom import access, attendance, changes, exports, review, services, today
 from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import PART_ROWS, ReviewFilterForm, SessionForm, SheetForm, parse_sheet_rows
 from oscart.companies.models import Company
 from oscart.core import tabular
+from oscart.database import utcnow
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
 from oscart.pagination import paginate
@@ -90,10 +91,14 @@ def _filters(actor):
 @require("classroom.teach")
 def teach():
     form, filters = _filters(current_user)
-    page = paginate(review.list_sessions_for_review(current_user, filters), request.args.get("page", 1, type=int))
-    titles = titles_for(current_user, [row.course_id for row in page.items])
-    return render_template("classroom/teach.html", page=page, filters=form, titles=titles,
-                           rate=review.attendance_rate)
+    now, past = utcnow(), request.args.get("when") == "past"
+    query = today.split_by_time(review.list_sessions_for_review(current_user, filters), past=past, now=now)
+    page = paginate(query, request.args.get("page", 1, type=int))
+    running, part, coming = today.now_and_next(current_user, now=now)
+    shown = [*page.items, *coming, *([running] if running else [])]
+    titles = titles_for(current_user, [row.course_id for row in shown])
+    return render_template("classroom/teach.html", page=page, filters=form, titles=titles, past=past, now=now,
+                           running=running, running_part=part, coming=coming, rate=review.attendance_rate)
 
 
 @bp.get("/attendance")
