@@ -198,6 +198,7 @@ ACCESS = {
     "certificates.verify_form": {"GET": PUBLIC},
     "certificates.verify": {"GET": PUBLIC, "POST": PUBLIC},  # an empty upload gets the form again
     "certificates.mine": {"GET": LOGGED_IN},
+    "certificates.earned": {"GET": everyone(302)},  # no certificate of that course: to the course page
     "certificates.download": {"GET": {"own": per_role(302, 200, 404, 200, 200),
                                       "other": per_role(302, 404, 404, 404, 200)}},
     "certificates.company": {"GET": only(COMPANY_ADMIN)},

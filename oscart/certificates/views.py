@@ -25,6 +25,7 @@ __all__ = ["bp"]
 # The public verification and the platform admins' pages add their routes to the same blueprint.
 import_module("oscart.certificates.views_verify")
 import_module("oscart.certificates.views_manage")
+import_module("oscart.certificates.views_earned")
 
 bp.record_once(lambda state: warn_if_slow_subsetting())
 bp.record_once(lambda state: signing.check_configuration(state.app))

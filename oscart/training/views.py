@@ -99,7 +99,8 @@ def lesson_done(enrolment_id, lesson_id):
     db.session.commit()
     if enrolment.is_completed:
         flash(_("Congratulations, you have completed this course!"), "success")
-        return redirect(url_for("training.course", course_id=enrolment.course_id))
+        # The certificate page, or the course page when the course gives none.
+        return redirect(url_for("certificates.earned", course_id=enrolment.course_id))
     if next_id:
         return redirect(url_for("training.lesson", course_id=enrolment.course_id, lesson_id=next_id))
     return redirect(url_for("training.course", course_id=enrolment.course_id, _anchor="quiz"))
@@ -134,6 +135,8 @@ def attempt(attempt_id):
         db.session.commit()
         if attempt.is_passed:
             flash(_("You passed the knowledge check with %(score)s%%.", score=attempt.score_percent), "success")
+            if enrolment.is_completed:
+                return redirect(url_for("certificates.earned", course_id=enrolment.course_id))
         else:
             flash(_("You scored %(score)s%%; the pass mark is %(mark)s%%.", score=attempt.score_percent,
                     mark=quiz.pass_percent), "error")

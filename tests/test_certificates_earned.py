@@ -1,0 +1,39 @@
+"""Finishing a course leads straight to the certificate: view, download, and what comes next."""
+
+from sqlalchemy import select
+
+from oscart.certificates.models import Certificate
+from oscart.extensions import db
+from oscart.training.models import Enrolment
+from tests.factories import lesson_ids, make_certificate, make_course, make_elearning_course, make_user
+
+
+def test_the_last_lesson_leads_to_the_certificate(browser):
+    anna = make_user(language="en")
+    course = make_elearning_course(lessons=1, titles={"en": "Fire safety"})
+    [lesson] = lesson_ids(course)
+    browser.login(anna.email)
+    browser.submit(f"/training/courses/{course.id}/enrol")
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == anna.id))
+    response = browser.submit(f"/training/enrolments/{enrolment.id}/lessons/{lesson}/done")
+    assert response.headers["Location"] == f"/certificates/earned/{course.id}"
+    page = browser.get(response.headers["Location"]).text
+    certificate = db.session.scalar(select(Certificate))
+    assert "Congratulations, you have completed this course!" in page
+    assert f'href="/certificates/{certificate.id}/download"' in page and certificate.code in page
+    assert "What comes next" in page and 'href="/training/"' in page
+
+
+def test_without_a_certificate_the_course_page_follows(browser):
+    anna = make_user(language="en")
+    course = make_course(titles={"en": "Forklift"})
+    browser.login(anna.email)
+    response = browser.get(f"/certificates/earned/{course.id}")
+    assert response.status_code == 302 and response.headers["Location"] == f"/training/courses/{course.id}"
+
+
+def test_only_the_readers_own_certificate_is_shown(browser):
+    course = make_course(titles={"en": "Forklift"})
+    make_certificate(make_user(language="en"), course)
+    browser.login(make_user(language="en").email)
+    assert browser.get(f"/certificates/earned/{course.id}").status_code == 302
