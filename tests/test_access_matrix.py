@@ -194,6 +194,9 @@ ACCESS = {
     "classroom.calendar_page": {"GET": LOGGED_IN, "POST": LOGGED_IN},  # a new address is shown on the answer
     "classroom.revoke_calendar_feed": {"POST": everyone(302)},
     "classroom.calendar_feed": {"GET": everyone(404)},  # an unknown address, logged in or not
+    "classroom.check_in_code": {"GET": only(TRAINER, PLATFORM_ADMIN)},  # the part has ended: says check-in is closed
+    # A wrong code: the page again with the reason.
+    "classroom.check_in": {m: {"own": LOGGED_IN, "other": per_role(302, 404, 200, 404, 200)} for m in ("GET", "POST")},
     # certificates (ids: a certificate of the side company's trainee)
     "certificates.verify_form": {"GET": PUBLIC},
     "certificates.verify": {"GET": PUBLIC, "POST": PUBLIC},  # an empty upload gets the form again

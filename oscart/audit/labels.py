@@ -64,6 +64,7 @@ ACTION_LABELS = {
     "classroom.session_planned": _l("Classroom session planned"),
     "classroom.session_changed": _l("Classroom session changed"),
     "classroom.session_cancelled": _l("Classroom session cancelled"),
+    "classroom.checked_in": _l("Checked in with the code"),
     "classroom.calendar_feed_created": _l("Calendar address made"),
     "classroom.calendar_feed_renewed": _l("Calendar address renewed"),
     "classroom.calendar_feed_revoked": _l("Calendar address stopped"),
