@@ -281,7 +281,9 @@ def test_a_second_import_updates_and_creates_nobody_twice(hr, company, outbox):
     import_file(hr, CSV.encode())
     outbox.clear()
     second = CSV.replace("An;Peeters", "Anna;Peeters-Janssens").replace("Logistiek|Gent", "Gent")
-    page = import_file(hr, second.encode())
+    shown = preview(hr, columns(hr, upload(hr, second.encode())))
+    assert "First name, Last name, Groups" in shown.text
+    page = hr.get(confirm(hr, shown).headers["Location"]).text
     assert "<dt>updated</dt><dd><strong>1</strong>" in page and "<dt>unchanged</dt><dd><strong>1</strong>" in page
     assert [row.email for row in people(company)] == ["an@example.org", "luc@example.org"]
     an = db.session.scalar(select(User).where(User.email == "an@example.org"))
@@ -346,3 +348,11 @@ def test_sample_files_open_in_excel_with_the_language_s_headers(hr):
     response = hr.get("/company/import/sample-de.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert [cell.value for cell in sheet[1]][:3] == ["E-Mail-Adresse", "Vorname", "Nachname"]
+
+
+def test_an_imported_person_without_a_password_can_be_invited_from_the_invitations_page(hr, company, outbox):
+    import_file(hr, CSV.encode(), invite="later")
+    response = hr.submit("/company/invitations", {"addresses": "an@example.org", "language": "nl"},
+                         form_page="/company/invitations")
+    assert "1 invitation sent." in hr.get(response.headers["Location"]).text
+    assert [message["To"] for message in outbox] == ["an@example.org"]

@@ -11,7 +11,7 @@ from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import ARRAY, any_, bindparam, select
 
 from oscart.accounts.models import User
 from oscart.auth.services import normalize_email
@@ -53,6 +53,12 @@ class Row:
     group_ids: set | None = None  # the groups the person ends up in (None: leave them)
     manager_email: str | None = None
     user_id: int | None = None  # the existing person's, or the new one's once created
+    groups_changed: bool = False
+
+    @property
+    def changed_fields(self):
+        """What an update changes, in the order of the file's fields."""
+        return [*self.changes, *(["groups"] if self.groups_changed else [])]
 
     @property
     def job_role_key(self):
@@ -113,7 +119,7 @@ class _Context:
         self.accounts = {}
         for chunk in chunks(sorted(addresses)):
             self.accounts.update((user.email, user) for user in db.session.scalars(
-                select(User).where(User.email.in_(chunk))))
+                select(User).where(one_of_values(User.email, chunk))))
         self.groups = _by_name(db.session.execute(select(Group.name, Group.id).where(Group.company_id == company.id)))
         self.roles = _by_name(db.session.execute(
             select(JobRole.name, JobRole.id).where(JobRole.company_id == company.id)))
@@ -122,13 +128,13 @@ class _Context:
         for chunk in chunks(own_ids):
             for user_id, group_id, member_id in db.session.execute(
                     select(GroupMember.user_id, GroupMember.group_id, GroupMember.id)
-                    .where(GroupMember.user_id.in_(chunk))):
+                    .where(one_of_values(GroupMember.user_id, chunk))):
                 self.memberships.setdefault(user_id, {})[group_id] = member_id
         numbers = sorted({row.values["employee_number"] for row in rows if "employee_number" in row.values})
         self.numbers = {}
         for chunk in chunks(numbers):
             self.numbers.update(db.session.execute(select(User.employee_number, User.id).where(
-                User.company_id == company.id, User.employee_number.in_(chunk))).all())
+                User.company_id == company.id, one_of_values(User.employee_number, chunk))).all())
         self.file_people = {}  # address → row, for managers who are in the file
 
     def usable(self, account):
@@ -140,6 +146,14 @@ class _Context:
 def chunks(items):
     items = list(items)
     return [items[start:start + BATCH] for start in range(0, len(items), BATCH)]
+
+
+def one_of_values(column, values):
+    """``column IN (values)``; on PostgreSQL ``= ANY(array)``: one parameter instead of one per value, which
+    the driver and the server read many times faster for a batch of hundreds."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 def _by_name(pairs):
@@ -241,8 +255,8 @@ def _differs(row, context):
         manager = context.accounts.get(row.manager_email)
         if manager is None or manager.id != account.manager_id:
             row.changes["manager_email"] = row.manager_email
-    groups_change = row.group_ids is not None and row.group_ids != set(context.memberships.get(account.id, {}))
-    return bool(row.changes) or groups_change
+    row.groups_changed = row.group_ids is not None and row.group_ids != set(context.memberships.get(account.id, {}))
+    return bool(row.changes) or row.groups_changed
 
 
 def parse_language(text):
@@ -268,6 +282,6 @@ def open_invitations(company_id, addresses):
     found = {}
     for chunk in chunks(sorted(addresses)):
         found.update((invitation.email, invitation) for invitation in db.session.scalars(
-            select(Invitation).where(Invitation.company_id == company_id, Invitation.email.in_(chunk),
+            select(Invitation).where(Invitation.company_id == company_id, one_of_values(Invitation.email, chunk),
                                      Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))))
     return found

@@ -150,7 +150,7 @@ def _set_groups(plan):
     for batch in chunks(added):
         db.session.execute(insert(GroupMember), batch)
     for batch in chunks(removed):
-        db.session.execute(delete(GroupMember).where(GroupMember.id.in_(batch)))
+        db.session.execute(delete(GroupMember).where(import_plan.one_of_values(GroupMember.id, batch)))
     return changed
 
 
@@ -179,11 +179,12 @@ def send_invitations(company, people, *, actor, now):
     """Mail each (address, language) of ``people`` an invitation, unless a valid one is open; how many were sent."""
     open_ones = import_plan.open_invitations(company.id, [address for address, _ in people])
     sent = []
-    for address, language in people:
-        invitation = open_ones.get(address)
-        if invitation is None or invitation.expires_at <= now:
-            sent.append(invitations.send_invitation(company, address, language, actor=actor, now=now,
-                                                    invitation=invitation))
+    with db.session.no_autoflush:  # one flush for all, in batches, instead of one per mail rendered
+        for address, language in people:
+            invitation = open_ones.get(address)
+            if invitation is None or invitation.expires_at <= now:
+                sent.append(invitations.send_invitation(company, address, language, actor=actor, now=now,
+                                                        invitation=invitation))
     db.session.flush()
     record_events([{"action": "invitation.sent", "actor_id": actor.id, "company_id": company.id,
                     "target": f"invitation:{invitation.id}", "details": {"language": invitation.language}}
