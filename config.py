@@ -24,7 +24,7 @@ class Config:
     SECRET_KEY_FALLBACKS = os.environ.get("SECRET_KEY_FALLBACKS", "").split()
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'oscart.db'}"
     # A PostgreSQL connection that sat unused in the pool this long is tested before a request gets it, so a
-    # server restart or an idle timeout in between costs no failed request (oscart.database).
+    # server restart or an idle timeout in between costs no failed request (oscart.core.database).
     DATABASE_IDLE_TEST_SECONDS = _env_int("DATABASE_IDLE_TEST_SECONDS", 10)
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 

@@ -27,8 +27,8 @@ from oscart import create_app  # noqa: E402
 from oscart.certificates.codes import new_code  # noqa: E402
 from oscart.certificates.models import Certificate  # noqa: E402
 from oscart.certificates.rendering import PrintedFacts, render_certificate  # noqa: E402
-from oscart.extensions import db  # noqa: E402
-from oscart.pdf import has_harfbuzz_subset  # noqa: E402
+from oscart.core.extensions import db  # noqa: E402
+from oscart.core.pdf import has_harfbuzz_subset  # noqa: E402
 
 PASSWORD = "bench password 2026"
 ZIP_COUNT, MERGE_COUNT = 1000, 500
@@ -93,7 +93,7 @@ def seed(app):
     """Two companies, an admin, one course, ZIP_COUNT issued certificates for the first company."""
     from oscart.accounts.models import User
     from oscart.companies.models import Company
-    from oscart.security import COMPANY_ADMIN, hash_password
+    from oscart.core.security import COMPANY_ADMIN, hash_password
     from oscart.training.models import Course
 
     with app.app_context():

@@ -17,9 +17,9 @@ from oscart import create_app
 from oscart.accounts.models import User
 from oscart.classroom.models import Attendance, Registration, SessionPart, SessionTrainer, TrainingSession
 from oscart.companies.models import Company
-from oscart.database import utcnow
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, TRAINEE, TRAINER, hash_password
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, TRAINEE, TRAINER, hash_password
 from oscart.training.models import CLASSROOM, PUBLISHED, Course, CourseTranslation
 
 PASSWORD = "bench password 2026"

@@ -21,10 +21,10 @@ from sqlalchemy import text as sql
 from oscart import create_app
 from oscart.accounts.models import User
 from oscart.companies.models import Company
-from oscart.database import utcnow
-from oscart.extensions import db
-from oscart.i18n import fold_for_search
-from oscart.security import TRAINEE, hash_password
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.i18n import fold_for_search
+from oscart.core.security import TRAINEE, hash_password
 from oscart.training.models import (
     Course,
     CourseCompany,

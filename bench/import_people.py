@@ -47,8 +47,8 @@ def people_csv(rows, rename=False):
 def build(app):
     from oscart.accounts.models import User
     from oscart.companies.models import Company, Group, JobRole
-    from oscart.extensions import db
-    from oscart.security import COMPANY_ADMIN, TRAINEE
+    from oscart.core.extensions import db
+    from oscart.core.security import COMPANY_ADMIN, TRAINEE
 
     db.drop_all()
     db.create_all()
@@ -73,7 +73,7 @@ def analyze():
     change): a table built a moment ago has none on PostgreSQL, and the planner then scans every row."""
     from sqlalchemy import text
 
-    from oscart.extensions import db
+    from oscart.core.extensions import db
 
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -90,7 +90,7 @@ class Counter:
 
 
 def timed(label, counter, action, results):
-    from oscart.extensions import db
+    from oscart.core.extensions import db
 
     counter.count = 0
     start = time.perf_counter()
@@ -104,7 +104,7 @@ def timed(label, counter, action, results):
 def run(database_url, rows):
     from app import create_app
     from oscart.accounts.models import User
-    from oscart.extensions import db
+    from oscart.core.extensions import db
     from oscart.mail.models import OutboxMessage
     from oscart.workspace import imports
 

@@ -211,7 +211,7 @@ def statements(args, pages):
     from sqlalchemy import event
 
     from oscart import create_app
-    from oscart.extensions import db
+    from oscart.core.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "WTF_CSRF_ENABLED": False,
                       "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench-only-secret"})

@@ -28,9 +28,9 @@ from oscart.accounts.models import User
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance, Registration, SessionPart, TrainingSession
 from oscart.companies.models import Company, Group, GroupMember, JobRole
-from oscart.database import utcnow
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, TRAINEE, hash_password
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, TRAINEE, hash_password
 from oscart.training.models import CLASSROOM, ELEARNING, PUBLISHED, Course, CourseTranslation, Enrolment
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

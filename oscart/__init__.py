@@ -1,37 +1,39 @@
 """Oscart training portal: the application factory."""
 
 import logging
+import pkgutil
+from importlib import import_module
 
 from flask import Flask
 from sqlalchemy import event
 
 from config import CONFIGS, config_name
-from oscart import errors, hooks, templating
-from oscart.core import ids, logs, metrics, requestid
-from oscart.database import prepare_postgresql, prepare_sqlite
-from oscart.extensions import babel, csrf, db, limiter, login_manager, migrate
-from oscart.i18n import select_locale, select_timezone
+from oscart.core import demo, errors, hooks, ids, logs, metrics, personal_data, requestid, templating
+from oscart.core.backup import backup_cli
+from oscart.core.database import prepare_postgresql, prepare_sqlite
+from oscart.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from oscart.core.i18n import select_locale, select_timezone
 
 log = logging.getLogger(__name__)
 
-BLUEPRINTS = (
-    "oscart.main.views",
-    "oscart.auth.views",
-    "oscart.accounts.views",
-    "oscart.companies.views",
-    "oscart.admin.views",
-    "oscart.accounts.security_views",
-    "oscart.audit.views",
-    "oscart.privacy.views",
-    "oscart.privacy.admin_views",
-    "oscart.classroom.views",
-    "oscart.certificates.views",
-    "oscart.training.views",
-    "oscart.workspace.views",
-    "oscart.reports.views",
-    "oscart.workspace.import_views",
-    "oscart.assignments.views",
-    "oscart.assignments.settings",
+# Every feature, lowest first: a feature may import the ones before it, never one after it (docs/architecture.md,
+# tests/test_layers.py). Each has init_app(app) that plugs in its blueprints, commands, hooks, personal data,
+# demo data and menu links.
+FEATURES = (
+    "oscart.audit",
+    "oscart.mail",
+    "oscart.accounts",
+    "oscart.companies",
+    "oscart.auth",
+    "oscart.training",
+    "oscart.classroom",
+    "oscart.certificates",
+    "oscart.assignments",
+    "oscart.privacy",
+    "oscart.workspace",
+    "oscart.reports",
+    "oscart.main",
+    "oscart.admin",
 )
 
 
@@ -45,11 +47,12 @@ def create_app(test_config=None):
     metrics.init_app(app)
     register_extensions(app)
     ids.init_app(app)  # the bounded ``int`` converter, before any rule is added
-    register_blueprints(app)
     errors.init_app(app)
+    init_features(app)
     hooks.init_app(app)
     templating.init_app(app)
-    register_commands(app)
+    app.cli.add_command(demo.seed_demo_command)
+    app.cli.add_command(backup_cli)
     return app
 
 
@@ -68,9 +71,7 @@ def load_config(app, test_config):
 
 
 def register_extensions(app):
-    import oscart.models  # noqa: F401  (all tables known to metadata and Alembic)
-    from oscart.auth.services import load_session
-
+    import_models()
     db.init_app(app)
     with app.app_context():
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -82,30 +83,22 @@ def register_extensions(app):
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
     login_manager.init_app(app)
-    login_manager.user_loader(load_session)
-    login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = None  # sessions are server-side records instead
 
 
-def register_blueprints(app):
-    from importlib import import_module
+def import_models():
+    """Import every feature's models (``models.py`` and ``*_models.py``) so that metadata and Alembic see the
+    whole schema."""
+    for feature in FEATURES:
+        package = import_module(feature)
+        for module in pkgutil.iter_modules(package.__path__):
+            if module.name == "models" or module.name.endswith("_models"):
+                import_module(f"{feature}.{module.name}")
 
-    for module in BLUEPRINTS:
-        app.register_blueprint(import_module(module).bp)
 
-
-def register_commands(app):
-    from oscart.audit.cli import audit_cli
-    from oscart.certificates.cli import certificates_cli
-    from oscart.cli import seed_demo_command
-    from oscart.core.backup import backup_cli
-    from oscart.mail.cli import outbox_cli
-    from oscart.privacy.cli import privacy_cli
-
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(outbox_cli)
-    app.cli.add_command(audit_cli)
-    app.cli.add_command(privacy_cli)
-    app.cli.add_command(certificates_cli)
-    app.cli.add_command(backup_cli)
+def init_features(app):
+    """Let each feature plug itself in; a feature that fails to import stops the app."""
+    for feature in FEATURES:
+        import_module(feature).init_app(app)
+    personal_data.load()

@@ -2,7 +2,7 @@
 
 from oscart.assignments.rules import save_rule
 from oscart.companies.models import Group, GroupMember, JobRole
-from oscart.extensions import db
+from oscart.core.extensions import db
 
 
 def make_group(company, name="Warehouse"):

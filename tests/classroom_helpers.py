@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from tests.factories import make_classroom_course, make_company, make_user
 
 

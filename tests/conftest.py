@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from oscart import create_app
-from oscart.extensions import db, limiter
+from oscart.core.extensions import db, limiter
 from oscart.mail import backends
 from tests.helpers import Browser, IsolatedClient
 

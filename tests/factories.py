@@ -4,8 +4,8 @@ import itertools
 
 from oscart.accounts.models import User
 from oscart.companies.models import Company
-from oscart.extensions import db
-from oscart.security import TRAINEE, hash_password
+from oscart.core.extensions import db
+from oscart.core.security import TRAINEE, hash_password
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -45,7 +45,7 @@ def enable_two_step(user, *, codes=False):
     from datetime import timedelta
 
     from oscart.auth import twostep
-    from oscart.database import utcnow
+    from oscart.core.database import utcnow
 
     secret = twostep.begin_enrolment(user)
     earlier = utcnow() - timedelta(minutes=5)  # confirm with an old code, so current codes stay unused
@@ -177,7 +177,7 @@ def make_training_session(course=None, *, trainers=(), parts=None, company=None,
     from datetime import timedelta
 
     from oscart.classroom.models import SessionPart, SessionTrainer, TrainingSession
-    from oscart.database import utcnow
+    from oscart.core.database import utcnow
 
     course = course or make_classroom_course()
     if parts is None:
@@ -211,7 +211,7 @@ def past_parts(hours_ago=5, length_hours=4, count=1):
     """Parts that have started: ``count`` days back, each ``length_hours`` long."""
     from datetime import timedelta
 
-    from oscart.database import utcnow
+    from oscart.core.database import utcnow
 
     base = utcnow().replace(second=0, microsecond=0) - timedelta(hours=hours_ago)
     return [(base - timedelta(days=i), base - timedelta(days=i) + timedelta(hours=length_hours))

@@ -6,7 +6,7 @@ from html import unescape
 
 from flask.testing import FlaskClient
 
-from oscart.extensions import db
+from oscart.core.extensions import db
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 

@@ -3,8 +3,8 @@
 import pytest
 
 from oscart.companies import services as company_services
-from oscart.exceptions import NotFound
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
+from oscart.core.exceptions import NotFound
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from tests.factories import make_company, make_user
 
 ANONYMOUS = "anonymous"

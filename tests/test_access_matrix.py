@@ -33,9 +33,9 @@ from PIL import Image
 from sqlalchemy import select
 
 from oscart.auth.services import start_session
-from oscart.database import utcnow
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from oscart.training.models import Lesson
 from tests.factories import make_company, make_user
 from tests.helpers import csrf_from

@@ -6,8 +6,8 @@ import pytest
 from PIL import Image
 
 from oscart.accounts.models import User
-from oscart.extensions import db
-from oscart.security import PLATFORM_ADMIN, TRAINER
+from oscart.core.extensions import db
+from oscart.core.security import PLATFORM_ADMIN, TRAINER
 from tests.factories import make_company, make_user
 
 GPS_IFD = 0x8825

@@ -8,9 +8,9 @@ import pytest
 from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.companies.models import Company
-from oscart.database import utcnow
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from tests.factories import make_company, make_user
 from tests.helpers import mail_link
 

@@ -5,10 +5,10 @@ from functools import partial
 
 from sqlalchemy import select
 
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN
 from oscart.mail.models import OutboxMessage
-from oscart.security import COMPANY_ADMIN
 from tests.factories import make_company, make_course, make_enrolment, make_user
 from tests.test_concurrency import simultaneously
 

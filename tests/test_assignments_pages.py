@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from oscart.assignments.models import TrainingRule
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN
 from oscart.training.models import Enrolment
 from tests.assignments_helpers import add_member, make_group, make_job_role, make_rule
 from tests.factories import make_company, make_course, make_enrolment, make_user
@@ -106,7 +106,7 @@ def test_editing_a_rule_keeps_it_and_can_pause_it(browser, acme):
 def test_the_trainee_sees_what_is_required_by_when_and_why(browser, acme):
     make_rule(acme["hr"], acme["course"], group=acme["group"])
     other = make_course(titles={"en": "Hygiene"})
-    from oscart.database import utcnow
+    from oscart.core.database import utcnow
 
     make_enrolment(acme["anna"], other, due_at=utcnow(), assigned_by_id=acme["hr"].id)
     browser.login(acme["anna"].email)

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from oscart.assignments.cycles import start_next_rounds
 from oscart.certificates import dates
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN
 from oscart.mail.models import OutboxMessage
-from oscart.security import COMPANY_ADMIN
 from oscart.training.completion import complete_enrolment
 from oscart.training.models import COMPLETED, IN_PROGRESS, Enrolment
 from tests.assignments_helpers import add_member, make_group, make_rule

@@ -11,11 +11,11 @@ from oscart.audit.models import AuditEvent
 from oscart.certificates import dates
 from oscart.certificates.models import Certificate
 from oscart.companies.models import GroupMember
-from oscart.companies.signals import people_changed
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN
+from oscart.core.signals import people_changed
 from oscart.mail.models import OutboxMessage
-from oscart.security import COMPANY_ADMIN
 from oscart.training.completion import complete_enrolment
 from oscart.training.models import COMPLETED, IN_PROGRESS, Enrolment
 from tests.assignments_helpers import add_member, make_group, make_job_role, make_rule
@@ -136,7 +136,7 @@ def test_a_completed_course_is_not_reopened_by_a_new_rule(acme):
 
 def test_courses_another_company_owns_cannot_be_required(acme):
     from oscart.assignments.rules import save_rule
-    from oscart.exceptions import NotFound
+    from oscart.core.exceptions import NotFound
 
     theirs = make_elearning_course(owner=make_company(), is_global=False)
     with pytest.raises(NotFound):

@@ -8,8 +8,8 @@ from sqlalchemy import delete, select, text, update
 from oscart.audit.chain import compute_hash
 from oscart.audit.models import AuditCheckpoint, AuditEvent
 from oscart.audit.services import record_event
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from tests.factories import make_company, make_user
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select, text, update
 from oscart.audit.chain import canonical
 from oscart.audit.models import ANCHOR, PURGE, AuditCheckpoint, AuditEvent
 from oscart.audit.services import record_event
-from oscart.extensions import db
+from oscart.core.extensions import db
 from tests.factories import make_company, make_user
 
 

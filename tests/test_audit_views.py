@@ -9,9 +9,9 @@ from sqlalchemy import update
 
 from oscart.audit.models import AuditEvent
 from oscart.audit.services import record_event
-from oscart.database import utcnow
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN
 from tests.factories import make_company, make_user
 
 

@@ -6,8 +6,8 @@ import pytest
 from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.auth.models import UserSession
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from tests.factories import PASSWORD, make_company, make_user
 
 INVALID = "Het e-mailadres of wachtwoord is onjuist"

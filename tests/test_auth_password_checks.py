@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from oscart.accounts.models import User
-from oscart.extensions import db
+from oscart.core.extensions import db
 from tests.factories import PASSWORD, enable_two_step, make_company, make_user
 from tests.helpers import Browser
 

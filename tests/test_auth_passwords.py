@@ -6,8 +6,8 @@ from argon2 import PasswordHasher
 from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.auth.models import UserSession
-from oscart.extensions import db
-from oscart.security import hash_password
+from oscart.core.extensions import db
+from oscart.core.security import hash_password
 from tests.factories import PASSWORD, make_company, make_user
 
 NEW = "a brand new passphrase"

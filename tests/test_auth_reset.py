@@ -8,7 +8,7 @@ import pytest
 from itsdangerous import TimestampSigner
 
 from oscart.audit.models import AuditEvent
-from oscart.extensions import db
+from oscart.core.extensions import db
 from tests.factories import PASSWORD, make_company, make_user
 from tests.helpers import csrf_from, mail_link
 

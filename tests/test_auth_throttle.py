@@ -7,7 +7,7 @@ import pytest
 
 from oscart.audit.models import AuditEvent
 from oscart.auth.models import UserSession
-from oscart.extensions import db
+from oscart.core.extensions import db
 from tests.factories import PASSWORD, make_company, make_user
 from tests.helpers import Browser
 

@@ -14,7 +14,7 @@ from oscart.accounts.photo import set_photo
 from oscart.certificates.models import Certificate
 from oscart.companies.models import Company
 from oscart.core import backup
-from oscart.extensions import db
+from oscart.core.extensions import db
 from tests.factories import make_certificate, make_company, make_user
 
 

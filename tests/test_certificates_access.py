@@ -9,8 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from oscart.certificates import dates, issuing
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from tests.factories import make_certificate, make_company, make_course, make_user
 
 

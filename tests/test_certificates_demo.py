@@ -4,11 +4,11 @@ import logging
 
 from sqlalchemy import func, select
 
-from oscart import pdf
 from oscart.certificates import dates
 from oscart.certificates.models import Certificate
 from oscart.companies.models import Company
-from oscart.extensions import db
+from oscart.core import pdf
+from oscart.core.extensions import db
 
 
 def test_seed_demo_creates_every_state_once(runner):
@@ -28,7 +28,7 @@ def test_seed_demo_creates_every_state_once(runner):
 def test_missing_libharfbuzz_subset_is_reported(monkeypatch, caplog):
     monkeypatch.setattr(pdf, "has_harfbuzz_subset", lambda: False)
     pdf.warn_if_slow_subsetting.cache_clear()
-    with caplog.at_level(logging.WARNING, logger="oscart.pdf"):
+    with caplog.at_level(logging.WARNING, logger="oscart.core.pdf"):
         pdf.warn_if_slow_subsetting()
     pdf.warn_if_slow_subsetting.cache_clear()
     assert "libharfbuzz-subset is not installed" in caplog.text

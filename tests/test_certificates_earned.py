@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from oscart.certificates.models import Certificate
-from oscart.extensions import db
+from oscart.core.extensions import db
 from oscart.training.models import Enrolment
 from tests.factories import lesson_ids, make_certificate, make_course, make_elearning_course, make_user
 

@@ -13,9 +13,9 @@ from oscart.audit.models import AuditEvent
 from oscart.certificates import issuing
 from oscart.certificates.codes import ALPHABET, normalize_code
 from oscart.certificates.models import REVOKED, SUPERSEDED, VALID, Certificate
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN
 from oscart.training.completion import complete_enrolment
 from tests.factories import make_certificate, make_company, make_course, make_enrolment, make_user
 

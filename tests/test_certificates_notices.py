@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from oscart.certificates.models import Certificate
-from oscart.extensions import db
+from oscart.core.extensions import db
+from oscart.core.security import PLATFORM_ADMIN
 from oscart.mail.services import deliver_pending
-from oscart.security import PLATFORM_ADMIN
 from tests.factories import make_certificate, make_company, make_course, make_user
 from tests.helpers import Browser, mail_link
 

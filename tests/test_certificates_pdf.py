@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from oscart.certificates import signing
 from oscart.certificates.codes import normalize_code
-from oscart.pdf import FetchRefused, RenderTimeout, render_pdf, safe_url_fetcher, time_limit
+from oscart.core.pdf import FetchRefused, RenderTimeout, render_pdf, safe_url_fetcher, time_limit
 from tests.factories import make_certificate, make_company, make_course, make_user
 from tests.test_certificates_issue import pdf_text
 

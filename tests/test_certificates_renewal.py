@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from oscart.certificates import dates
 from oscart.certificates.models import Certificate
-from oscart.extensions import db
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN
 from oscart.mail.models import OutboxMessage
-from oscart.security import COMPANY_ADMIN
 from oscart.training.completion import complete_enrolment
 from oscart.training.models import COMPLETED, IN_PROGRESS, Enrolment
 from tests.factories import make_certificate, make_company, make_course, make_user

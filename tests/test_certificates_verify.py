@@ -6,8 +6,8 @@ from io import BytesIO
 import pytest
 
 from oscart.certificates import issuing
-from oscart.extensions import db
-from oscart.security import PLATFORM_ADMIN
+from oscart.core.extensions import db
+from oscart.core.security import PLATFORM_ADMIN
 from tests.factories import make_certificate, make_company, make_course, make_user
 
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from oscart.classroom.models import Registration
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from tests.classroom_helpers import make_world
 from tests.factories import make_training_session
 from tests.helpers import Browser

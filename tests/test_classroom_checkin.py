@@ -9,8 +9,8 @@ from sqlalchemy import select
 from oscart.classroom import checkin
 from oscart.classroom.models import Attendance
 from oscart.classroom.services import session_parts
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from tests.classroom_helpers import make_world
 from tests.factories import make_registration, make_training_session
 from tests.helpers import Browser

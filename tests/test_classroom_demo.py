@@ -1,8 +1,8 @@
 from sqlalchemy import func, select
 
 from oscart.classroom.models import Attendance, Registration, TrainingSession
-from oscart.demo import seed_demo
-from oscart.extensions import db
+from oscart.core.demo import seed_demo
+from oscart.core.extensions import db
 from oscart.training.models import COMPLETED, Course, Enrolment
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from oscart.classroom.feed_models import CalendarFeed
-from oscart.extensions import db
+from oscart.core.extensions import db
 from tests.classroom_helpers import make_world
 from tests.factories import make_registration, make_training_session
 from tests.helpers import Browser

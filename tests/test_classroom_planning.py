@@ -6,7 +6,7 @@ from sqlalchemy import select
 from oscart.audit.models import AuditEvent
 from oscart.classroom.ics import session_calendar
 from oscart.classroom.models import SessionPart, SessionTrainer, TrainingSession
-from oscart.extensions import db
+from oscart.core.extensions import db
 from tests.classroom_helpers import make_world
 from tests.factories import make_classroom_course, make_training_session
 
@@ -59,7 +59,7 @@ def test_bad_plans_are_refused(browser, world, overrides, message):
 
 def test_meeting_link_must_be_a_web_address(app, world):
     from oscart.classroom.services import save_session
-    from oscart.exceptions import RuleViolation
+    from oscart.core.exceptions import RuleViolation
 
     start = datetime(2027, 3, 1, 8, tzinfo=UTC)
     with app.test_request_context(), pytest.raises(RuleViolation, match="moet met https:// beginnen"):

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from oscart.audit.models import AuditEvent
 from oscart.classroom.models import Registration
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from tests.classroom_helpers import make_world
 from tests.factories import make_registration, make_training_session, make_user
 
@@ -151,7 +151,7 @@ def test_company_admin_cannot_register_another_companys_employee(browser, world)
 
 def test_user_of_another_company_is_refused_for_in_company_session(app, world):
     from oscart.classroom.registrations import register_user
-    from oscart.exceptions import RuleViolation
+    from oscart.core.exceptions import RuleViolation
 
     session = make_training_session(world.course, company=world.acme)
     with app.test_request_context(), pytest.raises(RuleViolation, match="bedrijfsinterne sessie van een ander bedrijf"):

@@ -9,8 +9,8 @@ from sqlalchemy import insert
 
 from oscart.classroom.models import Attendance
 from oscart.classroom.services import session_parts
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from tests.classroom_helpers import make_world
 from tests.factories import make_registration, make_training_session, make_user, past_parts
 
@@ -154,7 +154,7 @@ def test_sign_in_sheet_pdf_lists_registered_trainees(browser, world):
 
 
 def test_pdf_fetcher_refuses_anything_but_bundled_static_files():
-    from oscart.pdf import FETCHER, pdf_static_url
+    from oscart.core.pdf import FETCHER, pdf_static_url
 
     assert FETCHER.fetch(pdf_static_url("fonts/DejaVuSans.ttf")).read()[:4] == b"\x00\x01\x00\x00"
     for url in ("file:///etc/passwd", "http://127.0.0.1/", pdf_static_url("../pyproject.toml"),

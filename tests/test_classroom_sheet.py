@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from oscart.audit.models import AuditEvent
 from oscart.classroom.models import Attendance, Registration
-from oscart.extensions import db
+from oscart.core.extensions import db
 from oscart.training.models import COMPLETED, Enrolment
 from tests.classroom_helpers import make_world
 from tests.factories import make_registration, make_training_session, make_user, past_parts

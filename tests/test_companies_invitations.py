@@ -10,11 +10,11 @@ from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.companies import invitations
 from oscart.companies.models import Invitation
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, TRAINEE
 from oscart.mail.models import OutboxMessage
 from oscart.privacy.erasure import erase_user
-from oscart.security import COMPANY_ADMIN, TRAINEE
 from tests.factories import make_company, make_user
 from tests.helpers import mail_link
 

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from oscart.certificates import dates
 from oscart.classroom.services import BRUSSELS
 from oscart.companies.models import Group, GroupMember, JobRole
-from oscart.database import utcnow
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN
 from tests.factories import (
     make_certificate,
     make_classroom_course,

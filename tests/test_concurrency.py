@@ -32,13 +32,13 @@ from oscart.auth.models import RecoveryCode
 from oscart.certificates import dates
 from oscart.classroom.models import CANCELLED, REGISTERED, WAITLISTED, Registration
 from oscart.classroom.registrations import register_user
+from oscart.core.exceptions import NotFound
+from oscart.core.extensions import db
 from oscart.core.locking import lock
-from oscart.exceptions import NotFound
-from oscart.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN
 from oscart.mail.models import OutboxMessage
 from oscart.privacy.models import PrivacyRequest
 from oscart.privacy.requests import file_request
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN
 from oscart.training import services as training
 from oscart.training.models import Lesson
 from oscart.training.quiz_models import Choice, QuizAttempt

@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import bindparam, func, literal, select, text
 
 from oscart.companies.models import Company
-from oscart.database import LIKE_ESCAPE, SelectsInOne, contains_pattern, get_or_raise, prepared, rows, utcnow
-from oscart.exceptions import NotFound
-from oscart.extensions import db
-from oscart.pagination import paginate
+from oscart.core.database import LIKE_ESCAPE, SelectsInOne, contains_pattern, get_or_raise, prepared, rows, utcnow
+from oscart.core.exceptions import NotFound
+from oscart.core.extensions import db
+from oscart.core.pagination import paginate
 from tests.factories import make_company
 
 

@@ -12,9 +12,8 @@ from flask import current_app
 from sqlalchemy import MetaData, inspect, make_url, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-import oscart.models  # noqa: F401  (every table in the metadata)
-from oscart import create_app
-from oscart.extensions import db, limiter
+from oscart import create_app, import_models
+from oscart.core.extensions import db, limiter
 from tests.schema_rows import (
     MISSING_ID,
     Rows,
@@ -26,6 +25,7 @@ from tests.schema_rows import (
     unique_rules,
 )
 
+import_models()  # every table in the metadata
 FOREIGN_KEYS = [key for table in db.metadata.sorted_tables for key in table.foreign_keys]
 CHECKS = check_constraints(db.metadata)
 BREAKING_CASES = [(check, values) for check in CHECKS for values in breaking_rows(check)]

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from oscart.accounts.models import User
 from oscart.companies.models import Company
-from oscart.demo import DEMO_PASSWORD
-from oscart.extensions import db
+from oscart.core.demo import DEMO_PASSWORD
+from oscart.core.extensions import db
 
 
 def counts():

@@ -10,7 +10,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from oscart.extensions import db
+from oscart.core.extensions import db
 from tests.test_i18n_language import INFORMAL
 
 PER_LANGUAGE = {  # statement: (language, text) rows

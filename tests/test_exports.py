@@ -21,9 +21,9 @@ from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance
 from oscart.classroom.services import session_parts
 from oscart.companies.models import Group, GroupMember
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINER
 from oscart.core.tabular import neutralise, separator
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINER
 from tests.factories import (
     make_classroom_course,
     make_company,

@@ -10,9 +10,9 @@ from flask_babel import force_locale, ngettext
 from wtforms import StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from oscart.errors import PAGES
-from oscart.forms import BaseForm
-from oscart.i18n import LANGUAGES
+from oscart.core.errors import PAGES
+from oscart.core.forms import BaseForm
+from oscart.core.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,8 +9,8 @@ import pytest
 from babel.messages.pofile import read_po
 from flask_babel import ngettext
 
-from oscart.i18n import LANGUAGES, force_locale
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN
+from oscart.core.i18n import LANGUAGES, force_locale
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN
 from tests.factories import make_certificate, make_company, make_course, make_elearning_course, make_user
 
 ROOT = Path(__file__).resolve().parents[1]

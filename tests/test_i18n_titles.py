@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN
 from tests.factories import (
     make_certificate,
     make_company,

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from oscart.core.ids import MAX_ID, coerce_id
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from tests.factories import make_company, make_user
 from tests.helpers import Browser, csrf_from
 

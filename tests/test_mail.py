@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from oscart.mail import backends
 from oscart.mail.models import FAILED, PENDING, SENT, TRANSACTIONAL, OutboxMessage
 from oscart.mail.services import deliver_pending, mail_user

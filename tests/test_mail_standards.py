@@ -20,8 +20,9 @@ from oscart.certificates import issuing
 from oscart.certificates.renewal import send_expiry_reminders
 from oscart.classroom.registrations import cancel_registration, register_user
 from oscart.companies.invitations import invite_people
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN
 from oscart.mail import backends
 from oscart.mail.models import MARKETING, OutboxMessage
 from oscart.mail.services import deliver_pending
@@ -31,7 +32,6 @@ from oscart.privacy.incidents import notify_incident, record_incident
 from oscart.privacy.offers import send_offers
 from oscart.privacy.requests import decide_request, file_request
 from oscart.privacy.retention import purge
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN
 from oscart.training.company import assign_course
 from oscart.training.models import CourseView
 from tests.factories import (

@@ -1,6 +1,6 @@
 import pytest
 
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from tests.factories import make_company, make_user
 
 
@@ -38,7 +38,7 @@ def test_language_choice_is_stored_on_account(browser):
     user = make_user(company=make_company(), language="nl")
     browser.login(user.email)
     browser.submit("/language", {"language": "de", "next": "/dashboard"})
-    from oscart.extensions import db
+    from oscart.core.extensions import db
 
     db.session.refresh(user)
     assert user.language == "de"

@@ -14,7 +14,7 @@ from flask_migrate import downgrade, migrate, upgrade
 from oscart import create_app
 from oscart.audit.chain import GENESIS, compute_hash
 from oscart.audit.models import AuditChainHead, AuditEvent
-from oscart.extensions import db
+from oscart.core.extensions import db
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -143,7 +143,7 @@ def test_existing_two_step_secrets_are_encrypted_by_the_upgrade_and_decrypted_by
     from flask_migrate import downgrade
     from sqlalchemy import text
 
-    from oscart.auth.encryption import decrypt
+    from oscart.core.encryption import decrypt
 
     url = f"sqlite:///{tmp_path / 'migrated.db'}"
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})

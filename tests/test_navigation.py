@@ -8,9 +8,9 @@ import pytest
 from flask import render_template_string
 from flask_babel import force_locale, refresh
 
-from oscart.extensions import db
-from oscart.i18n import current_translations
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
+from oscart.core.extensions import db
+from oscart.core.i18n import current_translations
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from tests.factories import make_company, make_user
 
 NAV_RE = re.compile(r'<nav class="main-nav".*?</nav>', re.S)
@@ -99,7 +99,7 @@ def test_remembered_date_formats_are_per_language(app):
 def test_label_mappings_are_translated_per_language_and_per_mapping(app):
     from flask_babel import lazy_gettext as _l
 
-    from oscart.i18n import translated_labels
+    from oscart.core.i18n import translated_labels
 
     first, second = {"a": _l("Courses")}, {"a": _l("More")}
     with app.test_request_context():

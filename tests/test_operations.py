@@ -10,7 +10,7 @@ from flask import abort
 from prometheus_client import REGISTRY
 from sqlalchemy import text
 
-from oscart.extensions import db
+from oscart.core.extensions import db
 from oscart.mail.models import OutboxMessage
 from oscart.main.readiness import migration_heads
 from tests.factories import make_company, make_user

@@ -18,10 +18,10 @@ from oscart.audit.services import record_events
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance
 from oscart.classroom.services import session_parts
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from oscart.mail.models import OutboxMessage
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from tests.factories import (
     make_classroom_course,
     make_company,

@@ -6,7 +6,8 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
-from oscart.extensions import db
+from oscart.core.extensions import db
+from oscart.core.security import PLATFORM_ADMIN
 from oscart.mail.models import MARKETING, OutboxMessage
 from oscart.mail.services import deliver_pending
 from oscart.privacy import policy
@@ -14,7 +15,6 @@ from oscart.privacy.campaigns import save_campaign, send_campaign
 from oscart.privacy.consents import current_consents
 from oscart.privacy.marketing import unsubscribe_token
 from oscart.privacy.models import CampaignDelivery
-from oscart.security import PLATFORM_ADMIN
 from tests.factories import give_consent, make_company, make_user
 
 TEXTS = {"nl": {"subject": "Nieuws", "body": "Hallo"}, "fr": {"subject": "Nouvelles", "body": "Bonjour"}}

@@ -3,7 +3,7 @@
 import pytest
 
 from oscart.auth.models import UserSession
-from oscart.extensions import db
+from oscart.core.extensions import db
 from oscart.privacy import policy, statement
 from oscart.privacy.consents import current_consents
 from oscart.privacy.models import Consent

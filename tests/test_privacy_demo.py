@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from oscart.demo import DEMO_PASSWORD, seed_demo
-from oscart.extensions import db
+from oscart.core.demo import DEMO_PASSWORD, seed_demo
+from oscart.core.extensions import db
 from oscart.privacy.models import (
     Campaign,
     CampaignDelivery,

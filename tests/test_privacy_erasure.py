@@ -7,13 +7,13 @@ from oscart.accounts.models import User
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance, Registration, SessionPart
 from oscart.companies.models import Company
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINER
 from oscart.privacy import policy
 from oscart.privacy.campaigns import save_campaign, send_campaign
 from oscart.privacy.erasure import erase_user
 from oscart.privacy.models import PrivacyRequest
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINER
 from oscart.training.models import CompanyNews, CourseView, Enrolment
 from oscart.training.quiz_models import Question, Quiz, QuizAttempt
 from tests.factories import (

@@ -12,12 +12,12 @@ from oscart.audit.models import AuditEvent
 from oscart.auth.models import UserSession
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance, Registration, SessionPart, TrainingSession
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, TRAINER
 from oscart.mail.models import OutboxMessage
 from oscart.privacy import policy
 from oscart.privacy.models import Consent
-from oscart.security import COMPANY_ADMIN, TRAINER
 from oscart.training.models import CompanyNews, Course, CourseView, Enrolment, LessonProgress
 from oscart.training.quiz_models import Quiz, QuizAttempt
 from tests.factories import (

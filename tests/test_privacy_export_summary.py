@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from oscart.accounts.models import User
-from oscart.demo import seed_demo
-from oscart.extensions import db
-from oscart.privacy import policy, registry
+from oscart.core import personal_data as registry
+from oscart.core.demo import seed_demo
+from oscart.core.extensions import db
+from oscart.privacy import policy
 from oscart.privacy.summary import FIELD_LABELS
 from tests.factories import PASSWORD, give_consent, make_certificate, make_company, make_course, make_user
 

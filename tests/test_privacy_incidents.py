@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
-from oscart.extensions import db
+from oscart.core.extensions import db
+from oscart.core.security import PLATFORM_ADMIN
 from oscart.privacy.models import Incident, IncidentNotice
-from oscart.security import PLATFORM_ADMIN
 from tests.factories import make_company, make_user
 
 

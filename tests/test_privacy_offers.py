@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from oscart.mail.models import MARKETING, OutboxMessage
 from oscart.privacy import policy
 from oscart.privacy.offers import send_offers

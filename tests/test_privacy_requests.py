@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from oscart.extensions import db
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from oscart.privacy import policy
 from oscart.privacy.consents import current_consents
 from oscart.privacy.models import PrivacyRequest
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from tests.factories import give_consent, make_company, make_user
 
 

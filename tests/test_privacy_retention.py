@@ -10,14 +10,14 @@ from oscart.audit.models import AuditEvent
 from oscart.audit.services import current_ip, record_event
 from oscart.audit.verification import verify_chain
 from oscart.auth.models import UserSession
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import PLATFORM_ADMIN
 from oscart.mail.models import SENT, OutboxMessage
 from oscart.mail.services import deliver_pending
 from oscart.privacy import policy
 from oscart.privacy.models import InactivityWarning
 from oscart.privacy.retention import purge
-from oscart.security import PLATFORM_ADMIN
 from tests.factories import make_company, make_user
 
 

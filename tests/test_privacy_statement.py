@@ -4,10 +4,10 @@ import pytest
 from flask_babel import force_locale
 from markupsafe import escape
 
-from oscart.extensions import db
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE
 from oscart.privacy import policy, statement
 from oscart.privacy.models import PolicyAcknowledgement, PolicyVersion
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE
 from tests.factories import make_company, make_user
 
 SUMMARIES = {"nl": "Nieuwe bewaartermijnen.", "fr": "Nouvelles durées.", "de": "Neue Fristen.", "en": "New periods."}
@@ -103,7 +103,7 @@ def test_a_changed_configuration_asks_for_a_new_version(browser, monkeypatch):
 def test_the_purge_applies_the_period_the_statement_shows(monkeypatch):
     from datetime import timedelta
 
-    from oscart.database import utcnow
+    from oscart.core.database import utcnow
     from oscart.mail.models import SENT, OutboxMessage
     from oscart.privacy.retention import purge
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from oscart.demo import DEMO_PASSWORD
+from oscart.core.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]
 

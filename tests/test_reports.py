@@ -11,10 +11,10 @@ from sqlalchemy import select
 from oscart.certificates import dates
 from oscart.classroom.models import Attendance, SessionPart
 from oscart.companies.models import Group, GroupMember
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN
 from oscart.reports import figures
-from oscart.security import COMPANY_ADMIN
 from oscart.training.services import preferred_languages
 from tests.factories import (
     make_certificate,

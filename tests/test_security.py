@@ -5,8 +5,8 @@ import pytest
 from config import ProductionConfig
 from oscart import create_app
 from oscart.auth.reset import make_reset_token
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE
 from tests.factories import make_company, make_user
 
 WRITES = ("INSERT", "UPDATE", "DELETE")

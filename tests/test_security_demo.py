@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from oscart.audit.models import AuditEvent
 from oscart.companies.models import Company
-from oscart.extensions import db
+from oscart.core.extensions import db
 
 
 def test_seed_demo_prints_the_two_step_secret_and_is_idempotent(runner):

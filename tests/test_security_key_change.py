@@ -10,13 +10,13 @@ from sqlalchemy import select
 
 from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
-from oscart.auth.encryption import Undecryptable
 from oscart.auth.models import RecoveryCode
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Registration
-from oscart.database import utcnow
-from oscart.extensions import db
-from oscart.security import PLATFORM_ADMIN
+from oscart.core.database import utcnow
+from oscart.core.encryption import Undecryptable
+from oscart.core.extensions import db
+from oscart.core.security import PLATFORM_ADMIN
 from tests.factories import (
     enable_two_step,
     make_certificate,

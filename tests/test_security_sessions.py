@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from oscart.auth.models import UserSession
-from oscart.extensions import db
+from oscart.core.extensions import db
 from tests.factories import make_company, make_user
 from tests.helpers import Browser
 

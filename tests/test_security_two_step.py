@@ -9,9 +9,9 @@ from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.auth import twostep
 from oscart.auth.models import RecoveryCode, UserSession
-from oscart.database import utcnow
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN
 from tests.factories import PASSWORD, enable_two_step, make_company, make_user, pyotp_code
 
 
@@ -254,7 +254,7 @@ def test_company_admin_sets_the_policy(browser):
 def test_the_secret_is_stored_encrypted_and_only_the_portals_keys_read_it(app, browser, user):
     from sqlalchemy import text
 
-    from oscart.auth.encryption import Undecryptable
+    from oscart.core.encryption import Undecryptable
 
     secret = enable_two_step(user)
     stored = db.session.execute(text('SELECT two_step_secret FROM "user" WHERE id = :id'), {"id": user.id}).scalar()

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from oscart import pdf
 from oscart.certificates import signing
-from oscart.demo import ACCOUNTS
+from oscart.core import pdf
+from oscart.core.demo import ACCOUNTS
 from tests.factories import make_certificate, make_company, make_user
 from tests.helpers import mail_link
 
@@ -111,7 +111,7 @@ def test_harfbuzz_warning_follows_what_weasyprint_loaded(monkeypatch, caplog, we
     pdf.has_harfbuzz_subset.cache_clear()
     pdf.warn_if_slow_subsetting.cache_clear()
     try:
-        with caplog.at_level(logging.WARNING, logger="oscart.pdf"):
+        with caplog.at_level(logging.WARNING, logger="oscart.core.pdf"):
             pdf.warn_if_slow_subsetting()
     finally:
         pdf.has_harfbuzz_subset.cache_clear()

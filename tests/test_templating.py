@@ -10,8 +10,8 @@ from jinja2 import Environment
 from markupsafe import Markup
 from werkzeug.routing import AnyConverter, BuildError, IntegerConverter
 
-from oscart.i18n import LANGUAGES
-from oscart.urls import template_url_for
+from oscart.core.i18n import LANGUAGES
+from oscart.core.urls import template_url_for
 
 TRANS_BLOCKS = [
     "{% trans %}Log out{% endtrans %}",
@@ -113,7 +113,7 @@ def test_template_url_for_outside_a_request_builds_external_urls_as_flask_does(a
 
 def test_templates_use_the_fast_helpers(app):
     assert app.jinja_env.globals["url_for"] is template_url_for
-    assert "trans" in app.jinja_env.extensions["oscart.template_i18n.DirectTranslationExtension"].tags
+    assert "trans" in app.jinja_env.extensions["oscart.core.template_i18n.DirectTranslationExtension"].tags
 
 
 @pytest.mark.parametrize(("message", "value", "expected"), [
@@ -180,7 +180,7 @@ def test_a_token_signed_earlier_is_the_one_flask_wtf_gives_the_forms_of_the_page
     from flask_wtf.csrf import generate_csrf
     from itsdangerous import TimestampSigner
 
-    from oscart.templating import csrf_token
+    from oscart.core.templating import csrf_token
 
     clock = count(1_800_000_000, 60)  # a token signed anew would carry a later time
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: next(clock))
@@ -195,7 +195,7 @@ def test_a_token_signed_earlier_is_the_one_flask_wtf_gives_the_forms_of_the_page
 
 
 def test_the_translations_of_a_request_follow_force_locale_in_and_out(app):
-    from oscart.i18n import current_translations
+    from oscart.core.i18n import current_translations
 
     with app.app_context(), app.test_request_context(headers={"Accept-Language": "de"}):
         assert current_translations()[0] == "de"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from oscart.training.models import CompanyNews
 from tests.factories import lesson_ids, make_company, make_elearning_course, make_enrolment, make_user
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from oscart.audit.models import AuditEvent
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINER
 from oscart.mail.models import OutboxMessage
-from oscart.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINER
 from oscart.training import authoring
 from oscart.training.company import assign_course
 from oscart.training.models import CompanyNews, Course, CourseCompany, Enrolment, LessonTranslation
@@ -74,7 +74,7 @@ def test_quiz_rule_needs_questions_before_publishing(app):
     course = make_elearning_course(status="draft", completion_rule="lessons_quiz")
     import pytest
 
-    from oscart.exceptions import RuleViolation
+    from oscart.core.exceptions import RuleViolation
 
     with pytest.raises(RuleViolation):
         authoring.publish_course(course, actor=admin)

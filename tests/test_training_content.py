@@ -6,9 +6,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.security import PLATFORM_ADMIN
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.security import PLATFORM_ADMIN
 from oscart.training.content import process_image, render_markdown
 from oscart.training.models import LessonImage, LessonTranslation
 from tests.factories import lesson_ids, make_company, make_elearning_course, make_user

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import delete, select
 
 from oscart.audit.models import AuditEvent
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.signals import course_completed
 from oscart.training.models import CourseView, Enrolment, LessonProgress, LessonTranslation
-from oscart.training.signals import course_completed
 from tests.factories import lesson_ids, make_company, make_elearning_course, make_enrolment, make_user
 
 

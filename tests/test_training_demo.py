@@ -3,8 +3,8 @@
 from sqlalchemy import func, select
 
 from oscart.accounts.models import User
-from oscart.demo import seed_demo
-from oscart.extensions import db
+from oscart.core.demo import seed_demo
+from oscart.core.extensions import db
 from oscart.training.models import CompanyNews, Course, CourseTranslation, Enrolment, LessonImage
 from oscart.training.quiz_models import Question
 

@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from oscart.training.models import CompanyNews, LessonProgress
 from tests.factories import (
     lesson_ids,

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from oscart.audit.models import AuditEvent
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from oscart.training.models import LessonProgress
 from oscart.training.quiz_models import Choice, Question, QuizAttempt
 from tests.factories import lesson_ids, make_company, make_elearning_course, make_enrolment, make_user

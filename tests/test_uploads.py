@@ -10,8 +10,8 @@ from PIL import Image, ImageFile
 from sqlalchemy import func, select
 
 from oscart.accounts.models import User
-from oscart.extensions import db
-from oscart.security import PLATFORM_ADMIN
+from oscart.core.extensions import db
+from oscart.core.security import PLATFORM_ADMIN
 from oscart.training.models import LessonImage
 from tests.factories import make_certificate, make_company, make_elearning_course, make_user
 from tests.helpers import Browser, csrf_from

@@ -7,10 +7,10 @@ from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.companies import groups
 from oscart.companies.models import Group, GroupMember, JobRole
-from oscart.companies.signals import people_changed
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN
+from oscart.core.signals import people_changed
 from tests.factories import make_company, make_user
 
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.companies.models import Group, GroupMember, Invitation, JobRole
-from oscart.companies.signals import people_changed
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, TRAINEE
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, TRAINEE
+from oscart.core.signals import people_changed
 from oscart.workspace.import_columns import guess_mapping
 from oscart.workspace.import_files import read_people_file, sniff_delimiter
 from oscart.workspace.import_models import PeopleImport
@@ -340,7 +340,7 @@ def test_uploads_are_forgotten_after_a_day(hr, company):
     upload(hr, CSV.encode())
     from datetime import timedelta
 
-    from oscart.database import utcnow
+    from oscart.core.database import utcnow
     assert purge_imports(now=utcnow() + timedelta(days=1, seconds=1)) == 1
 
 

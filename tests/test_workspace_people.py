@@ -12,11 +12,11 @@ from oscart.auth.models import UserSession
 from oscart.classroom.models import Attendance
 from oscart.classroom.services import session_parts
 from oscart.companies.models import Group, GroupMember, JobRole
-from oscart.companies.signals import people_changed
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, TRAINEE, TRAINER
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, TRAINEE, TRAINER
+from oscart.core.signals import people_changed
 from oscart.workspace import people
 from tests.factories import (
     make_certificate,

@@ -3,9 +3,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import EqualTo
 
-from oscart.forms import BaseForm, choices, max_length, required
-from oscart.i18n import LANGUAGES
-from oscart.security import PASSWORD_MAX_LENGTH
+from oscart.core.forms import BaseForm, choices, max_length, required
+from oscart.core.i18n import LANGUAGES
+from oscart.core.security import PASSWORD_MAX_LENGTH
 
 
 class ProfileForm(BaseForm):

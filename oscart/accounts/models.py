@@ -4,11 +4,11 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, St
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oscart.auth.encryption import EncryptedString
-from oscart.database import TimestampMixin, UTCDateTime, at_least, one_of, utcnow
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES
-from oscart.security import PLATFORM_ADMIN, ROLES, TRAINEE
+from oscart.core.database import TimestampMixin, UTCDateTime, at_least, one_of, utcnow
+from oscart.core.encryption import EncryptedString
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES
+from oscart.core.security import PLATFORM_ADMIN, ROLES, TRAINEE
 
 
 class User(TimestampMixin, db.Model):

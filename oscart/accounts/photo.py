@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
+from oscart.core.database import utcnow
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import db
 from oscart.core.images import ImageRules, take_in_image
-from oscart.database import utcnow
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import db
-from oscart.security import PLATFORM_ADMIN, TRAINER
+from oscart.core.security import PLATFORM_ADMIN, TRAINER
 
 SIZE = 256
 # Markup anywhere in the file makes it a polyglot that a browser could read as a page or a script.

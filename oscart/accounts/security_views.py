@@ -9,10 +9,10 @@ from flask_login import current_user
 from oscart.accounts.forms import ConfirmPasswordForm, DisableTwoStepForm
 from oscart.auth import pending, sessions, twostep
 from oscart.auth.forms import EnrolForm
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.net import client_ip
-from oscart.security import require
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.net import client_ip
+from oscart.core.security import require
 
 bp = Blueprint("account_security", __name__, url_prefix="/account/security")
 

@@ -8,11 +8,11 @@ from flask_login import current_user
 from oscart.accounts import photo as photos
 from oscart.accounts import services
 from oscart.accounts.forms import PasswordForm, PhotoForm, ProfileForm
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.net import client_ip
+from oscart.core.security import require
 from oscart.core.uploads import upload_limit
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.net import client_ip
-from oscart.security import require
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 

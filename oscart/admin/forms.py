@@ -2,10 +2,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
+from oscart.core.forms import BaseForm, choices, email_address, max_length, required
+from oscart.core.i18n import LANGUAGES
 from oscart.core.ids import coerce_id
-from oscart.forms import BaseForm, choices, email_address, max_length, required
-from oscart.i18n import LANGUAGES
-from oscart.security import ROLE_LABELS
+from oscart.core.security import ROLE_LABELS
 
 
 class CompanyForm(BaseForm):

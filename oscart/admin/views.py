@@ -8,12 +8,12 @@ from oscart.admin import services
 from oscart.admin.forms import CompanyForm, UserFilterForm, UserForm
 from oscart.auth import renewal
 from oscart.companies.models import Company
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.forms import choices
-from oscart.pagination import paginate
-from oscart.security import require
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.forms import choices
+from oscart.core.pagination import paginate
+from oscart.core.security import require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -18,9 +18,9 @@ from oscart.assignments.models import RuleAssignment, TrainingRule
 from oscart.audit.services import record_events
 from oscart.certificates import dates
 from oscart.certificates.renewal import public_url
-from oscart.companies.signals import people_changed
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.signals import people_changed
 from oscart.mail.services import mail_user
 from oscart.training.models import COMPLETED, IN_PROGRESS, PUBLISHED, Course, Enrolment, LessonProgress
 from oscart.training.visibility import visible_to_company_clause

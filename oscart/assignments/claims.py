@@ -8,8 +8,8 @@ insert waits for the first transaction and then skips the key), so it queues no 
 from sqlalchemy.dialects import postgresql, sqlite
 
 from oscart.assignments.models import ReminderSent
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 
 _BATCH = 500
 

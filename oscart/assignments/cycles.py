@@ -12,8 +12,8 @@ from oscart.assignments.models import REPEAT_EXPIRY, REPEAT_MONTHS, RuleAssignme
 from oscart.audit.services import record_events
 from oscart.certificates import dates
 from oscart.certificates.models import Certificate
+from oscart.core.extensions import db
 from oscart.core.locking import unclaimed
-from oscart.extensions import db
 from oscart.training.models import COMPLETED, Enrolment
 
 

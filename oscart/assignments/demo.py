@@ -8,8 +8,8 @@ from sqlalchemy import select
 from oscart.assignments.models import REPEAT_EXPIRY, REPEAT_MONTHS, REPEAT_NEVER, RuleAssignment, TrainingRule
 from oscart.assignments.rules import save_rule
 from oscart.companies.models import Group, GroupMember, JobRole
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from oscart.training.models import COMPLETED, Course, Enrolment
 
 # group name → (kind, members)

@@ -13,9 +13,9 @@ from oscart.assignments.coverage import eligible_clause
 from oscart.certificates import dates
 from oscart.certificates.models import Certificate
 from oscart.certificates.renewal import public_url
-from oscart.extensions import db
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN
 from oscart.mail.services import mail_user
-from oscart.security import COMPANY_ADMIN
 from oscart.training.models import COMPLETED, Enrolment
 from oscart.training.titles import reader_title
 

@@ -10,7 +10,7 @@ from oscart.assignments.reminders import (
     send_session_reminders,
 )
 from oscart.certificates import dates
-from oscart.database import utcnow
+from oscart.core.database import utcnow
 
 
 def send_reminders(*, now=None):

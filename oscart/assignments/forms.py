@@ -3,8 +3,8 @@ from wtforms import BooleanField, IntegerField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from oscart.assignments.models import REPEAT_EXPIRY, REPEAT_MONTHS, REPEAT_NEVER
+from oscart.core.forms import BaseForm, choices
 from oscart.core.ids import coerce_id
-from oscart.forms import BaseForm, choices
 
 REPEAT_LABELS = {REPEAT_NEVER: _l("Once"), REPEAT_MONTHS: _l("Again every few months"),
                  REPEAT_EXPIRY: _l("Again when the certificate expires")}

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oscart.database import TimestampMixin, UTCDateTime, at_least, one_of, utcnow
-from oscart.extensions import db
+from oscart.core.database import TimestampMixin, UTCDateTime, at_least, one_of, utcnow
+from oscart.core.extensions import db
 
 # When the next round of a rule's course starts: never, every ``repeat_months`` after completion, or when the
 # certificate of the last completion expires.

@@ -5,9 +5,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from oscart.assignments.models import ReminderSent, RuleAssignment
-from oscart.extensions import db
-from oscart.privacy.core_data import rows_as_dicts
-from oscart.privacy.registry import eraser, exporter
+from oscart.core.extensions import db
+from oscart.core.personal_data import eraser, exporter, rows_as_dicts
 from oscart.training.models import Course, Enrolment
 
 

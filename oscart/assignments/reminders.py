@@ -16,7 +16,7 @@ from oscart.certificates import dates
 from oscart.certificates.renewal import public_url
 from oscart.classroom.models import REGISTERED, Registration, TrainingSession
 from oscart.companies.models import Company
-from oscart.extensions import db
+from oscart.core.extensions import db
 from oscart.mail.services import mail_user
 from oscart.training.models import COMPLETED, Enrolment
 from oscart.training.titles import course_titles

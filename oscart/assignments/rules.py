@@ -9,8 +9,8 @@ from oscart.assignments.coverage import covered_by_any_rule_clause, eligible_cla
 from oscart.assignments.models import REPEAT_MONTHS, RuleAssignment, TrainingRule
 from oscart.audit.services import record_event
 from oscart.companies.models import Group, JobRole
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import db
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import db
 from oscart.training.models import COMPLETED, PUBLISHED, Course, Enrolment
 from oscart.training.titles import reader_title
 from oscart.training.visibility import visible_to_company_clause

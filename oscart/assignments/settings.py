@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from wtforms import BooleanField, SubmitField
 
 from oscart.audit.services import record_event
-from oscart.extensions import db
-from oscart.forms import BaseForm
+from oscart.core.extensions import db
+from oscart.core.forms import BaseForm
 
 bp = Blueprint("reminders", __name__, url_prefix="/account/reminders")
 

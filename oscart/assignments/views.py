@@ -8,11 +8,11 @@ from flask_login import current_user
 from oscart.assignments import dashboard, rules  # noqa: F401  (dashboard: adds its part to the page)
 from oscart.assignments.followup import follow_up
 from oscart.assignments.forms import REPEAT_LABELS, RuleForm
-from oscart.database import rows
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.forms import choices
-from oscart.security import require
+from oscart.core.database import rows
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.forms import choices
+from oscart.core.security import require
 
 bp = Blueprint("assignments", __name__, url_prefix="/company/rules", cli_group=None)
 

@@ -21,7 +21,7 @@ from sqlalchemy import insert, select, update
 
 from oscart.audit import keys
 from oscart.audit.models import PURGE, AuditChainHead, AuditCheckpoint
-from oscart.extensions import db
+from oscart.core.extensions import db
 
 GENESIS = "0" * 64
 HEAD_ID = 1

@@ -6,8 +6,8 @@ from flask.cli import AppGroup
 
 from oscart.audit.retention import purge_events
 from oscart.audit.verification import anchor_checkpoint, compare_with_published, head_record, verify_chain
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 
 audit_cli = AppGroup("audit", help="Check and purge the audit trail.")
 

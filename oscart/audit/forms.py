@@ -2,8 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from oscart.core.forms import BaseForm
 from oscart.core.ids import coerce_id
-from oscart.forms import BaseForm
 
 
 class AuditFilterForm(BaseForm):

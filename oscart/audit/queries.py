@@ -9,9 +9,9 @@ from sqlalchemy.orm import aliased
 from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.companies.models import Company
-from oscart.database import LIKE_ESCAPE, contains_pattern
-from oscart.exceptions import PermissionDenied
-from oscart.security import can
+from oscart.core.database import LIKE_ESCAPE, contains_pattern
+from oscart.core.exceptions import PermissionDenied
+from oscart.core.security import can
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 

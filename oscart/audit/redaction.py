@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from oscart.audit.chain import REDACTED_ACTION
 from oscart.audit.models import AuditEvent
 from oscart.audit.services import record_event
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 
 
 def redact_events(condition, scrub, *, reason, dry_run=False):

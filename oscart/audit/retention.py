@@ -6,7 +6,7 @@ from oscart.audit.chain import latest_checkpoint, lock_head
 from oscart.audit.models import PURGE, AuditCheckpoint, AuditEvent
 from oscart.audit.services import record_event
 from oscart.audit.verification import sign_checkpoint
-from oscart.extensions import db
+from oscart.core.extensions import db
 
 
 def purge_events(before):

@@ -6,9 +6,9 @@ from sqlalchemy import insert
 
 from oscart.audit.chain import normalise_details, seal, seal_batch
 from oscart.audit.models import AuditEvent
-from oscart.audit.signals import event_recorded
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.signals import event_recorded
 
 # The client address of the current request, set by the web layer; None in CLI commands.
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from oscart.audit import keys
 from oscart.audit.chain import GENESIS, HEAD_ID, REDACTED_ACTION, compute_hash
 from oscart.audit.models import ANCHOR, PURGE, AuditChainHead, AuditCheckpoint, AuditEvent
-from oscart.extensions import db
+from oscart.core.extensions import db
 
 DESCRIPTIONS = {
     "altered": "{where} was altered: its content no longer matches its link",

@@ -14,10 +14,10 @@ from oscart.audit.models import AuditEvent
 from oscart.audit.services import record_event
 from oscart.companies.models import Company
 from oscart.core import tabular
-from oscart.database import utcnow
-from oscart.extensions import db
-from oscart.pagination import paginate
-from oscart.security import can, require
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.pagination import paginate
+from oscart.core.security import can, require
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 

@@ -19,11 +19,17 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation, TooManyAttempts
-from oscart.extensions import db, limiter
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation, TooManyAttempts
+from oscart.core.extensions import db, limiter
+from oscart.core.security import (
+    PASSWORD_MAX_LENGTH,
+    burn_dummy_hash,
+    hash_password,
+    password_needs_rehash,
+    verify_password,
+)
 from oscart.mail.services import mail_user
-from oscart.security import PASSWORD_MAX_LENGTH, burn_dummy_hash, hash_password, password_needs_rehash, verify_password
 
 # The login's neutral text; a signed-in user whose account is locked reads the same.
 CANNOT_SIGN_IN = _l("E-mail address or password is incorrect, or the account cannot sign in right now.")

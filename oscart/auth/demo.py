@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from oscart.audit.models import AuditEvent
 from oscart.audit.services import current_ip, record_event
 from oscart.auth import twostep
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 
 TWO_STEP_EMAIL = "sofie@acme.example"
 
@@ -31,6 +31,18 @@ def two_step_secret():
     from oscart.accounts.models import User
 
     return db.session.scalar(select(User.two_step_secret).where(User.email == TWO_STEP_EMAIL))
+
+
+def report(demo):
+    """What `flask seed-demo` says about two-step login."""
+    lines = []
+    secret = two_step_secret()
+    if secret:
+        lines.append(f"Two-step login is on for {TWO_STEP_EMAIL}: add this key to an authenticator app: {secret}")
+    for user in demo.users.values():
+        if twostep.is_required(user) and not user.has_two_step:
+            lines.append(f"{user.email} sets up two-step login at the first login: it is required for this account.")
+    return lines
 
 
 def _audit_trail(demo):

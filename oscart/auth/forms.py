@@ -2,8 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import EqualTo
 
-from oscart.forms import BaseForm, email_address, max_length, required
-from oscart.security import PASSWORD_MAX_LENGTH
+from oscart.core.forms import BaseForm, email_address, max_length, required
+from oscart.core.security import PASSWORD_MAX_LENGTH
 
 
 class LoginForm(BaseForm):

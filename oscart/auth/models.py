@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oscart.database import UTCDateTime, utcnow
-from oscart.extensions import db
+from oscart.core.database import UTCDateTime, utcnow
+from oscart.core.extensions import db
 
 
 def token_digest(token):

@@ -12,8 +12,8 @@ from flask import current_app, g, session
 from flask_login import current_user
 
 from oscart.accounts.models import User
-from oscart.auth.encryption import decrypt, encrypt
-from oscart.extensions import db, limiter
+from oscart.core.encryption import decrypt, encrypt
+from oscart.core.extensions import db, limiter
 
 KEY = "pending_login"
 

@@ -15,10 +15,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.auth import twostep
-from oscart.auth.encryption import Undecryptable
 from oscart.auth.models import RecoveryCode
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
+from oscart.core.encryption import Undecryptable
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
 from oscart.mail.services import mail_user
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ from oscart.accounts.models import User
 from oscart.accounts.services import set_password
 from oscart.audit.services import record_event
 from oscart.auth.services import find_user_by_email
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
 from oscart.core.locking import lock
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
 from oscart.mail.services import mail_user
 
 INVALID_LINK = _l("This reset link is invalid, expired or already used. Please ask for a new one.")

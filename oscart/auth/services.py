@@ -12,10 +12,10 @@ from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.auth import attempts
 from oscart.auth.models import UserSession, token_digest
-from oscart.database import prepared, utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.security import PASSWORD_MAX_LENGTH, burn_dummy_hash
+from oscart.core.database import prepared, utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.security import PASSWORD_MAX_LENGTH, burn_dummy_hash
 
 INVALID_LOGIN = attempts.CANNOT_SIGN_IN
 

@@ -7,9 +7,9 @@ from oscart.audit.models import AuditEvent
 from oscart.audit.services import record_event
 from oscart.auth.models import UserSession
 from oscart.auth.services import revoke_all_sessions
-from oscart.database import utcnow
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import db
 
 SIGN_IN_ACTIONS = ("login.succeeded", "login.failed", "login.locked", "two_step.failed",
                    "two_step.replay_refused", "two_step.recovery_code_used")

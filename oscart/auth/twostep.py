@@ -17,12 +17,12 @@ from oscart.audit.services import record_event
 from oscart.auth.attempts import check_password_attempt
 from oscart.auth.models import RecoveryCode
 from oscart.companies.models import Company
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
 from oscart.core.locking import claim
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
+from oscart.core.security import COMPANY_ADMIN
 from oscart.mail.services import mail_user
-from oscart.security import COMPANY_ADMIN
 
 ISSUER = "Oscart"
 STEP_SECONDS = 30

@@ -5,12 +5,12 @@ from flask_wtf.csrf import generate_csrf
 
 from oscart.auth import pending, renewal, reset, services, twostep
 from oscart.auth.forms import EnrolForm, LoginForm, ResetPasswordForm, ResetRequestForm, TwoStepForm
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db, limiter
-from oscart.net import client_ip
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db, limiter
+from oscart.core.net import client_ip
+from oscart.core.security import home_endpoint, safe_next_url
 from oscart.privacy.consents import record_consent
 from oscart.privacy.policy import REMEMBER_ME
-from oscart.security import home_endpoint, safe_next_url
 
 bp = Blueprint("auth", __name__)
 

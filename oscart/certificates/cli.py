@@ -3,7 +3,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from oscart.certificates.renewal import send_expiry_reminders
-from oscart.extensions import db
+from oscart.core.extensions import db
 
 certificates_cli = AppGroup("certificates", help="Certificate maintenance.")
 

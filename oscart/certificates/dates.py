@@ -4,8 +4,8 @@ import calendar
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from oscart.database import utcnow
-from oscart.i18n import TIMEZONE
+from oscart.core.database import utcnow
+from oscart.core.i18n import TIMEZONE
 
 BRUSSELS = ZoneInfo(TIMEZONE)
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from oscart.certificates import dates, issuing, signing
 from oscart.certificates.models import Certificate
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from oscart.training.completion import complete_enrolment
 from oscart.training.models import CLASSROOM, ELEARNING, PUBLISHED, Course, CourseTranslation, Enrolment
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from zipstream import ZIP_STORED, ZipStream
 
 from oscart.certificates.models import Certificate
-from oscart.extensions import db
+from oscart.core.extensions import db
 
 BATCH = 50
 MAX_MERGED = 1000

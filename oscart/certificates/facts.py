@@ -8,8 +8,8 @@ from sqlalchemy.exc import InvalidRequestError
 from oscart.accounts.models import User
 from oscart.certificates import dates
 from oscart.certificates.rendering import PrintedFacts
-from oscart.extensions import db
-from oscart.i18n import pick_translation
+from oscart.core.extensions import db
+from oscart.core.i18n import pick_translation
 from oscart.training.models import CourseTranslation
 
 MAX_FACT = 200

@@ -4,8 +4,8 @@ from wtforms import DateField, EmailField, IntegerField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from oscart.certificates.models import EXPIRED, EXPIRING, REVOKED, SUPERSEDED, VALID
+from oscart.core.forms import BaseForm, choices
 from oscart.core.ids import coerce_id
-from oscart.forms import BaseForm, choices
 
 STATUS_LABELS = {
     VALID: _l("Valid"),

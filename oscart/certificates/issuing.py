@@ -22,12 +22,12 @@ from oscart.certificates.facts import course_title, facts_for_enrolment, session
 from oscart.certificates.models import AUTOMATIC, MANUAL, REISSUE, Certificate
 from oscart.certificates.notices import mail_issued
 from oscart.certificates.rendering import PrintedFacts, render_certificate
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
 from oscart.core.locking import lock
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
+from oscart.core.signals import course_completed
 from oscart.training.models import Course, Enrolment
-from oscart.training.signals import course_completed
 
 MAX_REASON = 500
 MAX_PLACE = 200

@@ -6,9 +6,9 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from oscart.database import UTCDateTime, at_least, one_of, utcnow
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES
+from oscart.core.database import UTCDateTime, at_least, one_of, utcnow
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES
 
 VALID = "valid"
 EXPIRING = "expiring"

@@ -9,9 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from oscart.certificates.models import Certificate
-from oscart.extensions import db
-from oscart.privacy.core_data import plain
-from oscart.privacy.registry import Export, eraser, exporter, free_text, retained
+from oscart.core.extensions import db
+from oscart.core.personal_data import Export, eraser, exporter, free_text, plain, retained
 from oscart.training.models import Course
 
 free_text(Certificate.revoked_reason, mentions_people=True, kept_under_legal_hold=True)

@@ -9,8 +9,8 @@ from flask import current_app
 from flask_babel import format_date, format_decimal, get_locale
 
 from oscart.certificates import signing
-from oscart.i18n import force_locale
-from oscart.pdf import pdf_static_url, render_pdf
+from oscart.core.i18n import force_locale
+from oscart.core.pdf import pdf_static_url, render_pdf
 
 ISSUER = "Oscart Group NV"
 TEMPLATE = "pdf/certificate.html"

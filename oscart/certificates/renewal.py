@@ -12,12 +12,12 @@ from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.certificates import dates
 from oscart.certificates.models import Certificate
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
 from oscart.core.locking import unclaimed
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
+from oscart.core.security import COMPANY_ADMIN
 from oscart.mail.services import mail_user
-from oscart.security import COMPANY_ADMIN
 from oscart.training.models import COMPLETED, IN_PROGRESS, Course, Enrolment
 from oscart.training.titles import titles_for
 from oscart.training.visibility import visible_to_company_clause

@@ -9,11 +9,11 @@ from oscart.accounts.models import User
 from oscart.certificates import dates
 from oscart.certificates.codes import normalize_code
 from oscart.certificates.models import EXPIRED, EXPIRING, REVOKED, SUPERSEDED, VALID, Certificate
-from oscart.database import LIKE_ESCAPE, contains_pattern, get_or_raise
-from oscart.exceptions import NotFound
-from oscart.extensions import db
-from oscart.i18n import fold_for_search
-from oscart.security import can
+from oscart.core.database import LIKE_ESCAPE, contains_pattern, get_or_raise
+from oscart.core.exceptions import NotFound
+from oscart.core.extensions import db
+from oscart.core.i18n import fold_for_search
+from oscart.core.security import can
 from oscart.training.models import CourseTranslation, Enrolment
 from oscart.training.titles import reader_title
 

@@ -6,7 +6,7 @@ from oscart.accounts.models import User
 from oscart.certificates import dates
 from oscart.certificates.forms import STATUS_LABELS
 from oscart.certificates.models import certificate_status
-from oscart.extensions import db
+from oscart.core.extensions import db
 
 BATCH = 1000
 

@@ -13,12 +13,12 @@ from oscart.certificates.blueprint import bp
 from oscart.certificates.forms import STATUS_LABELS, CompanyFilterForm, RefresherForm
 from oscart.certificates.models import certificate_status
 from oscart.core import tabular
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.pagination import paginate
-from oscart.pdf import warn_if_slow_subsetting
-from oscart.security import require
-from oscart.urls import url_with_args
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.pagination import paginate
+from oscart.core.pdf import warn_if_slow_subsetting
+from oscart.core.security import require
+from oscart.core.urls import url_with_args
 
 __all__ = ["bp"]
 

@@ -6,8 +6,8 @@ from flask_login import current_user
 from oscart.certificates import services
 from oscart.certificates.blueprint import bp
 from oscart.certificates.models import Certificate
-from oscart.extensions import db
-from oscart.security import require
+from oscart.core.extensions import db
+from oscart.core.security import require
 
 
 @bp.get("/certificates/earned/<int:course_id>")

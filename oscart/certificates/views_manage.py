@@ -13,11 +13,11 @@ from oscart.certificates.blueprint import bp
 from oscart.certificates.forms import AdminFilterForm, ManualIssueForm, ReasonForm
 from oscart.certificates.models import Certificate
 from oscart.core import tabular
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.forms import choices
-from oscart.pagination import paginate
-from oscart.security import require
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.forms import choices
+from oscart.core.pagination import paginate
+from oscart.core.security import require
 from oscart.training.models import Course
 from oscart.training.titles import reader_title
 

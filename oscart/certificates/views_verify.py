@@ -9,8 +9,8 @@ from oscart.certificates.blueprint import bp
 from oscart.certificates.codes import normalize_code
 from oscart.certificates.forms import VerifyCodeForm, VerifyUploadForm
 from oscart.certificates.models import EXPIRING, VALID, certificate_status
+from oscart.core.extensions import limiter
 from oscart.core.uploads import upload_limit
-from oscart.extensions import limiter
 
 CHUNK = 64 * 1024
 

@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
 from oscart.classroom.models import SessionTrainer, TrainingSession
-from oscart.exceptions import NotFound, PermissionDenied
-from oscart.extensions import db
-from oscart.security import PLATFORM_ADMIN, TRAINER, can
+from oscart.core.exceptions import NotFound, PermissionDenied
+from oscart.core.extensions import db
+from oscart.core.security import PLATFORM_ADMIN, TRAINER, can
 from oscart.training.models import Course
 from oscart.training.visibility import visible_to_company_clause
 

@@ -29,9 +29,9 @@ from oscart.classroom.models import (
 from oscart.classroom.registrations import register_user
 from oscart.classroom.services import get_part
 from oscart.companies.models import Company
-from oscart.database import utcnow
-from oscart.exceptions import Conflict, RuleViolation
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.exceptions import Conflict, RuleViolation
+from oscart.core.extensions import db
 
 
 class SheetConflict(Conflict):

@@ -15,10 +15,10 @@ from oscart.audit.services import record_event
 from oscart.classroom import registrations, services
 from oscart.classroom.ics import invitation
 from oscart.classroom.models import CANCELLED, REGISTERED, WAITLISTED, Registration
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
 from oscart.core.locking import lock
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
 from oscart.mail.services import mail_user
 from oscart.training.titles import course_titles
 

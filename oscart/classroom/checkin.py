@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from oscart.audit.services import record_event
 from oscart.classroom.models import PRESENT, REGISTERED, Attendance, Registration
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
 from oscart.core.locking import lock
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
 
 CODE_SECONDS = 30
 ACCEPTED_STEPS = 3  # the code shown now and the two before it: 60 to 90 seconds

@@ -4,8 +4,8 @@ batch check after a sheet is saved (fixed number of queries whatever the number 
 from sqlalchemy import func, insert, select
 
 from oscart.classroom.models import Attendance, TrainingSession
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from oscart.training.completion import requirement, update_completion
 from oscart.training.models import BLENDED, CLASSROOM, Course, Enrolment
 

@@ -21,8 +21,8 @@ from oscart.classroom.models import (
     TrainingSession,
 )
 from oscart.classroom.services import local_to_utc
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from oscart.training.models import BLENDED, CLASSROOM, PUBLISHED, Course, CourseTranslation
 
 COURSES = (

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from oscart.classroom.forms import STATUS_LABELS
 from oscart.classroom.models import ATTENDANCE_STATUSES
 from oscart.classroom.services import BRUSSELS
-from oscart.extensions import db
-from oscart.i18n import force_locale
-from oscart.pdf import render_pdf
+from oscart.core.extensions import db
+from oscart.core.i18n import force_locale
+from oscart.core.pdf import render_pdf
 
 BATCH = 2000
 

@@ -19,9 +19,9 @@ from oscart.audit.services import record_event
 from oscart.classroom.feed_models import CalendarFeed
 from oscart.classroom.ics import PUBLISH, calendar_bytes, vevent
 from oscart.classroom.models import CANCELLED, WAITLISTED, Registration, SessionPart, TrainingSession
-from oscart.database import utcnow
-from oscart.extensions import db
-from oscart.i18n import force_locale
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.i18n import force_locale
 from oscart.training.titles import course_titles
 
 # Sessions that ended longer ago than this drop out of the feed; the newest FEED_LIMIT registrations are in it.

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oscart.database import UTCDateTime, utcnow
-from oscart.extensions import db
+from oscart.core.database import UTCDateTime, utcnow
+from oscart.core.extensions import db
 
 
 class CalendarFeed(db.Model):

@@ -26,9 +26,9 @@ from oscart.classroom.models import (
     REGISTERED,
     WAITLISTED,
 )
+from oscart.core.forms import BaseForm
+from oscart.core.i18n import LANGUAGES
 from oscart.core.ids import coerce_id
-from oscart.forms import BaseForm
-from oscart.i18n import LANGUAGES
 
 STATUS_LABELS = {
     PRESENT: _l("Present"),

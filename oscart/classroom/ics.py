@@ -10,7 +10,7 @@ from email.utils import parseaddr
 
 from flask import current_app
 
-from oscart.database import utcnow
+from oscart.core.database import utcnow
 
 PRODID = "-//Oscart Group NV//Training portal//EN"
 REQUEST = "REQUEST"

@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oscart.database import TimestampMixin, UTCDateTime, at_least, one_of, utcnow
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES
+from oscart.core.database import TimestampMixin, UTCDateTime, at_least, one_of, utcnow
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES
 
 REGISTERED = "registered"
 WAITLISTED = "waitlisted"

@@ -6,11 +6,9 @@ from sqlalchemy.orm import aliased
 
 from oscart.accounts.models import User
 from oscart.classroom.models import Attendance, Registration, SessionTrainer, TrainingSession
-from oscart.database import LIKE_ESCAPE, contains_pattern
-from oscart.extensions import db
-from oscart.privacy.audit_data import identifying_texts
-from oscart.privacy.core_data import rows_as_dicts
-from oscart.privacy.registry import eraser, exporter, free_text, purger
+from oscart.core.database import LIKE_ESCAPE, contains_pattern
+from oscart.core.extensions import db
+from oscart.core.personal_data import eraser, exporter, free_text, identifying_texts, purger, rows_as_dicts
 from oscart.training.models import Course
 
 free_text(Attendance.note, mentions_people=True, kept_under_legal_hold=True)

@@ -9,10 +9,10 @@ from oscart.audit.services import record_event
 from oscart.classroom.ics import invitation
 from oscart.classroom.models import CANCELLED, REGISTERED, WAITLISTED, Registration
 from oscart.classroom.services import session_parts
+from oscart.core.database import utcnow
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import db
 from oscart.core.locking import lock
-from oscart.database import utcnow
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import db
 from oscart.mail.services import mail_user
 from oscart.training.titles import titles_for
 

@@ -21,12 +21,12 @@ from oscart.classroom.models import (
     TrainingSession,
 )
 from oscart.companies.models import Company
-from oscart.database import prepared, utcnow
-from oscart.database import rows as column_rows
-from oscart.exceptions import NotFound, PermissionDenied, RuleViolation
-from oscart.extensions import db
-from oscart.i18n import TIMEZONE, is_language
-from oscart.security import PLATFORM_ADMIN, TRAINER, can
+from oscart.core.database import prepared, utcnow
+from oscart.core.database import rows as column_rows
+from oscart.core.exceptions import NotFound, PermissionDenied, RuleViolation
+from oscart.core.extensions import db
+from oscart.core.i18n import TIMEZONE, is_language
+from oscart.core.security import PLATFORM_ADMIN, TRAINER, can
 from oscart.training.models import BLENDED, CLASSROOM, Course
 from oscart.training.titles import reader_params, reader_title
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from oscart.classroom.access import teaches_clause
 from oscart.classroom.models import SessionPart, TrainingSession
-from oscart.extensions import db
+from oscart.core.extensions import db
 
 
 def split_by_time(query, *, past, now):

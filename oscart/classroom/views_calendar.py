@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 
 from oscart.classroom import access, feed, registrations, services
 from oscart.classroom.blueprint import bp
-from oscart.exceptions import NotFound
-from oscart.extensions import db, limiter
-from oscart.forms import BaseForm
-from oscart.security import require
+from oscart.core.exceptions import NotFound
+from oscart.core.extensions import db, limiter
+from oscart.core.forms import BaseForm
+from oscart.core.security import require
 from oscart.training.titles import titles_for
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"

@@ -9,11 +9,11 @@ from flask_login import current_user
 from oscart.classroom import access, changes, registrations, services
 from oscart.classroom.blueprint import bp
 from oscart.classroom.models import CANCELLED
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.forms import BaseForm
-from oscart.security import require
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.forms import BaseForm
+from oscart.core.security import require
 from oscart.training.titles import titles_for
 
 

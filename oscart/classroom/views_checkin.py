@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from oscart.classroom import access, checkin, services
 from oscart.classroom.blueprint import bp
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.forms import BaseForm
-from oscart.security import require
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.forms import BaseForm
+from oscart.core.security import require
 from oscart.training.titles import titles_for
 
 

@@ -11,11 +11,11 @@ from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import PART_ROWS, ReviewFilterForm, SessionForm, SheetForm, parse_sheet_rows
 from oscart.companies.models import Company
 from oscart.core import tabular
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.pagination import paginate
-from oscart.security import require
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.pagination import paginate
+from oscart.core.security import require
 from oscart.training.titles import course_titles, titles_for
 
 

@@ -8,11 +8,11 @@ from oscart.classroom import access, registrations, review, services
 from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import RosterForm
 from oscart.classroom.models import REGISTERED, WAITLISTED
-from oscart.database import utcnow
-from oscart.exceptions import PermissionDenied, RuleViolation
-from oscart.extensions import db
-from oscart.pagination import paginate
-from oscart.security import can, require
+from oscart.core.database import utcnow
+from oscart.core.exceptions import PermissionDenied, RuleViolation
+from oscart.core.extensions import db
+from oscart.core.pagination import paginate
+from oscart.core.security import can, require
 from oscart.training.titles import titles_for
 
 

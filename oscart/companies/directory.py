@@ -12,9 +12,9 @@ from sqlalchemy.orm import aliased
 from oscart.accounts.models import User
 from oscart.companies.models import Group, GroupMember, JobRole
 from oscart.companies.services import visible_employees
-from oscart.database import LIKE_ESCAPE, contains_pattern
-from oscart.exceptions import NotFound
-from oscart.extensions import db
+from oscart.core.database import LIKE_ESCAPE, contains_pattern
+from oscart.core.exceptions import NotFound
+from oscart.core.extensions import db
 
 ACTIVE, DEACTIVATED, EVERYONE = "active", "deactivated", "all"
 STATE_LABELS = {ACTIVE: _l("Active"), DEACTIVATED: _l("Deactivated"), EVERYONE: _l("Everyone")}

@@ -3,9 +3,9 @@ from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo
 
-from oscart.forms import BaseForm, choices, max_length, required
-from oscart.i18n import LANGUAGES
-from oscart.security import PASSWORD_MAX_LENGTH
+from oscart.core.forms import BaseForm, choices, max_length, required
+from oscart.core.i18n import LANGUAGES
+from oscart.core.security import PASSWORD_MAX_LENGTH
 
 TWO_STEP_POLICIES = {
     "none": _l("Optional for everyone"),

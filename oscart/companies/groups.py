@@ -12,9 +12,9 @@ from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.companies.models import GROUP_KINDS, Group, GroupMember, JobRole
 from oscart.companies.services import visible_employees
-from oscart.companies.signals import people_changed
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import db
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import db
+from oscart.core.signals import people_changed
 
 NAME_LENGTH = 100
 

@@ -22,13 +22,13 @@ from oscart.auth.models import token_digest
 from oscart.auth.services import normalize_email
 from oscart.companies.models import Invitation
 from oscart.companies.services import get_own_company
+from oscart.core.database import utcnow
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import db
+from oscart.core.i18n import is_language
 from oscart.core.locking import claim, lock
-from oscart.database import utcnow
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import db
-from oscart.i18n import is_language
+from oscart.core.security import TRAINEE
 from oscart.mail.services import queue_mail
-from oscart.security import TRAINEE
 
 VALID_DAYS = 14
 MAX_ADDRESSES = 100

@@ -18,9 +18,9 @@ from oscart.classroom.models import REGISTERED, Registration, TrainingSession
 from oscart.companies import matrix_cells as mc
 from oscart.companies.models import Group, JobRole
 from oscart.companies.services import visible_employees
-from oscart.database import LIKE_ESCAPE, SelectsInOne, contains_pattern, prepared, rows
-from oscart.extensions import db
-from oscart.pagination import Page, paginate
+from oscart.core.database import LIKE_ESCAPE, SelectsInOne, contains_pattern, prepared, rows
+from oscart.core.extensions import db
+from oscart.core.pagination import Page, paginate
 from oscart.training.models import Course, CourseTranslation, Enrolment
 from oscart.training.services import first_row_per_id, pick_course_texts
 

@@ -25,7 +25,7 @@ from oscart.certificates.models import Certificate
 from oscart.classroom.models import REGISTERED, Registration, TrainingSession
 from oscart.companies.models import GroupMember
 from oscart.companies.services import visible_employees
-from oscart.database import utcnow
+from oscart.core.database import utcnow
 from oscart.training.models import COMPLETED, Enrolment
 
 EXPIRING_DAYS = 60

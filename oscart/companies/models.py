@@ -3,9 +3,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oscart.database import TimestampMixin, UTCDateTime, at_least, one_of, utcnow
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES
+from oscart.core.database import TimestampMixin, UTCDateTime, at_least, one_of, utcnow
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES
 
 TWO_STEP_POLICIES = ("none", "admins", "all")
 

@@ -3,8 +3,8 @@
 from sqlalchemy import delete, or_
 
 from oscart.companies.models import Invitation
-from oscart.extensions import db
-from oscart.privacy.registry import eraser
+from oscart.core.extensions import db
+from oscart.core.personal_data import eraser
 
 
 @eraser("invitations")

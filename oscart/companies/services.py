@@ -6,9 +6,9 @@ from sqlalchemy import func, or_, select
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.companies.models import TWO_STEP_POLICIES, Company
-from oscart.database import LIKE_ESCAPE, contains_pattern
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import db
+from oscart.core.database import LIKE_ESCAPE, contains_pattern
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import db
 
 
 def get_own_company(actor):

@@ -7,12 +7,12 @@ from oscart.auth.views import start_first_login
 from oscart.companies import directory, groups, invitations, matrix, services
 from oscart.companies.forms import TWO_STEP_POLICIES, AcceptInvitationForm, InviteForm, TwoStepPolicyForm
 from oscart.core import tabular
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db, limiter
 from oscart.core.ids import coerce_id
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db, limiter
-from oscart.pagination import paginate
-from oscart.security import require
+from oscart.core.pagination import paginate
+from oscart.core.security import require
 from oscart.training.services import preferred_languages
 
 bp = Blueprint("companies", __name__, url_prefix="/company")

@@ -25,7 +25,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import inspect
 
-from oscart.extensions import db
+from oscart.core.extensions import db
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"

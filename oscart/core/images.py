@@ -14,7 +14,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from oscart.exceptions import RuleViolation
+from oscart.core.exceptions import RuleViolation
 
 # Everything Pillow raises on a malformed, truncated or hostile file.
 DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError,

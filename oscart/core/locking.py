@@ -7,7 +7,7 @@ enrolment of the attempts, the user of a reset link), then checks, then writes. 
 then run one after the other, each seeing what the one before it committed; the view's commit or rollback ends
 the lock. Requests for other parents, and every request that only reads, do not wait.
 
-- PostgreSQL: ``SELECT … FOR UPDATE`` of the parent row (oscart.database switches the connection from autocommit
+- PostgreSQL: ``SELECT … FOR UPDATE`` of the parent row (oscart.core.database switches the connection from autocommit
   to a transaction before it).
 - SQLite has no row locks, and pysqlite begins a transaction only before the first INSERT, UPDATE or DELETE:
   the check would read outside any transaction, and every request would find the last seat free. The parent
@@ -25,8 +25,8 @@ import weakref
 
 from sqlalchemy import inspect, select
 
-from oscart.exceptions import NotFound
-from oscart.extensions import db
+from oscart.core.exceptions import NotFound
+from oscart.core.extensions import db
 
 _HELD = "oscart.locking.held"
 

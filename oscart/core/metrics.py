@@ -11,7 +11,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, g
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from oscart.net import client_ip
+from oscart.core.net import client_ip
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _STARTED = "oscart.metrics_started"

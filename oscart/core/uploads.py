@@ -3,8 +3,8 @@
 from flask import current_app
 from flask_login import current_user
 
-from oscart.extensions import limiter
-from oscart.net import client_ip
+from oscart.core.extensions import limiter
+from oscart.core.net import client_ip
 
 
 def _limit():

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
-from oscart.database import utcnow
+from oscart.core.database import utcnow
 
 # Messages "sent" by the memory backend, for tests and the shell.
 sent_messages = []

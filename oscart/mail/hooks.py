@@ -4,7 +4,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from oscart.extensions import db
+from oscart.core.extensions import db
 from oscart.mail.services import deliver_pending
 
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 from flask import current_app, render_template
 from sqlalchemy import select, update
 
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.i18n import force_locale
 from oscart.core.locking import claim_many
-from oscart.database import utcnow
-from oscart.extensions import db
-from oscart.i18n import force_locale
 from oscart.mail import backends
 from oscart.mail.models import FAILED, PENDING, SENT, TRANSACTIONAL, OutboxMessage
 

@@ -3,9 +3,9 @@ audit trail records them) and the outbox backlog (read when scraped)."""
 
 from sqlalchemy import func, select
 
-from oscart.audit.signals import event_recorded
 from oscart.core import metrics
-from oscart.extensions import db
+from oscart.core.extensions import db
+from oscart.core.signals import event_recorded
 from oscart.mail.models import PENDING, OutboxMessage
 
 COUNTERS = {"login.failed": metrics.LOGIN_FAILURES, "login.locked": metrics.LOCKOUTS}

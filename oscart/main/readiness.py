@@ -8,7 +8,7 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import text
 
-from oscart.extensions import db, limiter
+from oscart.core.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 

@@ -5,11 +5,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from oscart.accounts.services import set_language
-from oscart.extensions import db
-from oscart.i18n import is_language
+from oscart.core.extensions import db
+from oscart.core.i18n import is_language
+from oscart.core.security import home_endpoint, safe_next_url
 from oscart.main import monitoring  # noqa: F401  (metrics the portal reports)
 from oscart.main.readiness import readiness
-from oscart.security import home_endpoint, safe_next_url
 from oscart.training import views as training_views
 
 bp = Blueprint("main", __name__)

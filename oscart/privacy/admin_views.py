@@ -10,14 +10,15 @@ from sqlalchemy import func, select
 
 from oscart.accounts.models import User
 from oscart.companies.models import Company
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES, TIMEZONE
-from oscart.privacy import campaigns, incidents, policy, registry, requests, retention, statement
+from oscart.core import personal_data as registry
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES, TIMEZONE
+from oscart.core.security import require
+from oscart.privacy import campaigns, incidents, policy, requests, retention, statement
 from oscart.privacy.forms import CampaignForm, DecisionForm, IncidentForm, PublishForm, choices
 from oscart.privacy.models import CampaignDelivery
-from oscart.security import require
 
 bp = Blueprint("privacy_admin", __name__, url_prefix="/admin/privacy")
 

@@ -9,8 +9,9 @@ from oscart.audit.models import AuditEvent
 from oscart.audit.redaction import redact_events
 from oscart.audit.retention import purge_events
 from oscart.auth.models import UserSession
-from oscart.database import LIKE_ESCAPE, contains_pattern
-from oscart.extensions import db
+from oscart.core.database import LIKE_ESCAPE, contains_pattern
+from oscart.core.extensions import db
+from oscart.core.personal_data import identifying_texts
 from oscart.privacy.models import Consent
 
 ERASED = "[erased]"
@@ -36,11 +37,6 @@ def known_ips(user):
         or_(AuditEvent.subject_id == user.id, AuditEvent.actor_id == user.id), AuditEvent.ip.is_not(None))))
     ips.discard("unknown")
     return ips
-
-
-def identifying_texts(user):
-    texts = {user.email, user.full_name, user.last_name, user.first_name}
-    return {text.casefold() for text in texts if text and len(text) >= 3}
 
 
 def scrub(value, needles):

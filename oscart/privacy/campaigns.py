@@ -5,10 +5,10 @@ from sqlalchemy import exists, func, select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.database import get_or_raise, utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES, pick_translation
+from oscart.core.database import get_or_raise, utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES, pick_translation
 from oscart.privacy import policy
 from oscart.privacy.marketing import queue_marketing, reachable_users
 from oscart.privacy.models import CAMPAIGN_KINDS, Campaign, CampaignDelivery

@@ -2,8 +2,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from oscart.privacy import offers, retention
 
 privacy_cli = AppGroup("privacy", help="Retention purge and offers after a visit.")

@@ -6,9 +6,9 @@ from sqlalchemy import func, select, update
 
 from oscart.audit.services import record_event
 from oscart.auth.models import UserSession
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
 from oscart.privacy import policy
 from oscart.privacy.models import Consent, PolicyVersion
 

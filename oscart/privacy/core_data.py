@@ -1,18 +1,16 @@
 """Exporters and erasers for the tables of the foundation: account, sessions, consents, audit, mail, training."""
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from oscart.accounts.models import User
 from oscart.auth.models import UserSession
 from oscart.companies.models import Company
-from oscart.extensions import db
+from oscart.core.extensions import db
+from oscart.core.personal_data import eraser, exporter, free_text, plain, purger, retained, rows_as_dicts
 from oscart.mail.models import PENDING, OutboxMessage
 from oscart.privacy.audit_data import anonymise_audit_events, audit_events_about
 from oscart.privacy.models import Campaign, Consent, InactivityWarning, Incident, PrivacyRequest
-from oscart.privacy.registry import eraser, exporter, free_text, purger, retained
 from oscart.training.models import Course, Enrolment, LessonProgress
 
 free_text(PrivacyRequest.motivation, PrivacyRequest.decision_reason, Incident.title, Incident.texts,
@@ -22,19 +20,6 @@ retained("legal_hold", _l("Identity, training records and certificates under a l
          _l("When the law obliges your employer or us to keep proof of a training (safety training, for instance), "
             "an erasure closes and hides the account but keeps that proof."),
          _l("as long as the legal obligation lasts"))
-
-
-def plain(value):
-    """A JSON-able form of a column value."""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
-def rows_as_dicts(query):
-    return [{key: plain(value) for key, value in row._mapping.items()} for row in db.session.execute(query)]
 
 
 @exporter("profile", _l("Profile"), _l("Name, e-mail address, language, role, last login and its IP address."))

@@ -4,10 +4,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from oscart.database import utcnow
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES
-from oscart.privacy import campaigns, incidents, policy, registry, statement
+from oscart.core import personal_data as registry
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES
+from oscart.privacy import campaigns, incidents, policy, statement
 from oscart.privacy.consents import record_consent
 from oscart.privacy.models import (
     ERASE,

@@ -4,10 +4,10 @@ from sqlalchemy import event
 
 from oscart.audit.services import record_event
 from oscart.auth.services import revoke_all_sessions
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core import personal_data as registry
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from oscart.mail.models import FAILED, SENT, OutboxMessage
-from oscart.privacy import registry
 from oscart.privacy.core_data import FAREWELL_TEMPLATE, erase_profile, placeholder_email
 from oscart.privacy.free_text import scrub_free_texts
 

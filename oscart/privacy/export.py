@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from oscart.audit.services import record_event
 from oscart.auth.attempts import check_password_attempt
 from oscart.auth.twostep import verify_second_factor
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.i18n import force_locale
-from oscart.privacy import registry
+from oscart.core import personal_data as registry
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.i18n import force_locale
 from oscart.privacy.summary import sections as summary_sections
 
 WRONG_CREDENTIALS = _l("The password or the code is not correct.")

@@ -11,12 +11,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from oscart.core.forms import BaseForm, choices
+from oscart.core.i18n import LANGUAGES
 from oscart.core.ids import coerce_id
-from oscart.forms import BaseForm, choices
-from oscart.i18n import LANGUAGES
+from oscart.core.security import PASSWORD_MAX_LENGTH
 from oscart.privacy.campaigns import KIND_LABELS as CAMPAIGN_KIND_LABELS
 from oscart.privacy.requests import KIND_LABELS
-from oscart.security import PASSWORD_MAX_LENGTH
 
 
 class ExportForm(BaseForm):

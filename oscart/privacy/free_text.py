@@ -9,9 +9,9 @@ import re
 
 from sqlalchemy import String, cast, func, or_, select, update
 
-from oscart.database import LIKE_ESCAPE, contains_pattern
-from oscart.extensions import db
-from oscart.privacy import registry
+from oscart.core import personal_data as registry
+from oscart.core.database import LIKE_ESCAPE, contains_pattern
+from oscart.core.extensions import db
 from oscart.privacy.audit_data import ERASED
 
 

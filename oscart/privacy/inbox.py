@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from oscart.exceptions import NotFound
-from oscart.extensions import db
+from oscart.core.exceptions import NotFound
+from oscart.core.extensions import db
 from oscart.mail.models import OutboxMessage
 
 

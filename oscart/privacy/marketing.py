@@ -6,8 +6,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from oscart.accounts.models import User
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
 from oscart.mail.models import MARKETING
 from oscart.mail.services import queue_mail
 from oscart.privacy import policy

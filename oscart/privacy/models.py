@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oscart.database import UTCDateTime, at_least, one_of, utcnow
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES
+from oscart.core.database import UTCDateTime, at_least, one_of, utcnow
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES
 from oscart.privacy.policy import CONSENT_PURPOSES
 
 

@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
 from oscart.accounts.models import User
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from oscart.privacy import policy
 from oscart.privacy.marketing import queue_marketing, reachable_users
 from oscart.privacy.models import OfferSent

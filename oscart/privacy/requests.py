@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
+from oscart.core.database import get_or_raise, utcnow
+from oscart.core.exceptions import PermissionDenied, RuleViolation
+from oscart.core.extensions import db
 from oscart.core.locking import lock
-from oscart.database import get_or_raise, utcnow
-from oscart.exceptions import PermissionDenied, RuleViolation
-from oscart.extensions import db
 from oscart.mail.services import mail_user
 from oscart.privacy import policy
 from oscart.privacy.consents import withdraw_marketing

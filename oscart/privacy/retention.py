@@ -12,14 +12,15 @@ from sqlalchemy import func, select, update
 
 from oscart.accounts.models import User
 from oscart.auth.models import UserSession
-from oscart.extensions import db
+from oscart.core import personal_data as registry
+from oscart.core.extensions import db
+from oscart.core.security import PLATFORM_ADMIN
 from oscart.mail.models import SENT, OutboxMessage
 from oscart.mail.services import mail_user
-from oscart.privacy import policy, registry
+from oscart.privacy import policy
 from oscart.privacy.audit_data import clear_audit_ips, purge_audit_events, redact_failed_logins
 from oscart.privacy.erasure import erase_user
 from oscart.privacy.models import InactivityWarning
-from oscart.security import PLATFORM_ADMIN
 
 
 @dataclass

@@ -4,10 +4,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from oscart.audit.services import record_event
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES, pick_translation
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES, pick_translation
 from oscart.privacy import policy
 from oscart.privacy.models import PolicyAcknowledgement, PolicyVersion
 

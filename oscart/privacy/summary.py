@@ -51,10 +51,10 @@ def _value_labels():
     from oscart.audit.labels import ACTION_LABELS
     from oscart.classroom.forms import REGISTRATION_LABELS
     from oscart.classroom.forms import STATUS_LABELS as ATTENDANCE_LABELS
-    from oscart.i18n import LANGUAGE_LABELS
+    from oscart.core.i18n import LANGUAGE_LABELS
+    from oscart.core.security import ROLE_LABELS
     from oscart.privacy.policy import PURPOSES_BY_KEY
     from oscart.privacy.requests import KIND_LABELS, STATUS_LABELS
-    from oscart.security import ROLE_LABELS
 
     enrolment = {"in_progress": _l("In progress"), "completed": _l("Completed")}
     message_kinds = {"transactional": _l("About your account or training"), "marketing": _l("Newsletter or offer")}

@@ -19,14 +19,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, user_loaded_from_cookie, user_logged_in
 
 from oscart.auth import pending
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import csrf, db, limiter
-from oscart.net import client_ip
-from oscart.pagination import paginate
-from oscart.privacy import consents, export, inbox, policy, registry, requests, statement
+from oscart.core import personal_data as registry
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import csrf, db, limiter
+from oscart.core.net import client_ip
+from oscart.core.pagination import paginate
+from oscart.core.security import require
+from oscart.privacy import consents, export, inbox, policy, requests, statement
 from oscart.privacy.forms import ExportForm, RequestForm
 from oscart.privacy.marketing import read_unsubscribe_token
-from oscart.security import require
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 

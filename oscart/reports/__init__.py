@@ -1,1 +1,12 @@
 """Reports for a company admin: completion, overdue, expiring certificates and attendance, as charts and tables."""
+
+from flask_babel import lazy_gettext as _l
+
+from oscart.core import navigation
+
+
+def init_app(app):
+    from oscart.reports import views
+
+    app.register_blueprint(views.bp)
+    navigation.add_link("more", 40, "reports.dashboard", _l("Reports"), lambda viewer: viewer.is_manager)

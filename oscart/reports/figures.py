@@ -23,7 +23,7 @@ from oscart.certificates.models import Certificate
 from oscart.classroom.models import ABSENT, EXCUSED, Attendance
 from oscart.companies.models import Group, GroupMember
 from oscart.companies.services import visible_employees
-from oscart.database import SelectsInOne, prepared, utcnow
+from oscart.core.database import SelectsInOne, prepared, utcnow
 from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
 from oscart.training.services import first_row_per_id, pick_course_texts
 

@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from oscart.core import tabular
 from oscart.core.ids import coerce_id
+from oscart.core.security import require
 from oscart.reports import charts, figures
-from oscart.security import require
 from oscart.training.services import preferred_languages
 
 bp = Blueprint("reports", __name__, url_prefix="/company")

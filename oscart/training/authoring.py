@@ -8,11 +8,11 @@ from oscart.audit.services import record_event
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import TrainingSession
 from oscart.companies.models import Company
-from oscart.database import utcnow
-from oscart.exceptions import NotFound, PermissionDenied, RuleViolation
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES, is_language
-from oscart.security import can
+from oscart.core.database import utcnow
+from oscart.core.exceptions import NotFound, PermissionDenied, RuleViolation
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES, is_language
+from oscart.core.security import can
 from oscart.training.models import (
     ARCHIVED,
     COMPLETION_RULES,

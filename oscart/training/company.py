@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import db
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import db
 from oscart.mail.services import mail_user
 from oscart.training.content import render_markdown
 from oscart.training.models import COMPLETED, PUBLISHED, CompanyNews, Enrolment

@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from oscart.database import rows as column_rows
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.i18n import TIMEZONE
-from oscart.security import require
+from oscart.core.database import rows as column_rows
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.i18n import TIMEZONE
+from oscart.core.security import require
 from oscart.training import company, services
 from oscart.training.forms import AssignForm, NewsForm, options
 

@@ -7,10 +7,10 @@ blended courses. An enrolment is complete when every applicable requirement is m
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
+from oscart.core.signals import course_completed
 from oscart.training.models import COMPLETED, Course
-from oscart.training.signals import course_completed
 
 _requirements = {}
 

@@ -11,8 +11,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from oscart.core.exceptions import RuleViolation
 from oscart.core.images import ImageRules, take_in_image
-from oscart.exceptions import RuleViolation
 
 IMAGE_URL_PREFIX = "/training/images/"
 ALLOWED_TAGS = {

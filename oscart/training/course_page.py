@@ -8,9 +8,9 @@ from sqlalchemy import Integer, and_, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from oscart.database import SelectsInOne, prepared, utcnow
-from oscart.exceptions import NotFound
-from oscart.extensions import db
+from oscart.core.database import SelectsInOne, prepared, utcnow
+from oscart.core.exceptions import NotFound
+from oscart.core.extensions import db
 from oscart.training.models import COMPLETED, Course, CourseTranslation, CourseView, Enrolment
 from oscart.training.quiz_models import Quiz, QuizAttempt
 from oscart.training.services import (

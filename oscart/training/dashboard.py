@@ -10,8 +10,8 @@ from oscart.certificates.forms import STATUS_LABELS
 from oscart.certificates.models import Certificate, certificate_status
 from oscart.certificates.services import OWN_ORDER, listed_title
 from oscart.classroom.services import upcoming_from_rows, upcoming_with_titles_statement
-from oscart.database import SelectsInOne, prepared, utcnow
-from oscart.security import can
+from oscart.core.database import SelectsInOne, prepared, utcnow
+from oscart.core.security import can
 from oscart.training.company import NEWS_ORDER, list_news
 from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
 from oscart.training.services import first_row_per_id, is_overdue, pick_course_texts

@@ -8,8 +8,8 @@ from decimal import Decimal
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
-from oscart.database import utcnow
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.extensions import db
 from oscart.training import authoring, company, lessons, services
 from oscart.training.models import ELEARNING, RULE_LESSONS, RULE_LESSONS_QUIZ, CompanyNews, Course, Enrolment
 

@@ -15,9 +15,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from oscart.core.forms import BaseForm
+from oscart.core.i18n import LANGUAGE_LABELS
 from oscart.core.ids import coerce_id
-from oscart.forms import BaseForm
-from oscart.i18n import LANGUAGE_LABELS
 
 FORMAT_LABELS = {"elearning": _l("E-learning"), "classroom": _l("Classroom"), "blended": _l("Blended")}
 RULE_LABELS = {"lessons": _l("All lessons done"), "lessons_quiz": _l("All lessons done and knowledge check passed")}

@@ -5,9 +5,9 @@ from itertools import chain
 from sqlalchemy import bindparam, select
 
 from oscart.companies.models import Company
-from oscart.database import prepared
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES
+from oscart.core.database import prepared
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES
 
 _UNKNOWN = object()
 

@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam
 from sqlalchemy.orm import aliased
 
-from oscart.database import SelectsInOne, prepared
-from oscart.exceptions import NotFound, RuleViolation
+from oscart.core.database import SelectsInOne, prepared
+from oscart.core.exceptions import NotFound, RuleViolation
 from oscart.training.models import Course, Enrolment, Lesson, LessonTranslation
 from oscart.training.services import (
     check_lesson_order,

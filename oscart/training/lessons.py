@@ -5,10 +5,10 @@ from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from oscart.audit.services import record_event
-from oscart.database import prepared
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import db
-from oscart.i18n import is_language
+from oscart.core.database import prepared
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import db
+from oscart.core.i18n import is_language
 from oscart.training.content import IMAGE_URL_PREFIX, process_image, render_markdown
 from oscart.training.models import PUBLISHED, Course, Enrolment, Lesson, LessonImage, LessonTranslation
 from oscart.training.quiz_models import Choice, Question, Quiz

@@ -8,11 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from oscart.companies.models import Company
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES, is_language
+from oscart.core.security import can
 from oscart.core.uploads import upload_limit
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES, is_language
-from oscart.security import can
 from oscart.training import authoring, lessons
 from oscart.training.forms import (
     CourseForm,

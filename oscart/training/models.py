@@ -17,9 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oscart.database import TimestampMixin, UTCDateTime, at_least, one_of, percent, utcnow
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES, fold_for_search
+from oscart.core.database import TimestampMixin, UTCDateTime, at_least, one_of, percent, utcnow
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES, fold_for_search
 
 ELEARNING = "elearning"
 CLASSROOM = "classroom"

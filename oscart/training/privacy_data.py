@@ -4,9 +4,8 @@ user authored (company news, lesson images) — exported, erased and purged with
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from oscart.extensions import db
-from oscart.privacy.core_data import rows_as_dicts
-from oscart.privacy.registry import eraser, exporter, free_text, purger
+from oscart.core.extensions import db
+from oscart.core.personal_data import eraser, exporter, free_text, purger, rows_as_dicts
 from oscart.training.models import (
     CompanyNews,
     Course,

@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oscart.database import UTCDateTime, at_least, one_of, percent, utcnow
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES
+from oscart.core.database import UTCDateTime, at_least, one_of, percent, utcnow
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES
 
 
 class Quiz(db.Model):

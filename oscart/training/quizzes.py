@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from oscart.audit.services import record_event
+from oscart.core.database import utcnow
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import db
 from oscart.core.locking import lock
-from oscart.database import utcnow
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import db
 from oscart.training.completion import requirement, update_completion
 from oscart.training.models import BLENDED, ELEARNING, RULE_LESSONS_QUIZ, Enrolment, Lesson, LessonProgress
 from oscart.training.quiz_models import Question, Quiz, QuizAttempt

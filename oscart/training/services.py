@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select
 
 from oscart.audit.services import record_event
+from oscart.core.database import LIKE_ESCAPE, contains_pattern, prepared, rows, utcnow
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import db
+from oscart.core.i18n import content_language_chain, fold_for_search, pick_translation
 from oscart.core.locking import lock
-from oscart.database import LIKE_ESCAPE, contains_pattern, prepared, rows, utcnow
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import db
-from oscart.i18n import content_language_chain, fold_for_search, pick_translation
 from oscart.training.completion import update_completion
 from oscart.training.languages import LanguagePreference
 from oscart.training.models import (

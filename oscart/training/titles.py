@@ -9,8 +9,8 @@ from sqlalchemy import bindparam, case, func, literal, select
 from sqlalchemy.orm import aliased
 
 from oscart.companies.models import Company
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES
 from oscart.training.models import Course, CourseTranslation
 
 # Bound values a statement built with reader_title() takes; reader_params() gives them.

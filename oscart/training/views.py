@@ -4,11 +4,11 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from oscart.exceptions import PermissionDenied, RuleViolation
-from oscart.extensions import db
-from oscart.i18n import LANGUAGE_LABELS, is_language, translated_labels
-from oscart.pagination import paginate
-from oscart.security import require
+from oscart.core.exceptions import PermissionDenied, RuleViolation
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGE_LABELS, is_language, translated_labels
+from oscart.core.pagination import paginate
+from oscart.core.security import require
 from oscart.training import company_views, course_page, manage_views, quizzes, services
 from oscart.training.authoring import manageable_clause
 from oscart.training.dashboard import load_dashboard

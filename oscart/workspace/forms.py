@@ -5,8 +5,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from oscart.companies.groups import NAME_LENGTH
 from oscart.companies.models import GROUP_KINDS
+from oscart.core.forms import BaseForm, choices, email_address, max_length, required
 from oscart.core.ids import coerce_id
-from oscart.forms import BaseForm, choices, email_address, max_length, required
 from oscart.workspace.people import NUMBER_LENGTH
 
 KIND_LABELS = {"department": _l("Department"), "site": _l("Site"), "team": _l("Team")}

@@ -5,7 +5,7 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from oscart.core import tabular
-from oscart.i18n import LANGUAGES, fold_for_search, force_locale
+from oscart.core.i18n import LANGUAGES, fold_for_search, force_locale
 
 FIELDS = {
     "email": _l("E-mail address"),

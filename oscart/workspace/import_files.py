@@ -12,7 +12,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
-from oscart.exceptions import RuleViolation
+from oscart.core.exceptions import RuleViolation
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 10_000

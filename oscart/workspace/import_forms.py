@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
-from oscart.forms import BaseForm
+from oscart.core.forms import BaseForm
 from oscart.workspace.import_columns import FIELDS
 
 INVITE_CHOICES = {

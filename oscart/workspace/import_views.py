@@ -5,11 +5,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from oscart.companies.views import limit_invitations
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.i18n import LANGUAGES
+from oscart.core.security import require
 from oscart.core.uploads import upload_limit
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.i18n import LANGUAGES
-from oscart.security import require
 from oscart.workspace import imports
 from oscart.workspace.import_columns import FIELDS, sample_response
 from oscart.workspace.import_files import MAX_BYTES

@@ -16,12 +16,12 @@ from oscart.audit.services import record_event, record_events
 from oscart.companies import invitations
 from oscart.companies.models import GroupMember, Invitation
 from oscart.companies.services import get_own_company
-from oscart.companies.signals import people_changed
+from oscart.core.database import utcnow
+from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.extensions import db
 from oscart.core.locking import claim, lock
-from oscart.database import utcnow
-from oscart.exceptions import NotFound, RuleViolation
-from oscart.extensions import db
-from oscart.security import TRAINEE
+from oscart.core.security import TRAINEE
+from oscart.core.signals import people_changed
 from oscart.workspace import import_plan
 from oscart.workspace.import_columns import FIELDS, guess_mapping
 from oscart.workspace.import_files import read_people_file

@@ -16,12 +16,12 @@ from oscart.auth.services import normalize_email, revoke_all_sessions
 from oscart.companies import groups
 from oscart.companies.models import Group
 from oscart.companies.services import get_own_company, visible_employees
-from oscart.companies.signals import people_changed
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
 from oscart.core.locking import lock
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, TRAINEE
+from oscart.core.security import COMPANY_ADMIN, TRAINEE
+from oscart.core.signals import people_changed
 
 NUMBER_LENGTH = 50
 

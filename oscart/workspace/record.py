@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from oscart.certificates.models import Certificate
 from oscart.certificates.services import LIST_COLUMNS, listed_title
 from oscart.classroom.models import ABSENT, EXCUSED, Attendance, Registration, SessionPart, TrainingSession
-from oscart.extensions import db
+from oscart.core.extensions import db
 from oscart.training.models import Enrolment
 from oscart.training.titles import reader_title
 

@@ -11,10 +11,10 @@ from oscart.certificates.forms import STATUS_LABELS as CERTIFICATE_LABELS
 from oscart.certificates.models import certificate_status
 from oscart.classroom.forms import REGISTRATION_LABELS
 from oscart.companies import directory, groups
-from oscart.database import utcnow
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.security import COMPANY_ADMIN, require
+from oscart.core.database import utcnow
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.security import COMPANY_ADMIN, require
 from oscart.workspace import people, record
 from oscart.workspace.blueprint import bp
 from oscart.workspace.forms import KIND_LABELS, PersonForm

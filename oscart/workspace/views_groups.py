@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from oscart.companies import groups
-from oscart.exceptions import RuleViolation
-from oscart.extensions import db
-from oscart.pagination import paginate
-from oscart.security import require
+from oscart.core.exceptions import RuleViolation
+from oscart.core.extensions import db
+from oscart.core.pagination import paginate
+from oscart.core.security import require
 from oscart.workspace.blueprint import bp
 from oscart.workspace.forms import KIND_LABELS, GroupForm, JobRoleForm
 

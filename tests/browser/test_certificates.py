@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from playwright.sync_api import expect
 
 from oscart.certificates import dates
-from oscart.security import COMPANY_ADMIN
+from oscart.core.security import COMPANY_ADMIN
 from tests.factories import PASSWORD, make_certificate, make_company, make_course, make_user
 
 

@@ -27,7 +27,7 @@ def test_trainer_marks_sheet_on_tablet_and_company_admin_sees_it(new_page, scree
     walk_in = make_user(company=world.acme, first_name="Wout", last_name="Walkin")
     for person in (world.anna, world.pieter):
         make_registration(session, person)
-    from oscart.extensions import db
+    from oscart.core.extensions import db
 
     db.session.commit()
     part_id = session_parts(session.id)[0].id

@@ -23,9 +23,9 @@ from oscart.auth.reset import make_reset_token
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance, SessionPart
 from oscart.companies.models import Invitation
-from oscart.database import utcnow
-from oscart.demo import DEMO_PASSWORD, seed_demo
-from oscart.extensions import db
+from oscart.core.database import utcnow
+from oscart.core.demo import DEMO_PASSWORD, seed_demo
+from oscart.core.extensions import db
 from oscart.mail.models import OutboxMessage
 from oscart.privacy import policy
 from oscart.privacy.marketing import unsubscribe_token

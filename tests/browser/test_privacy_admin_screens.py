@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from oscart.demo import DEMO_PASSWORD, seed_demo
-from oscart.extensions import db
+from oscart.core.demo import DEMO_PASSWORD, seed_demo
+from oscart.core.extensions import db
 
 SCREENS = [("/admin/privacy/", "Privacy requests"), ("/admin/privacy/statement", "Statement versions"),
            ("/admin/privacy/campaigns/1", "Campaign"), ("/admin/privacy/retention", "Retention"),

@@ -8,9 +8,9 @@ import zipfile
 
 from playwright.sync_api import expect
 
-from oscart.extensions import db
+from oscart.core.extensions import db
+from oscart.core.security import PLATFORM_ADMIN
 from oscart.privacy import policy
-from oscart.security import PLATFORM_ADMIN
 from tests.factories import PASSWORD, give_consent, make_company, make_user
 
 

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from sqlalchemy import update
 
 from oscart.accounts.models import User
-from oscart.demo import DEMO_PASSWORD, seed_demo
-from oscart.extensions import db
+from oscart.core.demo import DEMO_PASSWORD, seed_demo
+from oscart.core.extensions import db
 
 PHONE = {"width": 390, "height": 844}
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from oscart.demo import DEMO_PASSWORD, seed_demo
-from oscart.extensions import db
+from oscart.core.demo import DEMO_PASSWORD, seed_demo
+from oscart.core.extensions import db
 
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
 

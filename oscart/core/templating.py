@@ -8,11 +8,11 @@ from flask.templating import Environment
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from oscart import i18n, template_i18n
-from oscart.i18n import LANGUAGES
-from oscart.navigation import navigation
-from oscart.security import ROLE_LABELS, can
-from oscart.urls import template_url_for, url_with_args
+from oscart.core import i18n, template_i18n
+from oscart.core.i18n import LANGUAGES
+from oscart.core.navigation import navigation
+from oscart.core.security import ROLE_LABELS, can
+from oscart.core.urls import template_url_for, url_with_args
 
 
 class _TemplateGlobals(ChainMap):

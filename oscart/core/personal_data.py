@@ -3,8 +3,10 @@
 An exporter is ``func(user) -> data`` (JSON-able) or ``-> Export(data, files)`` where files are
 ``(name, bytes)`` pairs put in the archive (certificate PDFs, a photo). An eraser is
 ``func(user, *, legal_hold) -> int`` (rows changed); it anonymises or deletes the user's rows inside the
-caller's transaction and never commits. Features register in a module listed in ``MODULES``
-(imported lazily, so a feature that is absent in a branch is simply skipped)::
+caller's transaction and never commits. A feature names the module that registers its data in its
+``init_app`` (``personal_data.add_module(__name__ + ".privacy_data")``); create_app imports them all once the
+features are set up, in the order added (a module added with ``first=True`` goes before the others), so that
+order is the order of the export and of erasure, and a module that fails to import stops the app::
 
     @exporter("enrolments", _l("Courses you follow and your progress"), retention="anonymised_records")
     def export_enrolments(user): ...
@@ -22,17 +24,13 @@ statistics, once the "anonymised_records" retention period has passed; ``user_id
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from importlib import import_module
 
-# Modules that register exporters and erasers; each feature adds its own.
-MODULES = (
-    "oscart.privacy.core_data",
-    "oscart.training.privacy_data",
-    "oscart.classroom.privacy_data",
-    "oscart.certificates.privacy_data",
-    "oscart.companies.privacy_data",
-    "oscart.assignments.privacy_data",
-)
+from oscart.core.extensions import db
+
+# Modules that register exporters and erasers, added by the features' init_app.
+_modules = []
 
 
 @dataclass
@@ -130,13 +128,14 @@ def purgers():
     return dict(_purgers)
 
 
+def add_module(name, *, first=False):
+    if name not in _modules:
+        _modules.insert(0, name) if first else _modules.append(name)
+
+
 def load():
-    for module in MODULES:
-        try:
-            import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name != module:  # a missing feature is skipped; a broken one is not
-                raise
+    for module in _modules:
+        import_module(module)
 
 
 def categories():
@@ -160,3 +159,22 @@ def export_user(user):
         else:
             data[category.key] = result
     return data, files
+
+
+def plain(value):
+    """A JSON-able form of a column value."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def rows_as_dicts(query):
+    return [{key: plain(value) for key, value in row._mapping.items()} for row in db.session.execute(query)]
+
+
+def identifying_texts(user):
+    """The person's e-mail address and names (casefolded, three characters or more) that erasure looks for."""
+    texts = {user.email, user.full_name, user.last_name, user.first_name}
+    return {text.casefold() for text in texts if text and len(text) >= 3}

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from oscart import exceptions
-from oscart.extensions import db
+from oscart.core import exceptions
+from oscart.core.extensions import db
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Integer, bindparam, func, select
 
-from oscart.database import rows as column_rows
-from oscart.extensions import db
+from oscart.core.database import rows as column_rows
+from oscart.core.extensions import db
 
 PER_PAGE = 25
 
@@ -38,7 +38,7 @@ _derived = weakref.WeakKeyDictionary()
 def paginate(query, number, per_page=PER_PAGE, params=None, expand=None, count=None):
     """The page ``number`` of a select(), with the total, in a fixed number of queries whatever the table size.
 
-    ``params`` are the bound values of a prepared ``query`` (see ``oscart.database.prepared``); such a query
+    ``params`` are the bound values of a prepared ``query`` (see ``oscart.core.database.prepared``); such a query
     is run as a column select without the ORM layer, in one statement that also counts every matching row
     (a second one only when the page lies beyond the last). Its rows carry that count as ``page_total``.
     ``expand`` (a module-level function, with ``params``) turns the page, given as a subquery, into the

@@ -16,7 +16,7 @@ from jinja2 import nodes, pass_context
 from jinja2.ext import InternationalizationExtension
 from markupsafe import Markup, escape
 
-from oscart.i18n import current_translations
+from oscart.core.i18n import current_translations
 
 TRANSLATIONS_KEY = "_oscart_translations"
 _FILTERS = {"gettext": "_oscart_gettext", "ngettext": "_oscart_ngettext", "pgettext": "_oscart_pgettext",

@@ -9,7 +9,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from oscart.net import client_ip
+from oscart.core.net import client_ip
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

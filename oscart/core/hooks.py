@@ -1,13 +1,7 @@
-"""Per-request hooks: malformed input, client address for audit events, session last-seen, security headers."""
+"""Per-request hooks every page gets: malformed input refused, security headers, no caching of personal pages."""
 
 from flask import abort, current_app, request
 from flask_login import current_user
-
-from oscart.audit.services import current_ip
-from oscart.auth.services import touch_session
-from oscart.extensions import db
-from oscart.mail.hooks import deliver_after_request
-from oscart.net import client_ip
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -15,12 +9,19 @@ CSP = (
 )
 
 
+def before_request(app, func):
+    """Run ``func`` before every request, after the blueprints' own app-wide hooks (a privacy statement
+    that changed is shown first) and after malformed input is refused: ``init_app`` installs them in that order
+    once every feature is plugged in."""
+    app.extensions.setdefault("oscart.before_request", []).append(func)
+
+
 def init_app(app):
+    """Install the hooks, after every feature's blueprints."""
     app.before_request(refuse_nul_characters)
-    app.before_request(remember_client_ip)
-    app.before_request(touch_current_session)
-    app.after_request(deliver_after_request)
-    app.after_request(security_headers)
+    for func in app.extensions.pop("oscart.before_request", ()):
+        app.before_request(func)
+    app.after_request(security_headers)  # after the features' own, so that it runs first on the response
 
 
 def refuse_nul_characters():
@@ -29,18 +30,6 @@ def refuse_nul_characters():
     business: their validators answer with a translated field error and keep what was typed."""
     if any("\x00" in name or "\x00" in value for name, value in request.args.items(multi=True)):
         abort(400)
-
-
-def remember_client_ip():
-    current_ip.set(client_ip())
-
-
-def touch_current_session():
-    if request.endpoint == "static" or not current_user.is_authenticated:
-        return
-    record = current_user.session_record
-    if record is not None and touch_session(record):
-        db.session.commit()
 
 
 def security_headers(response):

@@ -22,8 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oscart.exceptions import NotFound
-from oscart.extensions import db
+from oscart.core.exceptions import NotFound
+from oscart.core.extensions import db
 
 
 def utcnow():
