@@ -6,8 +6,7 @@ from oscart.core import navigation
 
 
 def init_app(app):
-    from oscart.accounts import security_views, views
+    from oscart.accounts import views
 
     app.register_blueprint(views.bp)
-    app.register_blueprint(security_views.bp)
     navigation.add_link("account", 20, "accounts.profile", _l("My account"))

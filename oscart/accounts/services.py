@@ -4,17 +4,17 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
 from oscart.audit.services import record_event
-from oscart.auth.attempts import check_password_attempt
-from oscart.auth.services import revoke_all_sessions
 from oscart.core.database import utcnow
 from oscart.core.exceptions import RuleViolation
 from oscart.core.i18n import is_language
 from oscart.core.security import (
     PASSWORD_MAX_LENGTH,
     PASSWORD_MIN_LENGTH,
+    check_password_attempt,
     hash_password,
     is_common_password,
     normalize_password,
+    revoke_all_sessions,
 )
 
 

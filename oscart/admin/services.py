@@ -6,13 +6,13 @@ from sqlalchemy import func, or_, select
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.auth.reset import make_reset_token, reset_url
-from oscart.auth.services import normalize_email, revoke_all_sessions
+from oscart.auth.services import revoke_all_sessions
 from oscart.companies.models import Company
 from oscart.core.database import LIKE_ESCAPE, contains_pattern, get_or_raise
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import is_language
-from oscart.core.security import COMPANY_ADMIN, ROLES, TRAINEE
+from oscart.core.security import COMPANY_ADMIN, ROLES, TRAINEE, normalize_email
 from oscart.mail.services import mail_user
 
 ROLES_WITH_COMPANY = (TRAINEE, COMPANY_ADMIN)

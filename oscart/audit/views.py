@@ -12,7 +12,6 @@ from oscart.audit.forms import AuditFilterForm
 from oscart.audit.labels import action_label
 from oscart.audit.models import AuditEvent
 from oscart.audit.services import record_event
-from oscart.companies.models import Company
 from oscart.core import tabular
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
@@ -27,7 +26,8 @@ def _filters():
     actions = db.session.scalars(queries.list_actions(current_user)).all()
     form.action.choices = [SelectChoice("", _("All actions"))] + [SelectChoice(a, action_label(a)) for a in actions]
     if can(current_user, "audit.all"):
-        companies = db.session.execute(select(Company.id, Company.name).order_by(Company.name)).all()
+        names = queries.COMPANIES.c
+        companies = db.session.execute(select(names.id, names.name).order_by(names.name)).all()
         form.company.choices = [SelectChoice(0, _("All companies"))] + [SelectChoice(c.id, c.name) for c in companies]
     form.validate()
     for name in ("date_from", "date_to"):

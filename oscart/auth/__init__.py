@@ -2,17 +2,21 @@
 
 from oscart.core import hooks
 from oscart.core.demo import add_seeder
+from oscart.core.security import provide_auth
 
 
 def init_app(app):
+    from oscart.auth import attempts, security_views, services, views
     from oscart.auth import demo as auth_demo
-    from oscart.auth import views
     from oscart.auth.services import load_session
     from oscart.core.extensions import login_manager
 
+    provide_auth(check_password_attempt=attempts.check_password_attempt,
+                 revoke_all_sessions=services.revoke_all_sessions)
     login_manager.user_loader(load_session)
     login_manager.login_view = "auth.login"
     app.register_blueprint(views.bp)
+    app.register_blueprint(security_views.bp)
     hooks.before_request(app, touch_current_session)
     add_seeder("auth", auth_demo.seed, report=auth_demo.report, position=10)
 

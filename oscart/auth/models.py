@@ -1,4 +1,3 @@
-import hashlib
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, String
@@ -6,10 +5,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oscart.core.database import UTCDateTime, utcnow
 from oscart.core.extensions import db
-
-
-def token_digest(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class UserSession(db.Model):

@@ -1,7 +1,6 @@
 """Logging in and out: password check, lockout, server-side sessions."""
 
 import secrets
-import unicodedata
 from datetime import timedelta
 
 from flask import current_app
@@ -11,17 +10,13 @@ from sqlalchemy.orm import load_only
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.auth import attempts
-from oscart.auth.models import UserSession, token_digest
+from oscart.auth.models import UserSession
 from oscart.core.database import prepared, utcnow
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
-from oscart.core.security import PASSWORD_MAX_LENGTH, burn_dummy_hash
+from oscart.core.security import PASSWORD_MAX_LENGTH, burn_dummy_hash, normalize_email, token_digest
 
 INVALID_LOGIN = attempts.CANNOT_SIGN_IN
-
-
-def normalize_email(email):
-    return unicodedata.normalize("NFKC", email or "").strip().casefold()
 
 
 def find_user_by_email(email):

@@ -9,8 +9,7 @@ from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db, limiter
 from oscart.core.net import client_ip
 from oscart.core.security import home_endpoint, safe_next_url
-from oscart.privacy.consents import record_consent
-from oscart.privacy.policy import REMEMBER_ME
+from oscart.core.signals import remember_me_chosen
 
 bp = Blueprint("auth", __name__)
 
@@ -58,8 +57,8 @@ def login():
 
 def _finish_login(user, *, remember, next_url):
     services.start_session(user, remember=remember, ip=client_ip(), user_agent=request.user_agent.string)
-    if remember:  # remember-me rests on consent, recorded here (privacy)
-        record_consent(user, REMEMBER_ME, True, actor=user, ip=client_ip(), source="login")
+    if remember:  # remember-me rests on consent, which the privacy feature records
+        remember_me_chosen.send(user, ip=client_ip())
     db.session.commit()
     session.clear()  # a fresh session for the new login
     login_user(user, remember=remember)

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.auth.services import normalize_email
 from oscart.certificates import dates, issuing, services, tables
 from oscart.certificates.blueprint import bp
 from oscart.certificates.forms import AdminFilterForm, ManualIssueForm, ReasonForm
@@ -17,7 +16,7 @@ from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.forms import choices
 from oscart.core.pagination import paginate
-from oscart.core.security import require
+from oscart.core.security import normalize_email, require
 from oscart.training.models import Course
 from oscart.training.titles import reader_title
 

@@ -18,8 +18,6 @@ from sqlalchemy import exc, select, update
 from oscart.accounts.models import User
 from oscart.accounts.services import check_new_password, set_password
 from oscart.audit.services import record_event
-from oscart.auth.models import token_digest
-from oscart.auth.services import normalize_email
 from oscart.companies.models import Invitation
 from oscart.companies.services import get_own_company
 from oscart.core.database import utcnow
@@ -27,7 +25,7 @@ from oscart.core.exceptions import NotFound, RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import is_language
 from oscart.core.locking import claim, lock
-from oscart.core.security import TRAINEE
+from oscart.core.security import TRAINEE, normalize_email, token_digest
 from oscart.mail.services import queue_mail
 
 VALID_DAYS = 14

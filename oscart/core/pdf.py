@@ -20,7 +20,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger(__name__)
 
-STATIC_DIR = (Path(__file__).resolve().parent.parent / "static").resolve()
+STATIC_DIR = (Path(__file__).resolve().parents[2] / "static").resolve()
 STATIC_SCHEME = "oscart-static"
 STATIC_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2",
                 ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg"}

@@ -1,5 +1,6 @@
 """Roles and permissions, the ``require`` decorator, safe redirects and password hashing."""
 
+import hashlib
 import unicodedata
 from functools import cache, wraps
 from pathlib import Path
@@ -149,10 +150,47 @@ def _dummy_hash_for(params):
 
 @cache
 def common_passwords():
-    path = Path(__file__).parent / "data" / "common-passwords.txt"
+    path = Path(__file__).parents[1] / "data" / "common-passwords.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def is_common_password(password):
     return normalize_password(password).casefold() in common_passwords()
+
+
+# Login attempts and sessions belong to the auth feature, which sits above accounts and companies; these change
+# passwords and end sessions through the two functions below, which auth provides in its init_app. Nothing
+# provided is an error, never a password taken unchecked.
+_auth_functions = {}
+
+
+def provide_auth(*, check_password_attempt, revoke_all_sessions):
+    _auth_functions.update(check_password_attempt=check_password_attempt, revoke_all_sessions=revoke_all_sessions)
+
+
+def _auth_function(name):
+    try:
+        return _auth_functions[name]
+    except KeyError:
+        raise RuntimeError(f"{name} is provided by the auth feature, which is not set up") from None
+
+
+def check_password_attempt(user, password, **kwargs):
+    """Return when ``password`` is ``user``'s, else raise (the failure counts toward the lockout)."""
+    return _auth_function("check_password_attempt")(user, password, **kwargs)
+
+
+def revoke_all_sessions(user, *, except_record=None):
+    """End every session of ``user``, optionally keeping one."""
+    return _auth_function("revoke_all_sessions")(user, except_record=except_record)
+
+
+def normalize_email(email):
+    """The form an e-mail address is stored and compared in."""
+    return unicodedata.normalize("NFKC", email or "").strip().casefold()
+
+
+def token_digest(token):
+    """What is stored of a secret token (sessions, invitations, calendar addresses): its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()

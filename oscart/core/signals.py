@@ -7,6 +7,8 @@ Every receiver runs inside the sender's transaction and never commits.
   or reactivated (required training and reminders follow up on it).
 - ``course_completed.send(enrolment, actor=...)``: inside the transaction that completes an enrolment; receivers
   may add rows (a certificate).
+- ``remember_me_chosen.send(user, ip=...)``: a login asked to be remembered, inside the login's transaction (the
+  privacy feature records the consent this rests on).
 - ``event_recorded.send(action, event=...)``: when the audit log adds an event (``"login.failed"``); receivers must
   not write to the database (metrics count sign-in failures and lockouts).
 """
@@ -18,3 +20,4 @@ _signals = Namespace()
 people_changed = _signals.signal("people-changed")
 course_completed = _signals.signal("course-completed")
 event_recorded = _signals.signal("audit-event-recorded")
+remember_me_chosen = _signals.signal("remember-me-chosen")

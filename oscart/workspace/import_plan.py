@@ -14,11 +14,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ARRAY, any_, bindparam, select
 
 from oscart.accounts.models import User
-from oscart.auth.services import normalize_email
 from oscart.companies.models import Group, GroupMember, Invitation, JobRole
 from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGE_LABELS, LANGUAGES, fold_for_search, force_locale
-from oscart.core.security import COMPANY_ADMIN, TRAINEE
+from oscart.core.security import COMPANY_ADMIN, TRAINEE, normalize_email
 from oscart.workspace.import_columns import split_groups
 
 NEW, UPDATED, UNCHANGED, REFUSED = "new", "updated", "unchanged", "refused"

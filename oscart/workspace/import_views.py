@@ -4,13 +4,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import ngettext
 from flask_login import current_user
 
-from oscart.companies.views import limit_invitations
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGES
 from oscart.core.security import require
 from oscart.core.uploads import upload_limit
 from oscart.workspace import imports
+from oscart.workspace.company_views import limit_invitations
 from oscart.workspace.import_columns import FIELDS, sample_response
 from oscart.workspace.import_files import MAX_BYTES
 from oscart.workspace.import_forms import ConfirmForm, UploadForm, chosen_mapping, mapping_form

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.auth import twostep
-from oscart.auth.services import normalize_email, revoke_all_sessions
+from oscart.auth.services import revoke_all_sessions
 from oscart.companies import groups
 from oscart.companies.models import Group
 from oscart.companies.services import get_own_company, visible_employees
@@ -20,7 +20,7 @@ from oscart.core.database import utcnow
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.locking import lock
-from oscart.core.security import COMPANY_ADMIN, TRAINEE
+from oscart.core.security import COMPANY_ADMIN, TRAINEE, normalize_email
 from oscart.core.signals import people_changed
 
 NUMBER_LENGTH = 50

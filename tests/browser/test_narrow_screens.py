@@ -18,7 +18,6 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select, update
 
 from oscart.accounts.models import User
-from oscart.auth.models import token_digest
 from oscart.auth.reset import make_reset_token
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance, SessionPart
@@ -26,6 +25,7 @@ from oscart.companies.models import Invitation
 from oscart.core.database import utcnow
 from oscart.core.demo import DEMO_PASSWORD, seed_demo
 from oscart.core.extensions import db
+from oscart.core.security import token_digest
 from oscart.mail.models import OutboxMessage
 from oscart.privacy import policy
 from oscart.privacy.marketing import unsubscribe_token

@@ -4,7 +4,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from oscart.auth.views import start_first_login
-from oscart.companies import directory, groups, invitations, matrix, services
+from oscart.companies import directory, groups, invitations, services
 from oscart.companies.forms import TWO_STEP_POLICIES, AcceptInvitationForm, InviteForm, TwoStepPolicyForm
 from oscart.core import tabular
 from oscart.core.database import utcnow
@@ -14,6 +14,7 @@ from oscart.core.ids import coerce_id
 from oscart.core.pagination import paginate
 from oscart.core.security import require
 from oscart.training.services import preferred_languages
+from oscart.workspace import matrix
 
 bp = Blueprint("companies", __name__, url_prefix="/company")
 

@@ -15,7 +15,6 @@ from oscart.accounts.models import User
 from oscart.certificates.dates import local_date
 from oscart.classroom.exports import BATCH
 from oscart.classroom.models import REGISTERED, Registration, TrainingSession
-from oscart.companies import matrix_cells as mc
 from oscart.companies.models import Group, JobRole
 from oscart.companies.services import visible_employees
 from oscart.core.database import LIKE_ESCAPE, SelectsInOne, contains_pattern, prepared, rows
@@ -23,6 +22,7 @@ from oscart.core.extensions import db
 from oscart.core.pagination import Page, paginate
 from oscart.training.models import Course, CourseTranslation, Enrolment
 from oscart.training.services import first_row_per_id, pick_course_texts
+from oscart.workspace import matrix_cells as mc
 
 COURSES_PER_PAGE = 10
 STATUS_LABELS = {mc.NOT_STARTED: _l("Not started"), mc.BOOKED: _l("Registered"), mc.STARTED: _l("In progress"),
