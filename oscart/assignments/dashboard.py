@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 from oscart.accounts.models import User
 from oscart.assignments.models import RuleAssignment, TrainingRule
 from oscart.companies.models import Group, JobRole
-from oscart.training import dashboard
+from oscart.core.dashboard import add_part
 from oscart.training.models import COMPLETED, Enrolment
 from oscart.training.titles import reader_title
 
@@ -32,4 +32,4 @@ def required_part():
     return statement, (Enrolment.due_at, Enrolment.id, TrainingRule.id)
 
 
-dashboard.EXTRA_PARTS["required"] = required_part
+add_part("required", required_part)

@@ -3,17 +3,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from oscart.certificates.models import EXPIRED, EXPIRING, REVOKED, SUPERSEDED, VALID
+from oscart.certificates.models import STATUS_LABELS
 from oscart.core.forms import BaseForm, choices
 from oscart.core.ids import coerce_id
-
-STATUS_LABELS = {
-    VALID: _l("Valid"),
-    EXPIRING: _l("Expiring soon"),
-    EXPIRED: _l("Expired"),
-    SUPERSEDED: _l("Superseded"),
-    REVOKED: _l("Revoked"),
-}
 
 
 class CompanyFilterForm(BaseForm):

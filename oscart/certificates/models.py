@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
@@ -105,3 +106,13 @@ def certificate_status(revoked_at, superseded_at, valid_until, today, expiring_d
     if valid_until is not None and valid_until <= today + timedelta(days=expiring_days):
         return EXPIRING
     return VALID
+
+
+# Labels beside the constants they name (forms, pages and exports read them).
+STATUS_LABELS = {
+    VALID: _l("Valid"),
+    EXPIRING: _l("Expiring soon"),
+    EXPIRED: _l("Expired"),
+    SUPERSEDED: _l("Superseded"),
+    REVOKED: _l("Revoked"),
+}

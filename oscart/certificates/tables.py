@@ -4,8 +4,7 @@ from flask_babel import gettext as _
 
 from oscart.accounts.models import User
 from oscart.certificates import dates
-from oscart.certificates.forms import STATUS_LABELS
-from oscart.certificates.models import certificate_status
+from oscart.certificates.models import STATUS_LABELS, certificate_status
 from oscart.core.extensions import db
 
 BATCH = 1000

@@ -10,8 +10,8 @@ from flask_login import current_user
 from oscart.audit.services import record_event
 from oscart.certificates import dates, exports, renewal, services, signing, tables
 from oscart.certificates.blueprint import bp
-from oscart.certificates.forms import STATUS_LABELS, CompanyFilterForm, RefresherForm
-from oscart.certificates.models import certificate_status
+from oscart.certificates.forms import CompanyFilterForm, RefresherForm
+from oscart.certificates.models import STATUS_LABELS, certificate_status
 from oscart.core import tabular
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db

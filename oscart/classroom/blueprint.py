@@ -1,7 +1,6 @@
 from flask import Blueprint
 
-from oscart.classroom.forms import REGISTRATION_LABELS, STATUS_LABELS
-from oscart.classroom.models import ATTENDANCE_STATUSES
+from oscart.classroom.models import ATTENDANCE_STATUSES, REGISTRATION_LABELS, STATUS_LABELS
 
 bp = Blueprint("classroom", __name__, url_prefix="/classroom")
 

@@ -3,8 +3,7 @@
 from flask import render_template
 from flask_babel import gettext as _
 
-from oscart.classroom.forms import STATUS_LABELS
-from oscart.classroom.models import ATTENDANCE_STATUSES
+from oscart.classroom.models import ATTENDANCE_STATUSES, STATUS_LABELS
 from oscart.classroom.services import BRUSSELS
 from oscart.core.extensions import db
 from oscart.core.i18n import force_locale

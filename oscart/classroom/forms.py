@@ -16,32 +16,13 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from oscart.classroom.models import (
-    ABSENT,
     ATTENDANCE_STATUSES,
-    CANCELLED,
-    EXCUSED,
-    LATE,
-    LEFT_EARLY,
-    PRESENT,
-    REGISTERED,
-    WAITLISTED,
+    STATUS_LABELS,
 )
 from oscart.core.forms import BaseForm
 from oscart.core.i18n import LANGUAGES
 from oscart.core.ids import coerce_id
 
-STATUS_LABELS = {
-    PRESENT: _l("Present"),
-    LATE: _l("Late"),
-    LEFT_EARLY: _l("Left early"),
-    EXCUSED: _l("Excused"),
-    ABSENT: _l("Absent"),
-}
-REGISTRATION_LABELS = {
-    REGISTERED: _l("Registered"),
-    WAITLISTED: _l("On the waiting list"),
-    CANCELLED: _l("Cancelled"),
-}
 PART_ROWS = 4
 
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -127,3 +128,18 @@ class Attendance(db.Model):
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Labels beside the constants they name (forms, pages and exports read them).
+STATUS_LABELS = {
+    PRESENT: _l("Present"),
+    LATE: _l("Late"),
+    LEFT_EARLY: _l("Left early"),
+    EXCUSED: _l("Excused"),
+    ABSENT: _l("Absent"),
+}
+REGISTRATION_LABELS = {
+    REGISTERED: _l("Registered"),
+    WAITLISTED: _l("On the waiting list"),
+    CANCELLED: _l("Cancelled"),
+}

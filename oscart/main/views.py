@@ -9,8 +9,9 @@ from oscart.core.extensions import db
 from oscart.core.i18n import is_language
 from oscart.core.security import home_endpoint, safe_next_url
 from oscart.main import monitoring  # noqa: F401  (metrics the portal reports)
+from oscart.main.dashboard import load_dashboard
 from oscart.main.readiness import readiness
-from oscart.training import views as training_views
+from oscart.training.services import preferred_languages
 
 bp = Blueprint("main", __name__)
 
@@ -26,7 +27,9 @@ def index():
 @login_required
 def dashboard():
     """The personal landing page: courses in progress, due and completed, sessions, certificates, news."""
-    return training_views.dashboard()
+    chosen = request.args.get("lang")
+    preferred = preferred_languages(current_user, chosen if is_language(chosen) else None)
+    return render_template("training/dashboard.html", **load_dashboard(current_user, preferred))
 
 
 @bp.post("/language")

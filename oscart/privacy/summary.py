@@ -49,8 +49,8 @@ FIELD_LABELS = {
 def _value_labels():
     """{(category key, field): {code: label}}: the names of codes, from the features that own them."""
     from oscart.audit.labels import ACTION_LABELS
-    from oscart.classroom.forms import REGISTRATION_LABELS
-    from oscart.classroom.forms import STATUS_LABELS as ATTENDANCE_LABELS
+    from oscart.classroom.models import REGISTRATION_LABELS
+    from oscart.classroom.models import STATUS_LABELS as ATTENDANCE_LABELS
     from oscart.core.i18n import LANGUAGE_LABELS
     from oscart.core.security import ROLE_LABELS
     from oscart.privacy.policy import PURPOSES_BY_KEY

@@ -18,10 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from oscart.core.forms import BaseForm
 from oscart.core.i18n import LANGUAGE_LABELS
 from oscart.core.ids import coerce_id
-
-FORMAT_LABELS = {"elearning": _l("E-learning"), "classroom": _l("Classroom"), "blended": _l("Blended")}
-RULE_LABELS = {"lessons": _l("All lessons done"), "lessons_quiz": _l("All lessons done and knowledge check passed")}
-STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "archived": _l("Archived")}
+from oscart.training.models import FORMAT_LABELS, RULE_LABELS
 
 
 def options(pairs):

@@ -3,6 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -200,3 +201,9 @@ class CompanyNews(TimestampMixin, db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")  # sanitised with nh3 before storage
     is_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
+# Labels beside the constants they name (forms, pages and exports read them).
+FORMAT_LABELS = {"elearning": _l("E-learning"), "classroom": _l("Classroom"), "blended": _l("Blended")}
+RULE_LABELS = {"lessons": _l("All lessons done"), "lessons_quiz": _l("All lessons done and knowledge check passed")}
+STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "archived": _l("Archived")}

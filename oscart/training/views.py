@@ -11,10 +11,10 @@ from oscart.core.pagination import paginate
 from oscart.core.security import require
 from oscart.training import company_views, course_page, manage_views, quizzes, services
 from oscart.training.authoring import manageable_clause
-from oscart.training.dashboard import load_dashboard
-from oscart.training.forms import FORMAT_LABELS, STATUS_LABELS, CatalogueFilterForm
+from oscart.training.forms import CatalogueFilterForm
 from oscart.training.lesson_page import load_lesson_page
 from oscart.training.lessons import get_image_for
+from oscart.training.models import FORMAT_LABELS, STATUS_LABELS
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 bp.register_blueprint(manage_views.bp)
@@ -31,11 +31,6 @@ def _labels():
 def _preferred():
     chosen = request.args.get("lang")
     return services.preferred_languages(current_user, chosen if is_language(chosen) else None)
-
-
-def dashboard():
-    """The personal landing page of trainees and trainers, served at /dashboard (``main.dashboard``)."""
-    return render_template("training/dashboard.html", **load_dashboard(current_user, _preferred()))
 
 
 @bp.get("/")

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from oscart.certificates import dates
-from oscart.certificates.forms import STATUS_LABELS as CERTIFICATE_LABELS
+from oscart.certificates.models import STATUS_LABELS as CERTIFICATE_LABELS
 from oscart.certificates.models import certificate_status
-from oscart.classroom.forms import REGISTRATION_LABELS
+from oscart.classroom.models import REGISTRATION_LABELS
 from oscart.companies import directory, groups
 from oscart.core.database import utcnow
 from oscart.core.exceptions import RuleViolation

@@ -6,10 +6,10 @@ from collections import namedtuple
 from sqlalchemy import bindparam, select
 
 from oscart.certificates import dates
-from oscart.certificates.forms import STATUS_LABELS
-from oscart.certificates.models import Certificate, certificate_status
+from oscart.certificates.models import STATUS_LABELS, Certificate, certificate_status
 from oscart.certificates.services import OWN_ORDER, listed_title
 from oscart.classroom.services import upcoming_from_rows, upcoming_with_titles_statement
+from oscart.core import dashboard
 from oscart.core.database import SelectsInOne, prepared, utcnow
 from oscart.core.security import can
 from oscart.training.company import NEWS_ORDER, list_news
@@ -23,11 +23,6 @@ DashboardCertificate = namedtuple("DashboardCertificate", "row status")
 
 UPCOMING_SESSIONS = 5  # the dashboard shows the next few; "My sessions" lists them all
 LATEST_CERTIFICATES = 3
-
-# Parts that features built on training add to the dashboard's one statement: {name: build() -> (statement,
-# order_by)}, with the parameters user_id and now (see SelectsInOne); their rows reach the template as ``extra``.
-EXTRA_PARTS = {}
-
 
 def _enrolments_part():
     # One row per enrolment and title language, so the titles come with the enrolments.
@@ -58,7 +53,7 @@ def _dashboard_statement(with_news, with_certificates):
                                  .where(Certificate.user_id == bindparam("user_id"),
                                         Certificate.superseded_at.is_(None))
                                  .limit(LATEST_CERTIFICATES + 1), OWN_ORDER)
-    parts.update({name: build() for name, build in EXTRA_PARTS.items()})
+    parts.update({name: build() for name, build in dashboard.parts().items()})  # the features' parts
     return SelectsInOne(**parts)
 
 
@@ -88,4 +83,4 @@ def load_dashboard(actor, preferred, *, now=None):
     return {"in_progress": in_progress, "completed": completed, "news": found.get("news", []),
             "sessions": upcoming_from_rows(found["sessions"]), "certificates": certificates,
             "more_certificates": len(latest) > LATEST_CERTIFICATES, "certificate_status_labels": STATUS_LABELS,
-            "extra": {name: found[name] for name in EXTRA_PARTS}}
+            "extra": {name: found[name] for name in dashboard.parts()}}
