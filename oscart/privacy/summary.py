@@ -16,7 +16,8 @@ from flask_babel import lazy_gettext as _l
 EMPTY = "—"
 
 FIELD_LABELS = {
-    "action": _l("Action"), "answers": _l("Answers"), "at": _l("Date"), "body_text": _l("Text"),
+    "action": _l("Action"), "answers": _l("Answers"), "assigned_at": _l("Assigned on"),
+    "at": _l("Date"), "body_text": _l("Text"),
     "by_you": _l("By you"), "cancelled_at": _l("Cancelled on"), "code": _l("Code"), "company": _l("Company"),
     "completed_at": _l("Completed on"), "completed_on": _l("Completed on"), "content_type": _l("File type"),
     "course_code": _l("Course code"), "course_title": _l("Course"), "created_at": _l("Created on"),
@@ -31,11 +32,12 @@ FIELD_LABELS = {
     "last_seen_at": _l("Last seen"), "lesson_id": _l("Lesson"), "lessons_completed": _l("Lessons completed"),
     "marked_by_id": _l("Marked by (number)"), "marked_by_name": _l("Marked by"), "minutes": _l("Minutes"),
     "motivation": _l("Motivation"), "name": _l("Name"), "note": _l("Note"), "origin": _l("Origin"),
-    "part_starts_at": _l("Part starts"), "password_changed_at": _l("Password changed"),
+    "part_starts_at": _l("Part starts"), "period": _l("Period"), "password_changed_at": _l("Password changed"),
     "pdf_sha256": _l("SHA-256 of the PDF"), "pdf_size": _l("PDF size (bytes)"), "place": _l("Place"),
     "position": _l("Place on the waiting list"), "progress_percent": _l("Progress (%)"), "purpose": _l("Purpose"),
     "recipient": _l("Recipient"), "revoked_at": _l("Revoked on"), "revoked_reason": _l("Reason"),
-    "role": _l("Role"), "score_percent": _l("Score (%)"), "sent_at": _l("Sent on"), "session_id": _l("Session"),
+    "role": _l("Role"), "rule_id": _l("Rule (number)"),
+    "score_percent": _l("Score (%)"), "sent_at": _l("Sent on"), "session_id": _l("Session"),
     "source": _l("Source"), "started_at": _l("Started"), "started_on": _l("Started on"), "starts_at": _l("Starts"),
     "statement_version": _l("Statement version"), "status": _l("Status"), "subject": _l("Subject"),
     "submitted_at": _l("Submitted on"), "superseded_at": _l("Superseded on"), "target": _l("Target"),
