@@ -29,6 +29,8 @@ def _links(role):
 
     platform, manager = allowed("platform.manage"), allowed("company.manage")
     primary, more, account = [], [], []
+    if role == TRAINER:  # a trainer's home: the session running now and the next ones
+        primary.append(("classroom.teach", _l("Sessions")))
     if role in (TRAINEE, TRAINER):
         primary.append(("main.dashboard", _l("Dashboard")))
     if platform:
@@ -39,7 +41,7 @@ def _links(role):
     primary.append(("training.catalogue", _l("Courses")))
     if role == TRAINEE:
         primary.append(("classroom.mine", _l("My sessions")))
-    if allowed("classroom.teach") and not platform:
+    if allowed("classroom.teach") and not platform and role != TRAINER:
         primary.append(("classroom.teach", _l("Sessions")))
     elif manager:
         primary.append(("classroom.index", _l("Sessions")))
@@ -53,6 +55,7 @@ def _links(role):
         more += [("companies.training_matrix", _l("Training matrix")), ("classroom.attendance_list", _l("Attendance")),
                  ("certificates.company", _l("Certificates"))]
         more.append(("reports.dashboard", _l("Reports")))
+        more.append(("workspace.logo", _l("Company logo")))
     if allowed("certificates.manage"):
         more.append(("certificates.manage", _l("Certificates")))
     if allowed("company.author"):
