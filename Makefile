@@ -21,7 +21,11 @@ install: $(STAMP)
 
 # After changing a pin in pyproject.toml: the lock keeps every other version it has. For every Python the project
 # supports (--universal), so a package needed only on some (async-timeout before 3.11.3) is in it too.
+# uv does not read pip's configuration: the extra indexes and wheel folders pip is configured with are passed on.
 lock: $(STAMP)
+	UV_INDEX_STRATEGY=unsafe-best-match \
+	UV_FIND_LINKS="$$($(BIN)/python -m pip config get global.find-links 2>/dev/null)" \
+	UV_EXTRA_INDEX_URL="$$($(BIN)/python -m pip config get global.extra-index-url 2>/dev/null)" \
 	$(BIN)/uv pip compile --quiet --universal --generate-hashes --extra dev --output-file requirements.lock pyproject.toml
 
 translations: $(STAMP)

@@ -25,6 +25,7 @@ BREAKING = {
                                           {"status": "waitlisted", "position": 0},
                                           {"status": "registered", "position": 1}],
     "ck_attendance_absence_minutes": [{"status": "absent", "minutes": 30}, {"status": "excused", "minutes": 1}],
+    "ck_attendance_signature_time": [{"signature": b"png", "signed_at": None}, {"signature": None, "signed_at": NOW}],
     "ck_invitation_period": [{"created_at": NOW, "expires_at": NOW}],
     "ck_invitation_one_outcome": [{"accepted_at": NOW, "revoked_at": NOW}],
     "ck_training_rule_target": [{"group_id": None, "job_role_id": None}],

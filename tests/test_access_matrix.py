@@ -114,6 +114,8 @@ ACCESS = {
                              "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
     "workspace.edit_role": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
                             "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    "workspace.logo": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},  # an empty form: its error
+    "workspace.remove_logo_view": {"POST": only(COMPANY_ADMIN, ok=302)},
     "workspace.delete_group": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
                                "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
     "workspace.delete_role": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
@@ -195,6 +197,8 @@ ACCESS = {
     "classroom.revoke_calendar_feed": {"POST": everyone(302)},
     "classroom.calendar_feed": {"GET": everyone(404)},  # an unknown address, logged in or not
     "classroom.check_in_code": {"GET": only(TRAINER, PLATFORM_ADMIN)},  # the part has ended: says check-in is closed
+    # The side's member is not registered in the session: not on the sheet, so nobody signs for them.
+    "classroom.sign": {m: per_role(302, 403, 404, 403, 404) for m in ("GET", "POST")},
     # A wrong code: the page again with the reason.
     "classroom.check_in": {m: {"own": LOGGED_IN, "other": per_role(302, 404, 200, 404, 200)} for m in ("GET", "POST")},
     # certificates (ids: a certificate of the side company's trainee)

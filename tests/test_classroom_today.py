@@ -53,3 +53,26 @@ def test_no_running_session_says_so(browser, world):
     _session(world, utcnow() + timedelta(days=2))
     browser.login(world.trainer.email)
     assert "No session of yours is running now." in browser.get("/classroom/teach").text
+
+
+def test_filtering_the_past_tab_stays_on_the_past_tab(browser, world):
+    now = utcnow()
+    old, coming = _session(world, now - timedelta(days=3)), _session(world, now + timedelta(days=2))
+    browser.login(world.trainer.email)
+    page = browser.get("/classroom/teach?when=past").text
+    form = page.split('<form method="get" class="filters">', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="when" value="past">' in form
+    filtered = browser.get(f"/classroom/teach?when=past&course={world.course.id}&status=").text
+    table = filtered.split("<table", 1)[1]
+    assert f'href="/classroom/sessions/{old.id}"' in table and f'/classroom/sessions/{coming.id}"' not in table
+    tabs = filtered.split('class="sheet-parts"', 1)[1].split("</nav>", 1)[0]
+    assert f"course={world.course.id}" in tabs  # the tabs keep the filters
+
+
+def test_a_trainer_lands_on_now_and_next_and_reaches_it_from_every_page(browser, world):
+    response = browser.login(world.trainer.email)
+    assert response.headers["Location"] == "/classroom/teach"
+    assert browser.get("/").headers["Location"] == "/classroom/teach"
+    nav = browser.get("/dashboard").text
+    assert nav.index('href="/classroom/teach"') < nav.index('href="/dashboard"')
+    assert "My sessions today and next" in nav

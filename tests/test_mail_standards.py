@@ -101,7 +101,8 @@ def account_locked(world, browser):
     db.session.commit()
     for _ in range(current_app.config["LOGIN_MAX_FAILURES"]):
         browser.login(world.anna.email, "not the password")
-    return {"account_locked": (["Hello Anna,", "After a wrong password was entered several times", "If these attempts"], 0)}
+    return {"account_locked": (["Hello Anna,", "After a wrong password was entered several times",
+                                "If these attempts"], 0)}
 
 
 @sends("two_step_disabled")

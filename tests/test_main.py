@@ -12,7 +12,7 @@ def test_healthz_answers_ok_when_database_answers(client):
 
 @pytest.mark.parametrize(
     ("role", "landing"),
-    [(TRAINEE, "/dashboard"), (TRAINER, "/dashboard"), (COMPANY_ADMIN, "/company/"),
+    [(TRAINEE, "/dashboard"), (TRAINER, "/classroom/teach"), (COMPANY_ADMIN, "/company/"),
      (PLATFORM_ADMIN, "/admin/")],
 )
 def test_login_lands_on_page_of_role(browser, role, landing):

@@ -136,7 +136,7 @@ def test_archive_holds_training_classroom_and_certificates(browser, trainee):
     assert row == {"id": attendance.id, "session_id": session.id, "course_code": course_code,
                    "part_starts_at": attendance.part_starts_at.isoformat(), "status": "late", "minutes": 210,
                    "note": "Arrivée à 9h30", "marked_by_id": trainer.id, "marked_by_name": "Thomas Trainer",
-                   "updated_at": attendance.updated_at.isoformat()}
+                   "updated_at": attendance.updated_at.isoformat(), "signed_at": None, "file": None}
 
     certificate = db.session.get(Certificate, stored.id)
     [row] = data["certificates"]

@@ -259,9 +259,14 @@ def test_dashboard_lists_each_course_once_in_due_order_titled_in_the_trainees_la
                    due_at=now + timedelta(days=2))
     make_enrolment(anna, make_elearning_course(titles=translated), due_at=now - timedelta(days=3))
     browser.login(anna.email)
-    page = browser.get("/dashboard").text.split('id="completed"')[0]
-    titles = re.findall(r'class="course-title" href="/training/courses/\d+">([^<]+)</a>', page)
+    page = browser.get("/dashboard").text
+    in_progress = page.split('id="in-progress"')[1].split('id="completed"')[0]
+    titles = re.findall(r'class="course-title" href="/training/courses/\d+">([^<]+)</a>', in_progress)
     assert titles == ["Te laat", "Binnenkort", "Seulement en français"]  # overdue, due soon, no due date
+    # The courses with a due date also head the page, as what is required, in the same order.
+    required = page.split('id="required"')[1].split('id="in-progress"')[0]
+    assert re.findall(r'class="course-title" href="/training/courses/\d+">([^<]+)</a>', required) == [
+        "Te laat", "Binnenkort"]
 
 
 def test_trainee_lands_on_the_training_dashboard(browser, anna):

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import BooleanField, IntegerField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -25,10 +26,13 @@ class RuleForm(BaseForm):
     job_role_id = SelectField(_l("Job role"), coerce=optional_id, validate_choice=False)
     due_within_days = IntegerField(_l("Due within (days after joining)"), default=30, validators=[
         InputRequired(_l("Please fill in this field.")),
-        NumberRange(1, MAX_DUE_DAYS, _l("Enter a number of days from %(min)s to %(max)s."))])
+        NumberRange(1, MAX_DUE_DAYS, lazy_ngettext("Enter a number of days from 1 to %(num)d.",
+                                                   "Enter a number of days from 1 to %(num)d.", MAX_DUE_DAYS))])
     repeat_mode = SelectField(_l("Repeat"), choices=choices(REPEAT_LABELS), default=REPEAT_NEVER)
     repeat_months = IntegerField(_l("Every (months)"), validators=[
-        Optional(), NumberRange(1, MAX_REPEAT_MONTHS, _l("Enter a number of months from %(min)s to %(max)s."))])
+        Optional(), NumberRange(1, MAX_REPEAT_MONTHS, lazy_ngettext("Enter a number of months from 1 to %(num)d.",
+                                                                    "Enter a number of months from 1 to %(num)d.",
+                                                                    MAX_REPEAT_MONTHS))])
     is_active = BooleanField(_l("Active: assign the course to the people the rule covers"), default=True)
     submit = SubmitField(_l("Save rule"))
 

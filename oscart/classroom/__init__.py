@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from oscart.core import navigation, personal_data
 from oscart.core.demo import add_seeder
-from oscart.core.security import TRAINEE
+from oscart.core.security import TRAINEE, TRAINER
 
 
 def init_app(app):
@@ -14,6 +14,8 @@ def init_app(app):
     app.register_blueprint(views.bp)
     personal_data.add_module("oscart.classroom.privacy_data")
     add_seeder("classroom", classroom_demo.seed, position=40)
+    # A trainer's home: the session running now and the next ones, before the dashboard.
+    navigation.add_link("primary", 5, "classroom.teach", _l("Sessions"), lambda viewer: viewer.role == TRAINER)
     navigation.add_link("primary", 50, "classroom.mine", _l("My sessions"), lambda viewer: viewer.role == TRAINEE)
     navigation.add_link("primary", 60, "classroom.teach", _l("Sessions"), _teaches)
     navigation.add_link("primary", 61, "classroom.index", _l("Sessions"),
@@ -24,4 +26,4 @@ def init_app(app):
 
 
 def _teaches(viewer):
-    return viewer.allowed("classroom.teach") and not viewer.is_platform
+    return viewer.allowed("classroom.teach") and not viewer.is_platform and viewer.role != TRAINER

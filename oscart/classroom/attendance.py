@@ -61,7 +61,8 @@ def _sheet_rows(session, part):
     query = (
         select(User.id.label("user_id"), User.first_name, User.last_name, User.email, Company.name.label("company"),
                Registration.is_walk_in, Attendance.status, Attendance.minutes, Attendance.note, Attendance.version,
-               Attendance.updated_at, (marker.first_name + " " + marker.last_name).label("marked_by"))
+               Attendance.updated_at, Attendance.signature, Attendance.signed_at,
+               (marker.first_name + " " + marker.last_name).label("marked_by"))
         .join(Registration, Registration.user_id == User.id)
         .outerjoin(Company, Company.id == User.company_id)
         .outerjoin(Attendance, (Attendance.user_id == User.id) & (Attendance.part_id == part.id))

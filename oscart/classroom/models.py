@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oscart.core.database import TimestampMixin, UTCDateTime, at_least, one_of, utcnow
@@ -112,6 +112,8 @@ class Attendance(db.Model):
         at_least("minutes", 0),
         CheckConstraint(f"minutes = 0 OR status NOT IN ('{ABSENT}', '{EXCUSED}')", name="absence_minutes"),
         at_least("version", 1),
+        CheckConstraint("(signature IS NULL AND signed_at IS NULL) OR "
+                        "(signature IS NOT NULL AND signed_at IS NOT NULL)", name="signature_time"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,6 +130,10 @@ class Attendance(db.Model):
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The trainee's drawn signature on the sign-in sheet: a re-encoded greyscale PNG (see classroom.signatures);
+    # the bytes load only when asked for (the sheet and the PDF select them explicitly).
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 # Labels beside the constants they name (forms, pages and exports read them).

@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from oscart.classroom import access, attendance, changes, exports, review, services, today
+from oscart.classroom import access, attendance, changes, exports, review, services, signatures, today
 from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import PART_ROWS, ReviewFilterForm, SessionForm, SheetForm, parse_sheet_rows
 from oscart.companies.models import Company
@@ -179,8 +179,8 @@ def attendance_sheet(part_id):
 
 def _sheet_context(sheet):
     parts = services.session_parts(sheet.session.id)
-    return {"parts": parts, "title": titles_for(current_user, [sheet.session.course_id])
-            .get(sheet.session.course_id, "")}
+    return {"parts": parts, "signature_url": signatures.data_url,
+            "title": titles_for(current_user, [sheet.session.course_id]).get(sheet.session.course_id, "")}
 
 
 @bp.get("/parts/<int:part_id>/signin.pdf")

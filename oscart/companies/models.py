@@ -1,6 +1,16 @@
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oscart.core.database import TimestampMixin, UTCDateTime, at_least, one_of, utcnow
@@ -23,6 +33,9 @@ class Company(TimestampMixin, db.Model):
     two_step_policy: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     # How many days before a due date the trainee gets a reminder (0: none before the due date).
     reminder_days_before: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    # The company's logo on printed documents (sign-in sheets): a re-encoded PNG, loaded only when asked for.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self):
         return f"<Company {self.id} {self.name!r}>"

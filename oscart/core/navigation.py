@@ -18,7 +18,7 @@ from oscart.core.security import PERMISSIONS
 PARTS = ("primary", "more", "account")
 
 _menus = {}
-_registered = {}  # (part, endpoint) -> (position, endpoint, text, when)
+_registered = {}  # (part, position, endpoint) -> (position, endpoint, text, when)
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,10 @@ class Viewer:
 
 
 def add_link(part, position, endpoint, text, when=lambda viewer: True):
-    """``text`` is lazy (``_l``); the same endpoint may appear once per part."""
+    """``text`` is lazy (``_l``); one endpoint may have several places, each for other viewers."""
     if part not in PARTS:
         raise ValueError(f"unknown menu part {part!r}")
-    _registered[(part, endpoint)] = (position, endpoint, text, when)
+    _registered[(part, position, endpoint)] = (position, endpoint, text, when)
     _menus.clear()
 
 
@@ -58,8 +58,8 @@ def navigation(role):
 def _links(role):
     viewer = Viewer(role)
     links = {part: [] for part in PARTS}
-    for (part, _endpoint), (_position, endpoint, text, when) in sorted(_registered.items(),
-                                                                       key=lambda item: item[1][0]):
+    for (part, _position, _endpoint), (_position, endpoint, text, when) in sorted(_registered.items(),
+                                                                                  key=lambda item: item[1][0]):
         if when(viewer):
             links[part].append((endpoint, text))
     return links

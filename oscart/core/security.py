@@ -48,7 +48,7 @@ PERMISSIONS = {
 # Where each role lands after login.
 HOME_ENDPOINTS = {
     TRAINEE: "main.dashboard",
-    TRAINER: "main.dashboard",
+    TRAINER: "classroom.teach",  # today and next: the session running now, its sheet one tap away
     COMPANY_ADMIN: "companies.index",
     PLATFORM_ADMIN: "admin.index",
 }

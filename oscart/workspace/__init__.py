@@ -15,6 +15,7 @@ def init_app(app):
     navigation.add_link("primary", 30, "companies.index", _l("My company"), _company_admin)
     navigation.add_link("primary", 31, "companies.employees", _l("Employees"), _company_admin)
     navigation.add_link("more", 30, "companies.training_matrix", _l("Training matrix"), _manager)
+    navigation.add_link("more", 41, "workspace.logo", _l("Company logo"), _manager)
     navigation.add_link("more", 20, "workspace.groups_page", _l("Groups"), _manager)
     navigation.add_link("more", 21, "workspace.roles_page", _l("Job roles"), _manager)
 

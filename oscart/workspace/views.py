@@ -22,6 +22,7 @@ from oscart.workspace.forms import KIND_LABELS, PersonForm
 __all__ = ["bp"]
 
 import_module("oscart.workspace.views_groups")
+import_module("oscart.workspace.views_logo")
 
 
 @bp.get("/employees/<int:user_id>")

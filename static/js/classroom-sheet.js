@@ -12,3 +12,8 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Links that need script (signing on the tablet) show only when script runs.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-needs-script]").forEach((element) => { element.hidden = false; });
+});
