@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from oscart.assignments.cycles import start_next_rounds
 from oscart.certificates import dates
+from oscart.core import local_time
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from oscart.core.security import COMPANY_ADMIN
@@ -42,7 +43,7 @@ def mails(template):
 
 
 def due_in(days):
-    return datetime.combine(dates.today() + timedelta(days=days), time(21, 59), tzinfo=UTC)
+    return datetime.combine(local_time.today() + timedelta(days=days), time(21, 59), tzinfo=UTC)
 
 
 def run(runner):
@@ -108,7 +109,7 @@ def test_opt_out_keeps_only_the_overdue_reminder(runner, acme):
 
 
 def test_the_day_before_a_classroom_session_registered_people_are_reminded_once(runner, acme):
-    start = datetime.combine(dates.today() + timedelta(days=1), time(9), tzinfo=dates.BRUSSELS)
+    start = datetime.combine(local_time.today() + timedelta(days=1), time(9), tzinfo=local_time.BRUSSELS)
     session = make_training_session(make_classroom_course(title="Veiligheid"),
                                     parts=[(start, start + timedelta(hours=3))])
     later = make_training_session(make_classroom_course(), parts=[(start + timedelta(days=2),
@@ -145,8 +146,8 @@ def test_a_rule_that_repeats_reopens_the_course_before_the_period_ends(acme):
     assert start_next_rounds() == 1
     db.session.commit()
     assert enrolment.status == IN_PROGRESS and enrolment.progress_percent == 0
-    anniversary = dates.add_months(dates.local_date(utcnow() - timedelta(days=340)), 12)
-    assert dates.local_date(enrolment.due_at) == anniversary
+    anniversary = dates.add_months(local_time.local_date(utcnow() - timedelta(days=340)), 12)
+    assert local_time.local_date(enrolment.due_at) == anniversary
     assert start_next_rounds() == 0
 
 

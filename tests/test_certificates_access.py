@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from oscart.certificates import dates, issuing
+from oscart.core import local_time
 from oscart.core.extensions import db
 from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER
 from tests.factories import make_certificate, make_company, make_course, make_user
@@ -161,7 +162,7 @@ def test_filter_menus_escape_names(browser, world):
 
 
 def test_status_filters_expiring_and_revoked(browser, world):
-    soon = dates.today() - timedelta(days=365) + timedelta(days=10)
+    soon = local_time.today() - timedelta(days=365) + timedelta(days=10)
     expiring = make_certificate(make_user(company=world["acme"]), make_course(validity_months=12),
                                 completed_at=datetime.combine(soon, datetime.min.time(), tzinfo=UTC) +
                                 timedelta(hours=12))

@@ -4,10 +4,9 @@ import logging
 
 from sqlalchemy import func, select
 
-from oscart.certificates import dates
 from oscart.certificates.models import Certificate
 from oscart.companies.models import Company
-from oscart.core import pdf
+from oscart.core import local_time, pdf
 from oscart.core.extensions import db
 
 
@@ -16,7 +15,7 @@ def test_seed_demo_creates_every_state_once(runner):
     first_count = db.session.scalar(select(func.count(Certificate.id)))
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     certificates = db.session.scalars(select(Certificate)).all()
-    today = dates.today()
+    today = local_time.today()
     states = {certificate.status(today) for certificate in certificates}
     assert states == {"valid", "expiring", "expired", "revoked", "superseded"}
     companies = db.session.scalars(select(Company.name).where(

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from oscart.certificates import dates
 from oscart.certificates.models import Certificate
+from oscart.core import local_time
 from oscart.core.extensions import db
 from oscart.core.security import COMPANY_ADMIN
 from oscart.mail.models import OutboxMessage
@@ -19,7 +20,7 @@ REMINDER = OutboxMessage.template.in_(["certificate_expiring", "certificates_exp
 
 def completed_days_ago(days, validity_months=12):
     """Completion date that makes a certificate of ``validity_months`` expire ``days`` from today."""
-    expires = dates.today() + timedelta(days=days)
+    expires = local_time.today() + timedelta(days=days)
     completed = dates.add_months(expires, -validity_months)
     return datetime.combine(completed, time(12), tzinfo=UTC)
 
@@ -72,13 +73,13 @@ def test_revoked_and_other_companies_get_no_reminder(runner, acme):
 def test_company_admin_assigns_refresher_to_expiring_certificate(browser, acme):
     certificate = make_certificate(acme["anna"], acme["course"], completed_at=completed_days_ago(10))
     browser.login(acme["hr"].email)
-    due = dates.today() + timedelta(days=9)
+    due = local_time.today() + timedelta(days=9)
     response = browser.submit(f"/certificates/company/{certificate.id}/refresher", {"due_on": due.isoformat()},
                               form_page="/certificates/company")
     assert response.status_code == 302
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == acme["anna"].id))
     assert enrolment.status == IN_PROGRESS and enrolment.assigned_by_id == acme["hr"].id
-    assert dates.local_date(enrolment.due_at) == due
+    assert local_time.local_date(enrolment.due_at) == due
     assert "Recyclage pour le" in browser.get("/certificates/company").text
 
 
@@ -86,7 +87,7 @@ def test_completing_the_refresher_issues_a_new_certificate(browser, acme):
     old = make_certificate(acme["anna"], acme["course"], completed_at=completed_days_ago(10))
     browser.login(acme["hr"].email)
     browser.submit(f"/certificates/company/{old.id}/refresher",
-                   {"due_on": (dates.today() + timedelta(days=5)).isoformat()}, form_page="/certificates/company")
+                   {"due_on": (local_time.today() + timedelta(days=5)).isoformat()}, form_page="/certificates/company")
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == acme["anna"].id))
     assert complete_enrolment(enrolment, actor=acme["anna"]) is True
     db.session.commit()
@@ -99,7 +100,7 @@ def test_a_refresher_completed_on_the_day_of_the_last_completion_keeps_that_cert
     old = make_certificate(acme["anna"], acme["course"])  # completed today
     browser.login(acme["hr"].email)
     browser.submit(f"/certificates/company/{old.id}/refresher",
-                   {"due_on": (dates.today() + timedelta(days=5)).isoformat()}, form_page="/certificates/company")
+                   {"due_on": (local_time.today() + timedelta(days=5)).isoformat()}, form_page="/certificates/company")
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == acme["anna"].id))
     assert complete_enrolment(enrolment, actor=acme["anna"]) is True
     db.session.commit()
@@ -111,7 +112,7 @@ def test_refresher_for_foreign_certificate_is_not_found(browser, acme):
     other = make_certificate(make_user(company=make_company()), acme["course"], completed_at=completed_days_ago(10))
     browser.login(acme["hr"].email)
     response = browser.submit(f"/certificates/company/{other.id}/refresher",
-                              {"due_on": dates.today().isoformat()}, form_page="/certificates/company")
+                              {"due_on": local_time.today().isoformat()}, form_page="/certificates/company")
     assert response.status_code == 404
     assert db.session.scalar(select(func.count(Enrolment.id)).where(Enrolment.status == IN_PROGRESS)) == 0
 
@@ -120,7 +121,7 @@ def test_refresher_due_date_cannot_be_in_the_past(browser, acme):
     certificate = make_certificate(acme["anna"], acme["course"], completed_at=completed_days_ago(10))
     browser.login(acme["hr"].email)
     browser.submit(f"/certificates/company/{certificate.id}/refresher",
-                   {"due_on": (dates.today() - timedelta(days=1)).isoformat()}, form_page="/certificates/company")
+                   {"due_on": (local_time.today() - timedelta(days=1)).isoformat()}, form_page="/certificates/company")
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == acme["anna"].id))
     assert enrolment.status == COMPLETED
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from oscart.audit.models import AuditEvent
 from oscart.classroom.models import Registration, TrainingSession
-from oscart.classroom.services import local_to_utc
 from oscart.core.extensions import db
+from oscart.core.local_time import local_to_utc
 from tests.classroom_helpers import make_world
 from tests.factories import make_registration, make_training_session
 from tests.helpers import Browser

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 
-from oscart.certificates import dates
-from oscart.classroom.services import BRUSSELS
 from oscart.companies.models import Group, GroupMember, JobRole
+from oscart.core import local_time
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
+from oscart.core.local_time import BRUSSELS
 from oscart.core.security import COMPANY_ADMIN
 from tests.factories import (
     make_certificate,
@@ -77,7 +77,7 @@ def test_matrix_shows_each_employee_against_the_courses_they_follow(browser):
 
 def test_each_cell_status_in_words_with_required_apart_from_optional(browser):
     acme, hr, anna, *_ = _company_with_people(language="en")
-    now, today = utcnow(), dates.today()
+    now, today = utcnow(), local_time.today()
     people = {name: make_user(company=acme, first_name=name, last_name="Test") for name in (
         "Notstarted", "Registered", "Started", "Completed", "Valid", "Expiring", "Expired", "Overdue", "Required")}
     course = make_course(titles={"en": "Forklift"}, validity_months=12)

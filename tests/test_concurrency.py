@@ -32,6 +32,7 @@ from oscart.auth.models import RecoveryCode
 from oscart.certificates import dates
 from oscart.classroom.models import CANCELLED, REGISTERED, WAITLISTED, Registration
 from oscart.classroom.registrations import register_user
+from oscart.core import local_time
 from oscart.core.exceptions import NotFound
 from oscart.core.extensions import db
 from oscart.core.locking import lock
@@ -343,7 +344,7 @@ def test_a_decision_sent_by_several_admins_at_once_is_taken_once(server, what):
 def test_expiry_reminders_started_in_several_processes_at_once_go_out_once(app):
     company = make_company()
     make_user(role=COMPANY_ADMIN, company=company)
-    expires = dates.today() + timedelta(days=10)
+    expires = local_time.today() + timedelta(days=10)
     completed = datetime.combine(dates.add_months(expires, -12), time(12), tzinfo=UTC)
     make_certificate(make_user(company=company), make_course(validity_months=12), completed_at=completed)
     runners = [app.test_cli_runner() for _ in range(4)]

@@ -20,6 +20,7 @@ from oscart.certificates import issuing
 from oscart.certificates.renewal import send_expiry_reminders
 from oscart.classroom.registrations import cancel_registration, register_user
 from oscart.companies.invitations import invite_people
+from oscart.core import local_time
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN
@@ -250,14 +251,13 @@ def privacy_campaign(world, browser):
        "company_digest")
 def required_training_reminders(world, browser):
     from oscart.assignments.followup import send_reminders
-    from oscart.certificates import dates
     from tests.factories import make_enrolment, make_registration
 
     world.anna.manager_id = world.pieter.id
     course = make_course(titles={"en": "Forklift"})
     make_enrolment(world.anna, course, due_at=utcnow() - timedelta(days=5))
     make_enrolment(world.pieter, make_course(titles={"en": "Fire safety"}), due_at=utcnow() + timedelta(days=2))
-    start = datetime.combine(dates.today() + timedelta(days=1), datetime.min.time(), tzinfo=dates.BRUSSELS)
+    start = datetime.combine(local_time.today() + timedelta(days=1), datetime.min.time(), tzinfo=local_time.BRUSSELS)
     session = make_training_session(make_classroom_course(title="Safety basics"),
                                     parts=[(start + timedelta(hours=9), start + timedelta(hours=12))])
     make_registration(session, world.pieter)

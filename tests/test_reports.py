@@ -8,9 +8,9 @@ from datetime import timedelta
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from oscart.certificates import dates
 from oscart.classroom.models import Attendance, SessionPart
 from oscart.companies.models import Group, GroupMember
+from oscart.core import local_time
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from oscart.core.security import COMPANY_ADMIN
@@ -28,7 +28,7 @@ from tests.factories import (
 
 
 def _month_index(months, moment):
-    day = moment.astimezone(dates.BRUSSELS).date() if hasattr(moment, "astimezone") else moment
+    day = moment.astimezone(local_time.BRUSSELS).date() if hasattr(moment, "astimezone") else moment
     return next(index for index, month in enumerate(months) if (month.start.year, month.start.month) ==
                 (day.year, day.month))
 
@@ -60,9 +60,9 @@ def _world(company_name="Acme"):
     make_enrolment(anna, fire, status="completed", progress_percent=100, due_at=now - timedelta(hours=3),
                    completed_at=now - timedelta(hours=2))  # completed late: was overdue
     certificate = make_certificate(carl, make_course(validity_months=12))
-    certificate.valid_until = dates.today() + timedelta(days=40)
+    certificate.valid_until = local_time.today() + timedelta(days=40)
     revoked = make_certificate(bert, make_course(validity_months=12))
-    revoked.valid_until, revoked.revoked_at = dates.today() + timedelta(days=40), now
+    revoked.valid_until, revoked.revoked_at = local_time.today() + timedelta(days=40), now
     db.session.commit()
     session = make_training_session(parts=past_parts(hours_ago=30))
     for person, status in ((anna, "present"), (bert, "absent"), (carl, "excused")):
@@ -92,12 +92,12 @@ def test_figures_of_a_small_company(app):
     overdue[_month_index(report.overdue, world["now"] - timedelta(hours=3))] += 1
     assert [month.count for month in report.overdue] == overdue
     expiring = [0] * 12
-    expiring[_month_index(report.expiring, dates.today() + timedelta(days=40))] = 1  # the revoked one not
+    expiring[_month_index(report.expiring, local_time.today() + timedelta(days=40))] = 1  # the revoked one not
     assert [month.count for month in report.expiring] == expiring
     held = _month_index(report.attendance, world["session"].starts_at)
     assert [(month.count, month.total) for month in report.attendance] == [
         (1, 2) if index == held else (0, 0) for index in range(12)]  # the excused absence left out
-    assert report.overdue[-1].start == dates.today().replace(day=1) == report.expiring[0].start
+    assert report.overdue[-1].start == local_time.today().replace(day=1) == report.expiring[0].start
 
 
 def test_figures_never_count_other_companies_or_deactivated_people(app):

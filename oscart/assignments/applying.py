@@ -7,7 +7,7 @@ group or role loses the open assignments the rule made, while completions and ce
 """
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, select
@@ -16,8 +16,8 @@ from oscart.accounts.models import User
 from oscart.assignments.coverage import covered_by_any_rule_clause, eligible_clause
 from oscart.assignments.models import RuleAssignment, TrainingRule
 from oscart.audit.services import record_events
-from oscart.certificates import dates
 from oscart.certificates.renewal import public_url
+from oscart.core import local_time
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from oscart.core.signals import people_changed
@@ -28,11 +28,11 @@ from oscart.training.visibility import visible_to_company_clause
 
 def due_at_after(days, today=None):
     """The end of the Brussels day ``days`` days from today: a due date means that whole day."""
-    return end_of_day((today or dates.today()) + timedelta(days=days))
+    return end_of_day((today or local_time.today()) + timedelta(days=days))
 
 
 def end_of_day(day):
-    return datetime.combine(day, time(23, 59), tzinfo=dates.BRUSSELS)
+    return local_time.end_of_day(day)
 
 
 @people_changed.connect

@@ -12,6 +12,7 @@ from oscart.assignments.models import REPEAT_EXPIRY, REPEAT_MONTHS, RuleAssignme
 from oscart.audit.services import record_events
 from oscart.certificates import dates
 from oscart.certificates.models import Certificate
+from oscart.core import local_time
 from oscart.core.extensions import db
 from oscart.core.locking import unclaimed
 from oscart.training.models import COMPLETED, Enrolment
@@ -21,7 +22,7 @@ def start_next_rounds(*, today=None):
     """Reopen every completed enrolment whose next round has come; returns how many. Several workers may run it at
     once: each enrolment goes to one (rows locked, SKIP LOCKED on PostgreSQL), and a reopened one is no longer
     completed."""
-    today = today or dates.today()
+    today = today or local_time.today()
     query = (select(Enrolment, TrainingRule)
              .join(RuleAssignment, RuleAssignment.enrolment_id == Enrolment.id)
              .join(TrainingRule, TrainingRule.id == RuleAssignment.rule_id)
@@ -43,7 +44,7 @@ def start_next_rounds(*, today=None):
             due[enrolment.id] = (enrolment, due_on, rule)
     events = []
     for enrolment, due_on, rule in due.values():
-        completed_on = dates.local_date(enrolment.completed_at)
+        completed_on = local_time.local_date(enrolment.completed_at)
         reopen(enrolment, end_of_day(due_on))
         events.append({"action": "assignment.renewed", "actor_id": None, "subject_id": enrolment.user_id,
                        "company_id": rule.company_id, "target": f"course:{rule.course_id}",
@@ -60,7 +61,7 @@ def start_next_rounds(*, today=None):
 
 def _round_ends(enrolment, rule, expiry):
     if rule.repeat_mode == REPEAT_MONTHS:
-        completed_on = dates.local_date(enrolment.completed_at)
+        completed_on = local_time.local_date(enrolment.completed_at)
         return dates.add_months(completed_on, rule.repeat_months) if completed_on else None
     return expiry.get((enrolment.user_id, enrolment.course_id))
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from oscart.accounts.models import User
 from oscart.assignments.claims import claim
 from oscart.assignments.coverage import eligible_clause
-from oscart.certificates import dates
 from oscart.certificates.models import Certificate
 from oscart.certificates.renewal import public_url
+from oscart.core import local_time
 from oscart.core.extensions import db
 from oscart.core.security import COMPANY_ADMIN
 from oscart.mail.services import mail_user
@@ -30,7 +30,7 @@ def send_digests(now):
     admins = db.session.scalars(select(User).where(User.role == COMPANY_ADMIN, User.company_id.is_not(None),
                                                    eligible_clause(), User.reminders_opt_out.is_(False))
                                 .order_by(User.id)).all()
-    year, week, _day = dates.local_date(now).isocalendar()
+    year, week, _day = local_time.local_date(now).isocalendar()
     period = f"{year}-W{week:02d}"
     digests = {}
     for admin in admins:
@@ -54,7 +54,7 @@ def send_digests(now):
 
 def company_digest(company_id, language, now):
     """A company's overdue courses, certificates expiring within EXPIRING_DAYS, completions of the last 7 days."""
-    today = dates.local_date(now)
+    today = local_time.local_date(now)
     title = reader_title(Enrolment.course_id, language=language, company_id=company_id)
     overdue = (select(User.first_name, User.last_name, title.label("title"), Enrolment.due_at)
                .join(User, User.id == Enrolment.user_id)

@@ -9,7 +9,7 @@ from oscart.assignments.reminders import (
     send_overdue_to_managers,
     send_session_reminders,
 )
-from oscart.certificates import dates
+from oscart.core import local_time
 from oscart.core.database import utcnow
 
 
@@ -25,5 +25,5 @@ def follow_up(*, now=None):
     """End what deleted groups and job roles no longer require, start the next rounds of rules that repeat, then
     send the reminders; returns {what: count}."""
     now = now or utcnow()
-    return {"ended": end_orphans(), "renewed": start_next_rounds(today=dates.local_date(now)),
+    return {"ended": end_orphans(), "renewed": start_next_rounds(today=local_time.local_date(now)),
             **send_reminders(now=now)}

@@ -12,10 +12,10 @@ from sqlalchemy.orm import aliased
 from oscart.accounts.models import User
 from oscart.assignments.claims import claim
 from oscart.assignments.coverage import eligible_clause
-from oscart.certificates import dates
 from oscart.certificates.renewal import public_url
 from oscart.classroom.models import REGISTERED, Registration, TrainingSession
 from oscart.companies.models import Company
+from oscart.core import local_time
 from oscart.core.extensions import db
 from oscart.mail.services import mail_user
 from oscart.training.models import COMPLETED, Enrolment
@@ -48,11 +48,11 @@ def send_due_soon(now):
                                    .where(Company.reminder_days_before > 0)).all())
     if not days:
         return 0
-    today = dates.local_date(now)
+    today = local_time.local_date(now)
     found = [row for row in open_enrolments(Enrolment.due_at >= now, User.reminders_opt_out.is_(False),
                                             Enrolment.due_at <= now + timedelta(days=max(days.values()) + 1))
              if row.User.company_id in days
-             and (dates.local_date(row.due_at) - today).days <= days[row.User.company_id]]
+             and (local_time.local_date(row.due_at) - today).days <= days[row.User.company_id]]
     return _remind_trainees("due_soon", found, "assignment_due_soon", _l("Reminder: a course is due soon"))
 
 
@@ -63,10 +63,10 @@ def send_overdue(now):
 
 
 def _remind_trainees(kind, found, template, subject):
-    claimed = claim(kind, [(row.User.id, f"enrolment:{row.id}", dates.local_date(row.due_at).isoformat())
+    claimed = claim(kind, [(row.User.id, f"enrolment:{row.id}", local_time.local_date(row.due_at).isoformat())
                            for row in found])
     sending = [row for row in found
-               if (row.User.id, f"enrolment:{row.id}", dates.local_date(row.due_at).isoformat()) in claimed]
+               if (row.User.id, f"enrolment:{row.id}", local_time.local_date(row.due_at).isoformat()) in claimed]
     titles = titles_in([row.User for row in sending], {row.course_id for row in sending})
     for row in sending:
         title = titles[(row.User.language, row.User.company_id)].get(row.course_id, "")
@@ -88,7 +88,7 @@ def send_overdue_to_managers(now):
         .order_by(Enrolment.due_at, Enrolment.id)).all()
 
     def key(row):
-        return row.User.id, f"enrolment:{row.id}", dates.local_date(row.due_at).isoformat()
+        return row.User.id, f"enrolment:{row.id}", local_time.local_date(row.due_at).isoformat()
 
     claimed = claim("overdue_manager", [key(row) for row in found])
     per_manager = defaultdict(list)
@@ -107,8 +107,8 @@ def send_overdue_to_managers(now):
 
 def send_session_reminders(now):
     """The day before a classroom session (Brussels calendar), to everyone registered. Not essential."""
-    tomorrow = dates.local_date(now) + timedelta(days=1)
-    start = datetime.combine(tomorrow, time(0), tzinfo=dates.BRUSSELS)
+    tomorrow = local_time.local_date(now) + timedelta(days=1)
+    start = datetime.combine(tomorrow, time(0), tzinfo=local_time.BRUSSELS)
     found = db.session.execute(
         select(TrainingSession, User)
         .join(Registration, Registration.session_id == TrainingSession.id)

@@ -1,11 +1,10 @@
 """The cells of the audit events export (written as CSV or XLSX by ``oscart.core.tabular``)."""
 
 import json
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
+from oscart.core.local_time import BRUSSELS
 
 
 def header():

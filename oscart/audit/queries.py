@@ -1,26 +1,19 @@
 """Reading the audit trail: company admins see their own company's events, platform admins all."""
 
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from sqlalchemy import column, func, or_, select, table
 
 from oscart.audit.models import AuditEvent
 from oscart.core.database import LIKE_ESCAPE, contains_pattern
 from oscart.core.exceptions import PermissionDenied
+from oscart.core.local_time import local_day_start
 from oscart.core.security import can
-
-BRUSSELS = ZoneInfo("Europe/Brussels")
 
 # The audit log sits below the features that own people and companies: it reads the few columns it shows of
 # their tables, without their models.
 USERS = table("user", column("id"), column("email"))
 COMPANIES = table("company", column("id"), column("name"))
-
-
-def local_day_start(day):
-    """The UTC instant a Brussels calendar day starts."""
-    return datetime.combine(day, time.min, tzinfo=BRUSSELS).astimezone(UTC)
 
 
 def list_events(actor, *, person=None, action=None, date_from=None, date_to=None, company_id=None):

@@ -1,26 +1,6 @@
 """Calendar dates in Brussels: what a certificate prints and when it stops being valid."""
 
 import calendar
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
-from oscart.core.database import utcnow
-from oscart.core.i18n import TIMEZONE
-
-BRUSSELS = ZoneInfo(TIMEZONE)
-
-
-def today():
-    return utcnow().astimezone(BRUSSELS).date()
-
-
-def local_date(value):
-    """The Brussels calendar date of a datetime (naive values are taken as UTC), or a date as it is."""
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-        return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo("UTC"))
-    return value.astimezone(BRUSSELS).date()
 
 
 def add_months(day, months):

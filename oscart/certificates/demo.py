@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from oscart.certificates import dates, issuing, signing
 from oscart.certificates.models import Certificate
+from oscart.core import local_time
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from oscart.training.completion import complete_enrolment
@@ -44,7 +45,7 @@ def seed(demo):
     db.session.flush()
     admin = demo.users.get("admin@oscart.example")
     trainer = demo.users.get("trainer@oscart.example")
-    today = dates.today()
+    today = local_time.today()
     for email, code, completed, afterwards in CERTIFICATES:
         course = courses[code]
         completed_on = completed(today)
@@ -86,7 +87,7 @@ def _completed_enrolment(user, course, completed_on, trainer):
                                                           Enrolment.course_id == course.id))
     if enrolment is not None:
         return enrolment
-    completed_at = datetime.combine(completed_on, time(16, 0), tzinfo=dates.BRUSSELS)
+    completed_at = datetime.combine(completed_on, time(16, 0), tzinfo=local_time.BRUSSELS)
     enrolment = Enrolment(user_id=user.id, course_id=course.id, enrolled_at=completed_at - timedelta(days=14))
     db.session.add(enrolment)
     db.session.flush()

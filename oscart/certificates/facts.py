@@ -8,6 +8,7 @@ from sqlalchemy.exc import InvalidRequestError
 from oscart.accounts.models import User
 from oscart.certificates import dates
 from oscart.certificates.rendering import PrintedFacts
+from oscart.core import local_time
 from oscart.core.extensions import db
 from oscart.core.i18n import pick_translation
 from oscart.training.models import CourseTranslation
@@ -35,8 +36,8 @@ def session_facts(session):
     return {
         "place": _text(_attr(session, "place", "location", "venue")),
         "trainer_name": _text(trainer_name),
-        "started_on": dates.local_date(_attr(session, "starts_at", "start_at", "starts_on", "start")),
-        "ended_on": dates.local_date(_attr(session, "ends_at", "end_at", "ends_on", "end")),
+        "started_on": local_time.local_date(_attr(session, "starts_at", "start_at", "starts_on", "start")),
+        "ended_on": local_time.local_date(_attr(session, "ends_at", "end_at", "ends_on", "end")),
     }
 
 
@@ -68,12 +69,12 @@ def course_title(course, language):
 
 
 def facts_for_enrolment(enrolment, user, course, session, *, code):
-    completed_on = session.get("ended_on") or dates.local_date(enrolment.completed_at) or dates.today()
+    completed_on = session.get("ended_on") or local_time.local_date(enrolment.completed_at) or local_time.today()
     started_on = session.get("started_on")
     return PrintedFacts(
         code=code, language=user.language, holder_name=user.full_name,
         course_title=course_title(course, user.language), hours=Decimal(str(course.duration_hours or 0)),
         completed_on=completed_on, started_on=started_on if started_on and started_on < completed_on else None,
         place=session.get("place"), trainer_name=session.get("trainer_name"),
-        valid_until=dates.valid_until(completed_on, course.validity_months), issued_on=dates.today(),
+        valid_until=dates.valid_until(completed_on, course.validity_months), issued_on=local_time.today(),
     )

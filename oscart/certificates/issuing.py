@@ -22,6 +22,7 @@ from oscart.certificates.facts import course_title, facts_for_enrolment, session
 from oscart.certificates.models import AUTOMATIC, MANUAL, REISSUE, Certificate
 from oscart.certificates.notices import mail_issued
 from oscart.certificates.rendering import PrintedFacts, render_certificate
+from oscart.core import local_time
 from oscart.core.database import utcnow
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
@@ -69,7 +70,7 @@ def issue_manually(user, course, *, actor, completed_on, reason, place=None, tra
         course_title=course_title(course, user.language), hours=course.duration_hours,
         completed_on=completed_on, started_on=started_on,
         place=_optional_text(place, "place", MAX_PLACE), trainer_name=_optional_text(trainer_name, "trainer_name", 201),
-        valid_until=dates.valid_until(completed_on, course.validity_months), issued_on=dates.today(),
+        valid_until=dates.valid_until(completed_on, course.validity_months), issued_on=local_time.today(),
     )
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id,
                                                           Enrolment.course_id == course.id))
@@ -92,7 +93,7 @@ def reissue_certificate(old, *, actor, reason):
         code=new_code(), language=user.language, holder_name=user.full_name,
         course_title=course_title(course, user.language), hours=old.hours, completed_on=old.completed_on,
         started_on=old.started_on, place=old.place, trainer_name=old.trainer_name, valid_until=old.valid_until,
-        issued_on=dates.today(),
+        issued_on=local_time.today(),
     )
     enrolment = db.session.get(Enrolment, old.enrolment_id) if old.enrolment_id else None
     old.superseded_at = utcnow()  # first: one current certificate per person, course and cycle (the schema's rule)

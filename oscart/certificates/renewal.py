@@ -1,7 +1,7 @@
 """Before a certificate expires: reminder mails (once per certificate) and assigning the refresher course."""
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -10,8 +10,8 @@ from sqlalchemy import and_, select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.certificates import dates
 from oscart.certificates.models import Certificate
+from oscart.core import local_time
 from oscart.core.database import utcnow
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
@@ -43,7 +43,7 @@ def send_expiry_reminders(*, days, today=None):
     reminded once (``reminder_sent_at``), so running this daily, twice, or from two
     workers at once (rows locked, SKIP LOCKED on PostgreSQL) sends nothing twice. Returns the number reminded.
     """
-    today = today or dates.today()
+    today = today or local_time.today()
     query = due_for_reminder(today, days)
     query = unclaimed(query, of=Certificate)
     certificates = db.session.scalars(query).all()
@@ -83,14 +83,14 @@ def assign_refresher(certificate, *, actor, due_on):
     A completed enrolment starts a new round (``enrolled_at`` now, progress reset), so completing it issues
     a new certificate; an open one only gets the new due date.
     """
-    if due_on < dates.today():
+    if due_on < local_time.today():
         raise RuleViolation(_("The due date cannot be in the past."), "due_on")
     course = db.session.scalar(select(Course).where(
         Course.id == certificate.course_id, visible_to_company_clause(actor.company_id)))
     holder = db.session.get(User, certificate.user_id)
     if course is None or holder is None or holder.company_id != actor.company_id or not holder.is_active:
         raise RuleViolation(_("This course cannot be assigned to this employee."), None)
-    due_at = datetime.combine(due_on, time(23, 59), tzinfo=dates.BRUSSELS)
+    due_at = local_time.end_of_day(due_on)
     enrolment = db.session.scalar(select(Enrolment).where(
         and_(Enrolment.user_id == holder.id, Enrolment.course_id == course.id)))
     if enrolment is None:

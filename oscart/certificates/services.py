@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, or_, select
 
 from oscart.accounts.models import User
-from oscart.certificates import dates
 from oscart.certificates.codes import normalize_code
 from oscart.certificates.models import EXPIRED, EXPIRING, REVOKED, SUPERSEDED, VALID, Certificate
+from oscart.core import local_time
 from oscart.core.database import LIKE_ESCAPE, contains_pattern, get_or_raise
 from oscart.core.exceptions import NotFound
 from oscart.core.extensions import db
@@ -138,7 +138,7 @@ def apply_filters(query, filters):
     if filters.date_to:
         query = query.where(Certificate.completed_on <= filters.date_to)
     if filters.status:
-        query = query.where(status_clause(filters.status, dates.today(), filters.within_days))
+        query = query.where(status_clause(filters.status, local_time.today(), filters.within_days))
     return query
 
 

@@ -3,8 +3,8 @@
 from flask_babel import gettext as _
 
 from oscart.accounts.models import User
-from oscart.certificates import dates
 from oscart.certificates.models import STATUS_LABELS, certificate_status
+from oscart.core import local_time
 from oscart.core.extensions import db
 
 BATCH = 1000
@@ -17,11 +17,11 @@ def company_header():
 
 def company_rows(query, within_days):
     """The cells of the company list ``query`` (``services.list_company``), read in batches (flat memory)."""
-    today = dates.today()
+    today = local_time.today()
     statement = query.add_columns(User.email).execution_options(yield_per=BATCH)
     for row in db.session.execute(statement):
         yield (row.last_name, row.first_name, row.email, row.course_title, row.code, row.completed_on,
-               row.valid_until, _status(row, today, within_days), dates.local_date(row.refresher_due_at))
+               row.valid_until, _status(row, today, within_days), local_time.local_date(row.refresher_due_at))
 
 
 def all_header():
@@ -30,7 +30,7 @@ def all_header():
 
 def all_rows(query):
     """The cells of the platform admins' list ``query`` (``services.list_all``), read in batches."""
-    today = dates.today()
+    today = local_time.today()
     for row in db.session.execute(query.execution_options(yield_per=BATCH)):
         yield (row.code, row.holder_name, row.course_title, row.completed_on, row.valid_until,
                _status(row, today, 30))

@@ -8,11 +8,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from oscart.audit.services import record_event
-from oscart.certificates import dates, exports, renewal, services, signing, tables
+from oscart.certificates import exports, renewal, services, signing, tables
 from oscart.certificates.blueprint import bp
 from oscart.certificates.forms import CompanyFilterForm, RefresherForm
 from oscart.certificates.models import STATUS_LABELS, certificate_status
-from oscart.core import tabular
+from oscart.core import local_time, tabular
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.pagination import paginate
@@ -36,11 +36,12 @@ PDF_CACHE_CONTROL = "private, max-age=31536000, immutable"
 
 @bp.context_processor
 def _status_helpers():
-    return {"certificate_status_labels": STATUS_LABELS, "status_of": status_of, "today": dates.today()}
+    return {"certificate_status_labels": STATUS_LABELS, "status_of": status_of, "today": local_time.today()}
 
 
 def status_of(row, within_days=30, today=None):
-    return certificate_status(row.revoked_at, row.superseded_at, row.valid_until, today or dates.today(), within_days)
+    return certificate_status(row.revoked_at, row.superseded_at, row.valid_until, today or local_time.today(),
+                              within_days)
 
 
 @bp.get("/certificates/")
@@ -97,7 +98,7 @@ def company_zip():
     stream = exports.zip_stream(rows)
     response = Response(iter(stream), mimetype="application/zip")
     response.headers["Content-Length"] = str(len(stream))
-    response.headers["Content-Disposition"] = f'attachment; filename="certificates_{dates.today()}.zip"'
+    response.headers["Content-Disposition"] = f'attachment; filename="certificates_{local_time.today()}.zip"'
     return response
 
 
@@ -112,7 +113,7 @@ def company_pdf():
                        "One PDF can hold at most %(num)s certificates. Narrow the filters or download a ZIP.",
                        exports.MAX_MERGED), "error")
         return redirect(url_with_args("certificates.company"))
-    return pdf_response(exports.merged_pdf(rows), f"certificates_{dates.today()}.pdf", cache="no-store")
+    return pdf_response(exports.merged_pdf(rows), f"certificates_{local_time.today()}.pdf", cache="no-store")
 
 
 @bp.get("/certificates/company/certificates.xlsx", defaults={"extension": "xlsx"})
@@ -125,7 +126,7 @@ def company_list(extension):
                  count=db.session.scalar(services.count_company(current_user, filters)))
     db.session.commit()
     rows = tables.company_rows(services.list_company(current_user, filters), filters.within_days)
-    return tabular.export_response(extension, f"certificates_{dates.today()}", tables.company_header(), rows)
+    return tabular.export_response(extension, f"certificates_{local_time.today()}", tables.company_header(), rows)
 
 
 def _export_rows(kind):

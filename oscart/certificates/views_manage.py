@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.certificates import dates, issuing, services, tables
+from oscart.certificates import issuing, services, tables
 from oscart.certificates.blueprint import bp
 from oscart.certificates.forms import AdminFilterForm, ManualIssueForm, ReasonForm
 from oscart.certificates.models import Certificate
-from oscart.core import tabular
+from oscart.core import local_time, tabular
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.forms import choices
@@ -43,7 +43,7 @@ def manage_list(extension):
     record_event("certificate.exported", actor=current_user, target="certificates", format=extension,
                  search=form.q.data or "", status=form.status.data or "")
     db.session.commit()
-    return tabular.export_response(extension, f"certificates_{dates.today()}", tables.all_header(),
+    return tabular.export_response(extension, f"certificates_{local_time.today()}", tables.all_header(),
                                    tables.all_rows(query))
 
 

@@ -4,11 +4,12 @@ import hashlib
 
 from flask import current_app, redirect, render_template, request, url_for
 
-from oscart.certificates import dates, services
+from oscart.certificates import services
 from oscart.certificates.blueprint import bp
 from oscart.certificates.codes import normalize_code
 from oscart.certificates.forms import VerifyCodeForm, VerifyUploadForm
 from oscart.certificates.models import EXPIRING, VALID, certificate_status
+from oscart.core import local_time
 from oscart.core.extensions import limiter
 from oscart.core.uploads import upload_limit
 
@@ -46,7 +47,7 @@ def verify(code):
     if form.validate_on_submit():
         matches = _sha256(form.file.data) == certificate.pdf_sha256
     status = certificate_status(certificate.revoked_at, certificate.superseded_at, certificate.valid_until,
-                                dates.today())
+                                local_time.today())
     return _no_store(render_template("certificates/verify.html", certificate=certificate,
                                      status=VALID if status == EXPIRING else status, form=form, matches=matches))
 

@@ -20,9 +20,9 @@ from oscart.classroom.models import (
     SessionTrainer,
     TrainingSession,
 )
-from oscart.classroom.services import local_to_utc
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
+from oscart.core.local_time import local_to_utc
 from oscart.training.models import BLENDED, CLASSROOM, PUBLISHED, Course, CourseTranslation
 
 COURSES = (

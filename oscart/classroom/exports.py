@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from oscart.classroom.models import ATTENDANCE_STATUSES, STATUS_LABELS
-from oscart.classroom.services import BRUSSELS
 from oscart.classroom.signatures import data_url
 from oscart.companies.models import Company
 from oscart.core.extensions import db
 from oscart.core.i18n import force_locale
+from oscart.core.local_time import BRUSSELS
 from oscart.core.pdf import pdf_static_url, render_pdf
 
 ISSUER = "Oscart Group NV"

@@ -10,9 +10,9 @@ from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.classroom.access import teaches_clause
 from oscart.classroom.models import REGISTERED, Attendance, Registration, SessionPart, SessionTrainer, TrainingSession
-from oscart.classroom.services import local_to_utc
 from oscart.companies.models import Company
 from oscart.core.extensions import db
+from oscart.core.local_time import local_to_utc
 from oscart.core.pagination import PER_PAGE, Page
 from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINER
 from oscart.training.models import Course

@@ -1,8 +1,7 @@
 """Planning classroom sessions and reading them back (titles, parts, trainers, upcoming lists)."""
 
 from collections import namedtuple
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -25,17 +24,10 @@ from oscart.core.database import prepared, utcnow
 from oscart.core.database import rows as column_rows
 from oscart.core.exceptions import NotFound, PermissionDenied, RuleViolation
 from oscart.core.extensions import db
-from oscart.core.i18n import TIMEZONE, is_language
+from oscart.core.i18n import is_language
 from oscart.core.security import PLATFORM_ADMIN, TRAINER, can
 from oscart.training.models import BLENDED, CLASSROOM, Course
 from oscart.training.titles import reader_params, reader_title
-
-BRUSSELS = ZoneInfo(TIMEZONE)
-
-
-def local_to_utc(day, time):
-    """A date and wall-clock time in Brussels as an aware UTC datetime."""
-    return datetime.combine(day, time, tzinfo=BRUSSELS).astimezone(UTC)
 
 
 def plannable_courses(actor):

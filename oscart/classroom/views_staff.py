@@ -10,7 +10,7 @@ from oscart.classroom import access, attendance, changes, exports, review, servi
 from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import PART_ROWS, ReviewFilterForm, SessionForm, SheetForm, parse_sheet_rows
 from oscart.companies.models import Company
-from oscart.core import tabular
+from oscart.core import local_time, tabular
 from oscart.core.database import utcnow
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
@@ -30,7 +30,7 @@ def plan(session_id):
         _prefill(form, training_session)
     times = form.part_times() if form.validate_on_submit() else None
     if times is not None and not any(entry.form.day.errors for entry in form.parts):
-        parts = [(services.local_to_utc(day, start), services.local_to_utc(day, end)) for day, start, end in times]
+        parts = [(local_time.local_to_utc(day, start), local_time.local_to_utc(day, end)) for day, start, end in times]
         deadline = form.cancellation_deadline.data
         try:
             saved = changes.save_session(
@@ -38,7 +38,8 @@ def plan(session_id):
                 capacity=form.capacity.data, language=form.language.data, place=form.place.data,
                 meeting_url=form.meeting_url.data, company_id=form.company_id.data or None,
                 trainer_ids=form.trainer_ids.data,
-                cancellation_deadline_at=services.local_to_utc(deadline.date(), deadline.time()) if deadline else None)
+                cancellation_deadline_at=(local_time.local_to_utc(deadline.date(), deadline.time())
+                                          if deadline else None))
         except RuleViolation as error:
             db.session.rollback()
             # Errors about the parts as a whole show above the form (the part rows carry their own).
@@ -68,9 +69,9 @@ def _prefill(form, training_session):
     form.company_id.data = training_session.company_id or 0
     form.trainer_ids.data = [row.id for row in services.session_trainers(training_session.id)]
     for entry, part in zip(form.parts, services.session_parts(training_session.id)[:PART_ROWS], strict=False):
-        start, end = (moment.astimezone(services.BRUSSELS) for moment in (part.starts_at, part.ends_at))
+        start, end = (moment.astimezone(local_time.BRUSSELS) for moment in (part.starts_at, part.ends_at))
         entry.day.data, entry.start.data, entry.end.data = start.date(), start.time(), end.time()
-    deadline = training_session.cancellation_deadline_at.astimezone(services.BRUSSELS)
+    deadline = training_session.cancellation_deadline_at.astimezone(local_time.BRUSSELS)
     form.cancellation_deadline.data = deadline.replace(tzinfo=None)
 
 

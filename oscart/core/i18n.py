@@ -19,9 +19,10 @@ from flask_babel import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from oscart.core.local_time import TIMEZONE
+
 LANGUAGES = {"nl": "Nederlands", "fr": "Français", "de": "Deutsch", "en": "English"}
 DEFAULT_LANGUAGE = "nl"
-TIMEZONE = "Europe/Brussels"
 
 LANGUAGE_LABELS = {"nl": _l("Dutch"), "fr": _l("French"), "de": _l("German"), "en": _l("English")}
 

@@ -5,11 +5,10 @@ from collections import namedtuple
 
 from sqlalchemy import bindparam, select
 
-from oscart.certificates import dates
 from oscart.certificates.models import STATUS_LABELS, Certificate, certificate_status
 from oscart.certificates.services import OWN_ORDER, listed_title
 from oscart.classroom.services import upcoming_from_rows, upcoming_with_titles_statement
-from oscart.core import dashboard
+from oscart.core import dashboard, local_time
 from oscart.core.database import SelectsInOne, prepared, utcnow
 from oscart.core.security import can
 from oscart.training.company import NEWS_ORDER, list_news
@@ -76,7 +75,7 @@ def load_dashboard(actor, preferred, *, now=None):
         (completed if row.status == COMPLETED else in_progress).append(item)
     completed.sort(key=lambda item: item.completed_at, reverse=True)
     latest = found.get("certificates", [])
-    today = dates.today()
+    today = local_time.today()
     certificates = [DashboardCertificate(row, certificate_status(row.revoked_at, row.superseded_at,
                                                                  row.valid_until, today, 30))
                     for row in latest[:LATEST_CERTIFICATES]]

@@ -1,6 +1,5 @@
 """Platform admins: the request queue, statement versions, campaigns, retention and incidents."""
 
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,11 +9,12 @@ from sqlalchemy import func, select
 
 from oscart.accounts.models import User
 from oscart.companies.models import Company
+from oscart.core import local_time
 from oscart.core import personal_data as registry
 from oscart.core.database import utcnow
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
-from oscart.core.i18n import LANGUAGES, TIMEZONE
+from oscart.core.i18n import LANGUAGES
 from oscart.core.security import require
 from oscart.privacy import campaigns, incidents, policy, requests, retention, statement
 from oscart.privacy.forms import CampaignForm, DecisionForm, IncidentForm, PublishForm, choices
@@ -160,7 +160,7 @@ def new_incident():
                 raise RuleViolation(_("Some of these addresses do not belong to an account."), "user_emails")
             item = incidents.record_incident(
                 actor=current_user, title=form.title.data,
-                occurred_at=form.occurred_at.data.replace(tzinfo=ZoneInfo(TIMEZONE)),
+                occurred_at=form.occurred_at.data.replace(tzinfo=local_time.BRUSSELS),
                 categories=form.categories.data, company_ids=form.company_ids.data, user_ids=user_ids,
                 texts={code: getattr(form, f"text_{code}").data for code in LANGUAGES})
         except RuleViolation as error:

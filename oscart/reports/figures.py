@@ -23,6 +23,7 @@ from oscart.certificates.models import Certificate
 from oscart.classroom.models import ABSENT, EXCUSED, Attendance
 from oscart.companies.models import Group, GroupMember
 from oscart.companies.services import visible_employees
+from oscart.core import local_time
 from oscart.core.database import SelectsInOne, prepared, utcnow
 from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
 from oscart.training.services import first_row_per_id, pick_course_texts
@@ -59,7 +60,7 @@ def month_starts(first, count):
 
 def load_report(actor, preferred, filters, *, now=None):
     now = now or utcnow()
-    today = now.astimezone(dates.BRUSSELS).date()
+    today = now.astimezone(local_time.BRUSSELS).date()
     past = month_starts(dates.add_months(today.replace(day=1), 1 - filters.months), filters.months)
     coming = month_starts(today, filters.months)
     params = {"company_id": actor.company_id, "now": now, "period_start": _moment(past[0]),
@@ -81,7 +82,7 @@ def load_report(actor, preferred, filters, *, now=None):
 
 def _moment(day):
     """The start of a Brussels calendar day as an aware datetime."""
-    return datetime.combine(day, time(0), tzinfo=dates.BRUSSELS)
+    return datetime.combine(day, time(0), tzinfo=local_time.BRUSSELS)
 
 
 def _months(starts, found):

@@ -1,17 +1,15 @@
 """Company admins: welcome text and news for their employees, and assigning courses with a due date."""
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from oscart.core import local_time
 from oscart.core.database import rows as column_rows
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
-from oscart.core.i18n import TIMEZONE
 from oscart.core.security import require
 from oscart.training import company, services
 from oscart.training.forms import AssignForm, NewsForm, options
@@ -80,4 +78,4 @@ def _end_of_day(day):
     """A due date means the end of that day in Brussels."""
     if day is None:
         return None
-    return datetime.combine(day, time(23, 59), tzinfo=ZoneInfo(TIMEZONE))
+    return local_time.end_of_day(day)

@@ -12,13 +12,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, or_, select, union_all
 
 from oscart.accounts.models import User
-from oscart.certificates.dates import local_date
 from oscart.classroom.exports import BATCH
 from oscart.classroom.models import REGISTERED, Registration, TrainingSession
 from oscart.companies.models import Group, JobRole
 from oscart.companies.services import visible_employees
 from oscart.core.database import LIKE_ESCAPE, SelectsInOne, contains_pattern, prepared, rows
 from oscart.core.extensions import db
+from oscart.core.local_time import local_date
 from oscart.core.pagination import Page, paginate
 from oscart.training.models import Course, CourseTranslation, Enrolment
 from oscart.training.services import first_row_per_id, pick_course_texts

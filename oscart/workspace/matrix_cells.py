@@ -20,11 +20,11 @@ from datetime import timedelta
 from sqlalchemy import and_, bindparam, case, func, literal, select, union
 
 from oscart.accounts.models import User
-from oscart.certificates import dates
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import REGISTERED, Registration, TrainingSession
 from oscart.companies.models import GroupMember
 from oscart.companies.services import visible_employees
+from oscart.core import local_time
 from oscart.core.database import utcnow
 from oscart.training.models import COMPLETED, Enrolment
 
@@ -44,7 +44,7 @@ STATUSES = (NOT_STARTED, BOOKED, STARTED, DONE, VALID, EXPIRING, EXPIRED, OVERDU
 def cell_params(now=None):
     """The moments every cell statement compares with: now, today and the last day counted as expiring."""
     now = now or utcnow()
-    today = now.astimezone(dates.BRUSSELS).date()
+    today = now.astimezone(local_time.BRUSSELS).date()
     return {"now": now, "today": today, "expiring_until": today + timedelta(days=EXPIRING_DAYS)}
 
 

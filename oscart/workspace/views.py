@@ -6,11 +6,11 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from oscart.certificates import dates
 from oscart.certificates.models import STATUS_LABELS as CERTIFICATE_LABELS
 from oscart.certificates.models import certificate_status
 from oscart.classroom.models import REGISTRATION_LABELS
 from oscart.companies import directory, groups
+from oscart.core import local_time
 from oscart.core.database import utcnow
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
@@ -32,7 +32,7 @@ def employee(user_id):
     return render_template(
         "workspace/employee.html", person=person, groups=directory.person_groups(user_id), kinds=KIND_LABELS,
         courses=record.list_courses(current_user, user_id), sessions=record.list_sessions(current_user, user_id),
-        certificates=record.list_certificates(current_user, user_id), now=utcnow(), today=dates.today(),
+        certificates=record.list_certificates(current_user, user_id), now=utcnow(), today=local_time.today(),
         certificate_status=certificate_status, certificate_labels=CERTIFICATE_LABELS,
         registration_labels=REGISTRATION_LABELS, COMPANY_ADMIN=COMPANY_ADMIN,
         is_self=user_id == current_user.id)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from playwright.sync_api import expect
 
 from oscart.certificates import dates
+from oscart.core import local_time
 from oscart.core.security import COMPANY_ADMIN
 from tests.factories import PASSWORD, make_certificate, make_company, make_course, make_user
 
@@ -24,7 +25,7 @@ def test_hr_sees_expiring_certificate_and_assigns_refresher(page, screenshot):
     hr = make_user(role=COMPANY_ADMIN, company=company, language="en")
     course = make_course(titles={"en": "Working safely at height", "nl": "Veilig werken op hoogte"},
                          validity_months=12)
-    soon = dates.add_months(dates.today() + timedelta(days=12), -12)
+    soon = dates.add_months(local_time.today() + timedelta(days=12), -12)
     make_certificate(make_user(company=company, first_name="Anna", last_name="Jansen", language="nl"), course,
                      completed_at=datetime.combine(soon, time(12), tzinfo=UTC))
     make_certificate(make_user(company=company, first_name="Pieter", last_name="Willems", language="en"), course)
