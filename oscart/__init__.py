@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from config import CONFIGS, config_name
-from oscart import errors, hooks, templating
+from oscart import errors, hooks, tasks, templating
 from oscart.core import ids, logs, metrics, requestid
 from oscart.database import prepare_postgresql, prepare_sqlite
 from oscart.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -32,6 +32,7 @@ BLUEPRINTS = (
     "oscart.workspace.import_views",
     "oscart.assignments.views",
     "oscart.assignments.settings",
+    "oscart.jobs.views",
 )
 
 
@@ -49,6 +50,7 @@ def create_app(test_config=None):
     errors.init_app(app)
     hooks.init_app(app)
     templating.init_app(app)
+    tasks.init_app(app)
     register_commands(app)
     return app
 
@@ -100,6 +102,7 @@ def register_commands(app):
     from oscart.certificates.cli import certificates_cli
     from oscart.cli import seed_demo_command
     from oscart.core.backup import backup_cli
+    from oscart.jobs.cli import jobs_cli
     from oscart.mail.cli import outbox_cli
     from oscart.privacy.cli import privacy_cli
 
@@ -109,3 +112,4 @@ def register_commands(app):
     app.cli.add_command(privacy_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(jobs_cli)

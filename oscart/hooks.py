@@ -6,7 +6,6 @@ from flask_login import current_user
 from oscart.audit.services import current_ip
 from oscart.auth.services import touch_session
 from oscart.extensions import db
-from oscart.mail.hooks import deliver_after_request
 from oscart.net import client_ip
 
 CSP = (
@@ -19,7 +18,6 @@ def init_app(app):
     app.before_request(refuse_nul_characters)
     app.before_request(remember_client_ip)
     app.before_request(touch_current_session)
-    app.after_request(deliver_after_request)
     app.after_request(security_headers)
 
 

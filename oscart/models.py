@@ -14,6 +14,7 @@ from oscart.classroom.models import (  # noqa: F401
     TrainingSession,
 )
 from oscart.companies.models import Company, Invitation  # noqa: F401
+from oscart.jobs.models import Job  # noqa: F401
 from oscart.mail.models import OutboxMessage  # noqa: F401
 from oscart.privacy.models import (  # noqa: F401
     Campaign,

@@ -218,6 +218,11 @@ ACCESS = {
     "certificates.detail": {"GET": ADMIN},
     "certificates.reissue": {"POST": only(PLATFORM_ADMIN, ok=400)},  # a reason is required
     "certificates.revoke": {"POST": only(PLATFORM_ADMIN, ok=400)},
+    # An empty form names no format: back to the certificates, nothing started.
+    "certificates.company_job": {"POST": only(COMPANY_ADMIN, ok=302)},
+    # A job and its file are its owner's alone.
+    "jobs.job": {"GET": {"own": LOGGED_IN, "other": per_role(302, 404, 404, 404, 404)}},
+    "jobs.download": {"GET": {"own": LOGGED_IN, "other": per_role(302, 404, 404, 404, 404)}},
     "certificates.issue": {"GET": ADMIN, "POST": ADMIN},
     # required training (company admin area; ids: a rule of the side's company)
     "assignments.index": {"GET": only(COMPANY_ADMIN)},
@@ -409,6 +414,18 @@ class World:
         request = PrivacyRequest(user_id=self.people[("member", key)].id, kind="rectify", motivation="Typo",
                                  due_at=utcnow() + timedelta(days=30))
         db.session.add(request)
+    def job_for(self, user):
+        from datetime import timedelta
+
+        from oscart.jobs.models import DONE, Job
+
+        job = Job(kind="certificates.zip", owner_id=user.id, company_id=user.company_id, params={"ids": []},
+                  status=DONE, result=b"PK", result_name="certificates.zip", result_type="application/zip",
+                  result_size=2, expires_at=utcnow() + timedelta(hours=1))
+        db.session.add(job)
+        db.session.commit()
+        return job
+
         db.session.commit()
         return request
 
@@ -462,6 +479,10 @@ ID_PROVIDERS = {
     "certificate_id": lambda world, side, role, home: world.certificate(world.key(side, home)).id,
     "code": lambda world, side, role, home: world.certificate(world.key(side, home)).code,
     "course_id": lambda world, side, role, home: world.training(world.key(side, home))["course"].id,
+    # own: a finished job of the actor; other: one of a member of the other company.
+    "job_id": lambda world, side, role, home: world.job_for(
+        world.actor(role, home) if side == "own" and role != "anonymous"
+        else world.people[("member", world.key(side, home))]).id,
     "lesson_id": lambda world, side, role, home: world.training(world.key(side, home))["lesson"].id,
     "image_id": lambda world, side, role, home: world.training(world.key(side, home))["image"].id,
     "question_id": lambda world, side, role, home: world.training(world.key(side, home))["question"].id,

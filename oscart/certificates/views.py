@@ -12,6 +12,7 @@ from oscart.certificates import dates, exports, renewal, services, signing, tabl
 from oscart.certificates.blueprint import bp
 from oscart.certificates.forms import STATUS_LABELS, CompanyFilterForm, RefresherForm
 from oscart.certificates.models import certificate_status
+from oscart.certificates.views_bulk import prepared_in_background
 from oscart.core import tabular
 from oscart.exceptions import RuleViolation
 from oscart.extensions import db
@@ -67,7 +68,7 @@ def pdf_response(data, name, *, etag=None, cache=PDF_CACHE_CONTROL):
     return response
 
 
-def _company_filters():
+def company_filters():
     form = CompanyFilterForm(request.args)
     form.validate()
     value = lambda field: None if field.errors else field.data  # noqa: E731
@@ -80,12 +81,13 @@ def _company_filters():
 @bp.get("/certificates/company")
 @require("company.manage")
 def company():
-    form, filters = _company_filters()
+    form, filters = company_filters()
     page = paginate(services.list_company(current_user, filters), request.args.get("page", 1, type=int),
                     count=services.count_company(current_user, filters))
     courses, people = services.company_filter_choices(current_user)
     return render_template("certificates/company.html", filters=form, page=page, within=filters.within_days,
-                           courses=courses, people=people, refresher_form=RefresherForm())
+                           courses=courses, people=people, refresher_form=RefresherForm(),
+                           in_background=prepared_in_background(page.total))
 
 
 @bp.get("/certificates/company/certificates.zip")
@@ -119,7 +121,7 @@ def company_pdf():
 @bp.get("/certificates/company/certificates.csv", defaults={"extension": "csv"})
 @require("company.manage")
 def company_list(extension):
-    _form, filters = _company_filters()
+    _form, filters = company_filters()
     record_event("certificate.exported", actor=current_user, company_id=current_user.company_id,
                  target=f"company:{current_user.company_id}", format=extension,
                  count=db.session.scalar(services.count_company(current_user, filters)))
@@ -130,10 +132,14 @@ def company_list(extension):
 
 def _export_rows(kind):
     """The filtered rows to export (audited), or None after flashing that there are none."""
-    _form, filters = _company_filters()
+    _form, filters = company_filters()
     rows = services.export_rows(services.list_company(current_user, filters))
     if not rows:
         flash(_("No certificates match these filters."), "info")
+        return None
+    if prepared_in_background(len(rows)):
+        # Too many to wait for: the page offers to prepare the file (views_bulk).
+        flash(_("This many certificates are prepared in the background: use the button on this page."), "info")
         return None
     record_event("certificate.exported", actor=current_user, company_id=current_user.company_id,
                  target=f"company:{current_user.company_id}", format=kind, count=len(rows))

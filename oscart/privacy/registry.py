@@ -32,6 +32,7 @@ MODULES = (
     "oscart.certificates.privacy_data",
     "oscart.companies.privacy_data",
     "oscart.assignments.privacy_data",
+    "oscart.jobs.privacy_data",
 )
 
 
