@@ -40,5 +40,12 @@ from oscart.training.models import (  # noqa: F401
     LessonProgress,
     LessonTranslation,
 )
-from oscart.training.quiz_models import Choice, Question, Quiz, QuizAttempt  # noqa: F401
+from oscart.training.quiz_models import (  # noqa: F401
+    Choice,
+    ChoiceTranslation,
+    Question,
+    QuestionTranslation,
+    Quiz,
+    QuizAttempt,
+)
 from oscart.workspace.import_models import PeopleImport  # noqa: F401
