@@ -23,6 +23,12 @@ pytestmark = pytest.mark.config(JOB_INLINE_MAX=2)
 
 
 @pytest.fixture
+def run_task(app):
+    """The job task of the test app (tests that build other apps change Celery's default app)."""
+    return app.extensions["celery"].tasks[services.RUN_TASK]
+
+
+@pytest.fixture
 def company():
     company = make_company()
     course = make_course()
@@ -33,7 +39,7 @@ def company():
 
 @pytest.fixture
 def admin(company):
-    return make_user(role=COMPANY_ADMIN, company=company)
+    return make_user(role=COMPANY_ADMIN, company=company, language="en")
 
 
 def _start(browser, admin, extension="zip"):
@@ -149,11 +155,11 @@ def test_the_result_is_kept_for_the_configured_hours(browser, admin):
     assert timedelta(hours=23, minutes=59) < job.expires_at - job.finished_at <= timedelta(hours=24)
 
 
-def test_running_the_task_again_changes_nothing(browser, admin):
+def test_running_the_task_again_changes_nothing(run_task, browser, admin):
     _start(browser, admin)
     job = _job()
     finished, data = job.finished_at, job.result
-    assert job_tasks.run.apply(args=[job.id]).get() is None
+    assert run_task.apply(args=[job.id]).get() is None
     job = _job()
     assert (job.status, job.attempts, job.finished_at, job.result) == (DONE, 1, finished, data)
 
@@ -168,11 +174,11 @@ def test_a_job_whose_worker_died_is_taken_over_and_finishes_once(app, admin, com
     assert app.extensions["celery"].tasks["oscart.jobs.resume"].apply().get() == 0
 
 
-def test_a_job_held_by_a_live_run_is_left_alone(admin, company):
+def test_a_job_held_by_a_live_run_is_left_alone(run_task, admin, company):
     job = _queued_job(admin)
     job.status, job.attempts, job.lease_until = RUNNING, 1, utcnow() + timedelta(minutes=1)
     db.session.commit()
-    assert job_tasks.run.apply(args=[job.id]).get() is None
+    assert run_task.apply(args=[job.id]).get() is None
     assert _job().status == RUNNING and services.stalled_jobs() == []
 
 
@@ -190,7 +196,7 @@ def test_a_run_that_lost_its_claim_stores_nothing(admin, company):
     assert _job().result_name == "y.zip"
 
 
-def test_a_failing_job_is_retried_with_growing_back_off_then_fails(app, monkeypatch, admin, company):
+def test_a_failing_job_is_retried_with_growing_back_off_then_fails(run_task, app, monkeypatch, admin, company):
     calls = []
 
     def broken(job, progress):
@@ -202,7 +208,7 @@ def test_a_failing_job_is_retried_with_growing_back_off_then_fails(app, monkeypa
                                                                           kind.back_label))
     # Eager retries run at once, one after the other (a worker waits the back-off between them).
     monkeypatch.setitem(app.extensions["celery"].conf, "task_eager_propagates", False)
-    job_tasks.run.apply(args=[_job().id])
+    run_task.apply(args=[_job().id])
     job = _job()
     assert calls == [1, 2, 3, 4, 5] and job.status == FAILED and "disk full" in job.error
     assert [job_tasks.backoff(n) for n in range(4)] == [10, 40, 160, 640]
@@ -217,11 +223,11 @@ def test_a_failed_job_says_so(browser, admin, company):
     assert "could not be prepared" in page and "disk full" not in page
 
 
-def test_the_job_is_refused_when_its_owner_is_no_longer_an_admin(admin, company):
+def test_the_job_is_refused_when_its_owner_is_no_longer_an_admin(run_task, admin, company):
     job = _queued_job(admin)
     admin.role = TRAINEE
     db.session.commit()
-    job_tasks.run.apply(args=[job.id])
+    run_task.apply(args=[job.id])
     job = _job()
     assert (job.status, job.attempts, job.result) == (FAILED, 1, None)
 
