@@ -196,6 +196,7 @@ def save_question(course, question_id=None, *, actor, kind, texts, correct, vers
         _claim_version(course, question, version, kind)
         db.session.execute(delete(Choice).where(Choice.question_id == question.id))
         db.session.execute(delete(QuestionTranslation).where(QuestionTranslation.question_id == question.id))
+        db.session.expunge(question)  # with its loaded answers and texts: the rows are gone, new ones may reuse ids
     _write_content(question, kind, texts, written, used, correct)
     record_event("training.question_created" if question_id is None else "training.question_updated",
                  actor=actor, company_id=course.owner_company_id, target=f"course:{course.id}",
