@@ -166,3 +166,22 @@ def test_bulk_jobs_have_their_own_queue(app):
     assert conf.task_default_queue == "default"
 
 
+
+
+def test_metrics_report_unfinished_jobs_and_waiting_tasks(app, client):
+    from oscart.jobs.services import start_job
+
+    start_job("certificates.zip", actor=make_user(), params={"ids": []}, total=0)
+    db.session.info.pop("oscart.tasks.queued")  # left queued
+    db.session.commit()
+    text = client.get("/metrics").text
+    assert "oscart_jobs_unfinished 1.0" in text
+    assert "oscart_task_queue_default_messages 0.0" in text and "oscart_task_queue_bulk_messages 0.0" in text
+
+
+def test_a_queue_that_cannot_be_measured_reads_minus_one(make_app):
+    from oscart.tasks.monitoring import waiting_tasks
+
+    broken = make_app(CELERY={**TestingConfig.CELERY, "task_always_eager": False, "broker_url": DOWN})
+    with broken.app_context():
+        assert waiting_tasks("default") == -1

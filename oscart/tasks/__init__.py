@@ -9,8 +9,9 @@ commands call the same functions. Development and tests run tasks eagerly, in th
 from oscart.tasks import dispatch
 from oscart.tasks.app import celery_init_app
 
-# Modules that define tasks: imported when the app is built, so a worker knows them all.
-TASK_MODULES = ("oscart.tasks.mail", "oscart.tasks.periodic", "oscart.tasks.jobs")
+# Modules that define tasks (and the gauges of their queues): imported when the app is built, so a worker knows
+# them all.
+TASK_MODULES = ("oscart.tasks.mail", "oscart.tasks.periodic", "oscart.tasks.jobs", "oscart.tasks.monitoring")
 
 
 def init_app(app):
