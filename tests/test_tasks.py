@@ -185,3 +185,12 @@ def test_a_queue_that_cannot_be_measured_reads_minus_one(make_app):
     broken = make_app(CELERY={**TestingConfig.CELERY, "task_always_eager": False, "broker_url": DOWN})
     with broken.app_context():
         assert waiting_tasks("default") == -1
+
+
+def test_with_redis_down_a_commit_of_many_messages_tries_the_broker_once(make_app, caplog):
+    broken = make_app(CELERY={**TestingConfig.CELERY, "task_always_eager": False, "broker_url": DOWN})
+    with broken.app_context():
+        _queue(make_user(), count=20)
+        db.session.commit()
+        assert len([r for r in caplog.records if "left for the periodic sweep" in r.getMessage()]) == 1
+        assert _statuses() == [PENDING] * 20

@@ -43,7 +43,8 @@ def _send_committed(session):
         session.info.setdefault(_READY, []).extend(calls)
         return
     for name, args in calls:
-        send(name, args)
+        if not send(name, args):
+            break  # the broker is down: the sweeps send the rest too, without a wait per message
 
 
 @event.listens_for(Session, "after_rollback")
