@@ -138,10 +138,7 @@ def attempt(attempt_id):
             flash(_("You passed the knowledge check with %(score)s%%.", score=attempt.score_percent), "success")
             if enrolment.is_completed:
                 return redirect(url_for("certificates.earned", course_id=enrolment.course_id))
-        else:
-            flash(_("You scored %(score)s%%; the pass mark is %(mark)s%%.", score=attempt.score_percent,
-                    mark=quiz.pass_percent), "error")
-        return redirect(url_for("training.attempt", attempt_id=attempt.id))
+        return redirect(url_for("training.attempt", attempt_id=attempt.id))  # the result says the score
     if attempt.submitted_at is None:
         return render_template("training/quiz.html", attempt=attempt, enrolment=enrolment, quiz=quiz,
                                questions=quizzes.attempt_questions(attempt))
