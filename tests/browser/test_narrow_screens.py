@@ -165,7 +165,7 @@ def page_rules():
             if "GET" in rule.methods and rule.endpoint not in NOT_PAGES]
 
 
-def log_in(page, email, expect_url=r"/(dashboard|admin/|company/)$"):
+def log_in(page, email, expect_url=r"/(dashboard|admin/|company/|classroom/teach)$"):
     page.goto("/login")
     page.locator("#email").fill(email)
     page.locator("#password").fill(DEMO_PASSWORD)
