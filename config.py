@@ -63,6 +63,8 @@ class Config:
     PROXY_FIX_HOPS = _env_int("PROXY_FIX_HOPS", 0)
 
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")  # console | file | smtp | memory
+    # Each message goes to a delivery task right after the commit that queued it (false: only the periodic sweep,
+    # `flask outbox work` or the beat schedule, sends it).
     MAIL_DELIVER_INLINE = _env_bool("MAIL_DELIVER_INLINE", True)
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(BASE_DIR / "instance" / "mail"))
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
@@ -134,6 +136,34 @@ class Config:
     # Training: largest lesson image accepted for upload (it is decoded and re-encoded anyway).
     LESSON_IMAGE_MAX_BYTES = _env_int("LESSON_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
 
+    # Background work on Celery (oscart/tasks): Redis as the broker; no result backend (tasks write their outcome
+    # to the database). Eager (tasks run in the process that queues them) in development and tests.
+    CELERY = {
+        "broker_url": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0"),
+        "task_always_eager": _env_bool("CELERY_TASK_ALWAYS_EAGER", False),
+        "task_eager_propagates": False,
+        "task_ignore_result": True,
+        # A task is acknowledged when it has finished: one a killed worker was running is delivered again.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_default_queue": "default",
+        "task_routes": {"oscart.jobs.run": {"queue": "bulk"}},
+        "broker_connection_retry_on_startup": True,
+        # Unacknowledged tasks of a vanished worker come back after this many seconds (longest bulk job).
+        # Queueing after a commit does not retry: with Redis down a request goes on at once (about 20 ms lost)
+        # and the periodic sweeps send what was left.
+        "broker_transport_options": {"visibility_timeout": _env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+                                     "max_retries": 0, "socket_connect_timeout": 1},
+        "broker_connection_timeout": 2,
+        "timezone": "Europe/Brussels",
+        "worker_hijack_root_logger": False,
+    }
+    # Bulk jobs (oscart/jobs): downloads of more certificates than this are prepared in the background; a
+    # result is kept for its owner this many hours, then deleted.
+    JOB_INLINE_MAX = _env_int("JOB_INLINE_MAX", 200)
+    JOB_RESULT_HOURS = _env_int("JOB_RESULT_HOURS", 24)
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
@@ -145,10 +175,13 @@ class DevelopmentConfig(Config):
     if not (Config.CERTIFICATE_SIGNING_CERT or Config.CERTIFICATE_SIGNING_KEY):
         CERTIFICATE_SIGNING_CERT = str(Path(Config.CERTIFICATE_DEMO_SIGNER_DIR) / "signer-cert.pem")
         CERTIFICATE_SIGNING_KEY = str(Path(Config.CERTIFICATE_DEMO_SIGNER_DIR) / "signer-key.pem")
+    # `make run` is one process: tasks run in it unless CELERY_TASK_ALWAYS_EAGER=0 (then start a worker too).
+    CELERY = {**Config.CELERY, "task_always_eager": _env_bool("CELERY_TASK_ALWAYS_EAGER", True)}
 
 
 class TestingConfig(Config):
     TESTING = True
+    CELERY = {**Config.CELERY, "task_always_eager": True, "task_eager_propagates": True}
     SECRET_KEY = "testing-secret-key"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     MAIL_BACKEND = "memory"
@@ -166,7 +199,6 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     SECURITY_HSTS = True
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
-    MAIL_DELIVER_INLINE = _env_bool("MAIL_DELIVER_INLINE", False)
 
 
 CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}

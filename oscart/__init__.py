@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 FEATURES = (
     "oscart.audit",
     "oscart.mail",
+    "oscart.jobs",
     "oscart.accounts",
     "oscart.companies",
     "oscart.auth",
@@ -34,6 +35,7 @@ FEATURES = (
     "oscart.reports",
     "oscart.main",
     "oscart.admin",
+    "oscart.tasks",
 )
 
 

@@ -124,13 +124,13 @@ def make_elearning_course(*, titles=None, lessons=2, status="published", is_glob
                 format="elearning", default_language="nl", completion_rule="lessons", quiz=None, **fields):
     """A course with ``titles`` ({language: title}) and ``lessons`` lessons translated in the same languages.
 
-    ``quiz``: {language: [(question, [choices], correct index)]}, plus optional pass_percent/max_attempts keys.
+    ``quiz``: {language: [(question, [choices], correct index or indexes[, kind])]}, plus optional keys
+    pass_percent, max_attempts, draw_count, wait_minutes, is_answers_shown. The n-th question of each language
+    is one question with a translation per language.
     """
     from decimal import Decimal
 
     from oscart.training.models import Course, CourseCompany, CourseTranslation, Lesson, LessonTranslation
-    from oscart.training.quiz_models import Choice, Question, Quiz
-
     n = next(_seq)
     titles = titles or {"nl": f"Cursus {n}", "fr": f"Cours {n}"}
     fields.setdefault("code", f"C-{n}")
@@ -154,21 +154,56 @@ def make_elearning_course(*, titles=None, lessons=2, status="published", is_glob
                                              body_source=f"Tekst {position} {language}",
                                              body_html=f"<p>Tekst {position} {language}</p>"))
     if quiz:
-        quiz = dict(quiz)
-        row = Quiz(course_id=course.id, pass_percent=quiz.pop("pass_percent", 50),
-                   max_attempts=quiz.pop("max_attempts", 2))
-        db.session.add(row)
-        db.session.flush()
-        for language, questions in quiz.items():
-            for position, (text, choices, correct) in enumerate(questions, start=1):
-                question = Question(quiz_id=row.id, language=language, position=position, text=text)
-                db.session.add(question)
-                db.session.flush()
-                for index, choice in enumerate(choices):
-                    db.session.add(Choice(question_id=question.id, position=index + 1, text=choice,
-                                          is_correct=index == correct))
+        _make_quiz(course, dict(quiz))
     db.session.commit()
     return course
+
+
+def _make_quiz(course, spec):
+    from oscart.training.quiz_models import Choice, ChoiceTranslation, Question, QuestionTranslation, Quiz
+
+    row = Quiz(course_id=course.id, pass_percent=spec.pop("pass_percent", 50), max_attempts=spec.pop("max_attempts", 2),
+               draw_count=spec.pop("draw_count", None), wait_minutes=spec.pop("wait_minutes", 0),
+               is_answers_shown=spec.pop("is_answers_shown", False))
+    db.session.add(row)
+    db.session.flush()
+    for position in range(1, max(len(questions) for questions in spec.values()) + 1):
+        texts = {language: questions[position - 1] for language, questions in spec.items()
+                 if len(questions) >= position}
+        first = next(iter(texts.values()))
+        correct = first[2] if isinstance(first[2], set | frozenset | list | tuple) else {first[2]}
+        question = Question(quiz_id=row.id, position=position, kind=first[3] if len(first) > 3 else "single")
+        db.session.add(question)
+        db.session.flush()
+        for language, (text, *_rest) in texts.items():
+            db.session.add(QuestionTranslation(question_id=question.id, language=language, text=text,
+                                               explanation=f"Uitleg {position} {language}"))
+        for index in range(len(first[1])):
+            choice = Choice(question_id=question.id, position=index + 1, is_correct=index in correct)
+            db.session.add(choice)
+            db.session.flush()
+            if question.kind != "true_false":
+                db.session.add_all([ChoiceTranslation(choice_id=choice.id, language=language, text=entry[1][index])
+                                    for language, entry in texts.items()])
+    db.session.flush()
+
+
+def make_attempt(enrolment, *, language="nl", submitted_at=None, score_percent=None):
+    """An attempt of ``enrolment`` as start_attempt makes it: the whole bank asked in ``language``."""
+    from sqlalchemy import select
+
+    from oscart.training import quizzes
+    from oscart.training.languages import LanguagePreference
+    from oscart.training.quiz_models import Quiz, QuizAttempt
+
+    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == enrolment.course_id))
+    preference = LanguagePreference(type("Learner", (), {"language": language, "company_id": None})())
+    attempt = QuizAttempt(enrolment_id=enrolment.id, quiz_id=quiz.id, language=language, submitted_at=submitted_at,
+                          score_percent=score_percent,
+                          questions=quizzes.draw_questions(quizzes.bank_questions(quiz.id), None, language, preference))
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
 
 
 def make_training_session(course=None, *, trainers=(), parts=None, company=None, capacity=12, language="nl",

@@ -114,6 +114,11 @@ ACCESS = {
                              "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
     "workspace.edit_role": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
                             "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    # A group's members: an empty form shows its error; removing someone who is not in the group changes nothing.
+    "workspace.group": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
+                        "POST": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)}},
+    "workspace.remove_group_member": {"POST": {"own": only(COMPANY_ADMIN, ok=302),
+                                               "other": only(COMPANY_ADMIN, ok=404)}},
     "workspace.logo": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},  # an empty form: its error
     "workspace.remove_logo_view": {"POST": only(COMPANY_ADMIN, ok=302)},
     "workspace.delete_group": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
@@ -213,6 +218,11 @@ ACCESS = {
     "certificates.company_pdf": {"GET": only(COMPANY_ADMIN)},
     "certificates.company_list": {"GET": only(COMPANY_ADMIN)},
     "certificates.refresher": {"POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    # An empty form names no format: back to the certificates, nothing started.
+    "certificates.company_job": {"POST": only(COMPANY_ADMIN, ok=302)},
+    # A job and its file are its owner's alone.
+    "jobs.job": {"GET": {"own": LOGGED_IN, "other": per_role(302, 404, 404, 404, 404)}},
+    "jobs.download": {"GET": {"own": LOGGED_IN, "other": per_role(302, 404, 404, 404, 404)}},
     "certificates.manage": {"GET": ADMIN},
     "certificates.manage_list": {"GET": ADMIN},
     "certificates.detail": {"GET": ADMIN},
@@ -224,6 +234,7 @@ ACCESS = {
     "assignments.rule /company/rules/new": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},  # errors
     "assignments.rule": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
                          "POST": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)}},
+    "assignments.reminder_days": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},  # empty form: error
     "assignments.delete": {"POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
     "reminders.settings": {"GET": LOGGED_IN, "POST": everyone(302)},  # an empty form turns them off
     # training (ids: a course authored by the side's company, with its lesson, image, quiz and news, and the
@@ -254,6 +265,9 @@ ACCESS = {
     "training.manage.quiz": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
                              "POST": {"own": MANAGE_OWN, "other": MANAGE_OTHER}},
     "training.manage.question_delete": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
+    # A question's editor; an empty form is refused with its errors (400).
+    "training.manage.question": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
+                                 "POST": {"own": per_role(302, 403, 404, 400, 404), "other": MANAGE_OTHER}},
     "training.manage.status": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
     "training.manage.texts": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
                               "POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
@@ -329,8 +343,8 @@ class World:
         """A course of company ``key`` with a lesson, an image and a quiz; its trainee's enrolment and attempt."""
         if key not in self._training:
             from oscart.training.models import CompanyNews, LessonImage
-            from oscart.training.quiz_models import Question, Quiz, QuizAttempt
-            from tests.factories import lesson_ids, make_elearning_course, make_enrolment
+            from oscart.training.quiz_models import Question, Quiz
+            from tests.factories import lesson_ids, make_attempt, make_elearning_course, make_enrolment
 
             company = self.companies[key]
             course = make_elearning_course(owner=company, quiz={"nl": [("Vraag?", ["Ja", "Nee"], 0)]})
@@ -341,10 +355,9 @@ class World:
             db.session.add_all([image, news])
             db.session.flush()
             question = db.session.scalar(select(Question).join(Quiz, Quiz.id == Question.quiz_id)
-                                         .where(Quiz.course_id == course.id, Question.language == "nl"))
-            attempt = QuizAttempt(enrolment_id=enrolment.id, quiz_id=question.quiz_id, language="nl")
-            db.session.add(attempt)
+                                         .where(Quiz.course_id == course.id))
             db.session.commit()
+            attempt = make_attempt(enrolment)
             lesson = db.session.get(Lesson, lesson_ids(course)[0])
             self._training[key] = {"course": course, "lesson": lesson, "image": image, "question": question,
                                    "enrolment": enrolment, "attempt": attempt, "news": news}
@@ -401,6 +414,18 @@ class World:
         db.session.commit()
         return message
 
+    def job_for(self, user):
+        from datetime import timedelta
+
+        from oscart.jobs.models import DONE, Job
+
+        job = Job(kind="certificates.zip", owner_id=user.id, company_id=user.company_id, params={"ids": []},
+                  status=DONE, result=b"PK", result_name="certificates.zip", result_type="application/zip",
+                  result_size=2, expires_at=utcnow() + timedelta(hours=1))
+        db.session.add(job)
+        db.session.commit()
+        return job
+
     def privacy_request(self, key):
         from datetime import timedelta
 
@@ -452,6 +477,10 @@ ID_PROVIDERS = {
     "purpose": lambda world, side, role, home: "newsletter_invitations",
     # own: a message sent to the actor; other: one sent to a member of the other company.
     "message_id": lambda world, side, role, home: world.message_for(
+        world.actor(role, home) if side == "own" and role != "anonymous"
+        else world.people[("member", world.key(side, home))]).id,
+    # own: a finished job of the actor; other: one of a member of the other company.
+    "job_id": lambda world, side, role, home: world.job_for(
         world.actor(role, home) if side == "own" and role != "anonymous"
         else world.people[("member", world.key(side, home))]).id,
     "request_id": lambda world, side, role, home: world.privacy_request(world.key(side, home)).id,

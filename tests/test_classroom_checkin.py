@@ -46,7 +46,7 @@ def test_the_trainer_shows_a_code_and_a_registered_trainee_checks_in(app, world)
     trainer = Browser(app.test_client())
     trainer.login(world.trainer.email)
     page = trainer.get(f"/classroom/parts/{part.id}/check-in-code").text
-    assert "<svg" in page and 'http-equiv="refresh"' in page
+    assert "<svg" in page and "js/check-in-code.js" in page and 'http-equiv="refresh"' not in page
     response = _scan(app, world.anna, part, checkin.current_code(part))
     assert response.headers["Location"] == f"/classroom/sessions/{session.id}"
     assert _marks() == [(world.anna.id, "present", world.anna.id)]

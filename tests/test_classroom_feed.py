@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from oscart.classroom.feed_models import CalendarFeed
+from oscart.core import personal_data as registry
 from oscart.core.extensions import db
+from oscart.privacy.erasure import erase_user
 from tests.classroom_helpers import make_world
 from tests.factories import make_registration, make_training_session
 from tests.helpers import Browser
@@ -144,3 +146,22 @@ def test_my_sessions_links_to_the_calendar_address_page(app, world):
     anna = _as(app, world.anna)
     assert 'href="/classroom/calendar"' in anna.get("/classroom/mine").text
     assert "Make my calendar address" in _as(app, world.pieter).get("/classroom/calendar").text
+
+
+def test_the_data_archive_says_a_calendar_address_exists_but_never_holds_it(app, world):
+    url = _make_feed(_as(app, world.anna))
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    with app.test_request_context():
+        data, _files = registry.export_user(world.anna)
+    made = db.session.scalar(select(CalendarFeed.created_at))
+    assert data["calendar_feed"] == {"has_calendar_feed": True, "feed_made_at": made.isoformat()}
+    stored = db.session.scalar(select(CalendarFeed.token_hash))
+    assert token not in repr(data) and stored not in repr(data)
+
+
+def test_erasing_the_person_stops_the_calendar_address(app, world):
+    url = _make_feed(_as(app, world.anna))
+    erase_user(world.anna, actor=world.admin)
+    db.session.commit()
+    assert db.session.scalar(select(CalendarFeed)) is None
+    assert _fetch(app, url).status_code == 404

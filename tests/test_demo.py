@@ -26,7 +26,7 @@ def test_seed_demo_is_idempotent_and_prints_the_accounts(runner):
 
 @pytest.mark.parametrize(("email", "landing"), [
     ("admin@oscart.example", "/admin/"),
-    ("trainer@oscart.example", "/dashboard"),
+    ("trainer@oscart.example", "/classroom/teach"),
     ("hr@acme.example", "/company/"),
     # Globex requires two-step authentication for its admins: enrol first.
     ("hr@globex.example", "/login/two-step/setup"),

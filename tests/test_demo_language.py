@@ -16,8 +16,8 @@ from tests.test_i18n_language import INFORMAL
 PER_LANGUAGE = {  # statement: (language, text) rows
     "courses": "SELECT language, title || ' ' || COALESCE(summary, '') FROM course_translation",
     "lessons": "SELECT language, title || ' ' || COALESCE(body_source, '') FROM lesson_translation",
-    "questions": "SELECT language, text FROM question",
-    "answers": "SELECT question.language, choice.text FROM choice JOIN question ON question.id = choice.question_id",
+    "questions": "SELECT language, text || ' ' || explanation FROM question_translation",
+    "answers": "SELECT language, text FROM choice_translation",
     "news": "SELECT company.default_language, company_news.title || ' ' || company_news.body_source"
             " FROM company_news JOIN company ON company.id = company_news.company_id",
 }

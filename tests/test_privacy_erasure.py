@@ -15,7 +15,7 @@ from oscart.privacy.campaigns import save_campaign, send_campaign
 from oscart.privacy.erasure import erase_user
 from oscart.privacy.models import PrivacyRequest
 from oscart.training.models import CompanyNews, CourseView, Enrolment
-from oscart.training.quiz_models import Question, Quiz, QuizAttempt
+from oscart.training.quiz_models import Quiz, QuizAttempt
 from tests.factories import (
     PASSWORD,
     give_consent,
@@ -201,7 +201,7 @@ def _free_text_mentioning_the_person(person):
     from oscart.classroom.models import TrainingSession
     from oscart.privacy.models import Campaign, Incident
     from oscart.training.models import CompanyNews, CourseTranslation, Lesson, LessonTranslation
-    from oscart.training.quiz_models import Choice, Question
+    from oscart.training.quiz_models import Choice, ChoiceTranslation, Question, QuestionTranslation
 
     full, loud = f"{NAME} {SURNAME}", f"{SURNAME.upper()} {NAME.upper()}"
     course = make_privacy_course(title=f"Onboarding with {full}")
@@ -209,7 +209,7 @@ def _free_text_mentioning_the_person(person):
     lesson = Lesson(course_id=course.id, position=1)
     db.session.add_all([quiz, lesson])
     db.session.flush()
-    question = Question(quiz_id=quiz.id, language="fr", text=f"Who is {full}?")
+    question = Question(quiz_id=quiz.id)
     db.session.add_all([
         CompanyNews(company_id=person.company_id, title=f"Welcome {NAME}!", body_source=f"Say hi to {loud}.",
                     body_html=f"<p>Mail <a href=\"mailto:{EMAIL}\">{EMAIL}</a></p>"),
@@ -220,7 +220,11 @@ def _free_text_mentioning_the_person(person):
         Campaign(texts={"fr": {"subject": "Nouvelles", "body": f"Merci à {full}"}}),
     ])
     db.session.flush()
-    db.session.add(Choice(question_id=question.id, text=f"{full}, of course", is_correct=True))
+    choice = Choice(question_id=question.id, is_correct=True)
+    db.session.add_all([choice, QuestionTranslation(question_id=question.id, language="fr", text=f"Who is {full}?",
+                                                    explanation=f"Ask {EMAIL}.")])
+    db.session.flush()
+    db.session.add(ChoiceTranslation(choice_id=choice.id, language="fr", text=f"{full}, of course"))
     db.session.execute(update(TrainingSession).values(place=f"Office of {full}, Gent"))
     summary = db.session.scalar(select(CourseTranslation).where(CourseTranslation.course_id == course.id))
     summary.summary = f"Given by {full} every month."
@@ -229,12 +233,14 @@ def _free_text_mentioning_the_person(person):
 
 def test_erasure_replaces_the_person_in_every_free_text(browser, person):
     _free_text_mentioning_the_person(person)
-    assert {"company_news", "lesson_translation", "question", "choice", "incident", "campaign",
+    assert {"company_news", "lesson_translation", "question_translation", "choice_translation", "incident", "campaign",
             "training_session", "course_translation"} <= {t for t, _c, _v in _occurrences([NAME, EMAIL])}
     assert _grant_erasure(browser).status_code == 302
     assert _occurrences([NAME, SURNAME, EMAIL, "zebulon.quixotez"]) == []
     assert db.session.scalar(select(CompanyNews.body_source)) == "Say hi to [erased]."
-    assert db.session.scalar(select(Question.text)) == "Who is [erased]?"
+    from oscart.training.quiz_models import QuestionTranslation
+
+    assert db.session.scalar(select(QuestionTranslation.text)) == "Who is [erased]?"
 
 
 def test_free_text_erasure_replaces_whole_words_only(person):

@@ -90,14 +90,15 @@ def test_a_course_someone_follows_is_never_deleted(browser):
 
 def test_an_unused_draft_is_deleted_with_its_content(browser):
     from oscart.training.models import CourseTranslation, Lesson
-    from oscart.training.quiz_models import Choice, Question, Quiz
+    from oscart.training.quiz_models import Choice, ChoiceTranslation, Question, QuestionTranslation, Quiz
 
     course_id = make_elearning_course(status="draft", companies=[make_company()],
                                       quiz={"nl": [("Vraag", ["Ja", "Nee"], 0)]}).id
     browser.login(make_user(role=PLATFORM_ADMIN).email)
     response = browser.submit(f"/training/manage/{course_id}/status", {"action": "delete"})
     assert response.headers["Location"] == "/training/manage/"
-    for model in (Course, CourseTranslation, CourseCompany, Lesson, LessonTranslation, Quiz, Question, Choice):
+    for model in (Course, CourseTranslation, CourseCompany, Lesson, LessonTranslation, Quiz, Question,
+                  QuestionTranslation, Choice, ChoiceTranslation):
         assert db.session.scalar(select(model.id)) is None, model.__name__
 
 

@@ -7,8 +7,8 @@ from oscart.audit.models import AuditEvent
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from oscart.training.models import LessonProgress
-from oscart.training.quiz_models import Choice, Question, QuizAttempt
-from tests.factories import lesson_ids, make_company, make_elearning_course, make_enrolment, make_user
+from oscart.training.quiz_models import QuizAttempt
+from tests.factories import lesson_ids, make_attempt, make_company, make_elearning_course, make_enrolment, make_user
 
 QUIZ = {"nl": [("Wat draag je?", ["Veiligheidsschoenen", "Sandalen"], 0),
                ("Welk nummer?", ["101", "112"], 1)],
@@ -31,14 +31,12 @@ def _finish_lessons(enrolment, course):
     db.session.commit()
 
 
-def _answers(language="nl", correct=True):
-    data = {}
-    questions = db.session.scalars(select(Question).where(Question.language == language)).all()
-    for question in questions:
-        choice = db.session.scalar(select(Choice).where(Choice.question_id == question.id,
-                                                        Choice.is_correct.is_(correct)))
-        data[f"q{question.id}"] = str(choice.id)
-    return data
+def _answers(correct=True):
+    """The right (or a wrong) answer to each question of the latest attempt, as its form sends them."""
+    attempt = db.session.scalar(select(QuizAttempt).order_by(QuizAttempt.id.desc()))
+    db.session.refresh(attempt)
+    return {f"q{question['id']}": str(next(c["id"] for c in question["choices"] if c["correct"] == correct))
+            for question in attempt.questions}
 
 
 def _start(browser, enrolment):
@@ -107,13 +105,9 @@ def test_resubmitting_an_old_form_changes_nothing(browser, setup):
 def test_answering_after_the_attempts_limit_is_refused(browser, setup):
     anna, course, enrolment = setup
     _finish_lessons(enrolment, course)
-    quiz_id = db.session.scalar(select(Question.quiz_id))
     for _ in range(2):
-        db.session.add(QuizAttempt(enrolment_id=enrolment.id, quiz_id=quiz_id, language="nl", score_percent=0,
-                                   submitted_at=utcnow()))
-    sneaky = QuizAttempt(enrolment_id=enrolment.id, quiz_id=quiz_id, language="nl")
-    db.session.add(sneaky)
-    db.session.commit()
+        make_attempt(enrolment, score_percent=0, submitted_at=utcnow())
+    sneaky = make_attempt(enrolment)
     browser.login(anna.email)
     response = browser.submit(f"/training/attempts/{sneaky.id}", _answers(), form_page="/training/")
     assert response.status_code == 302

@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "company.two_step_policy": _l("Two-step policy changed"),
     "company.logo_changed": _l("Company logo changed"),
     "company.logo_removed": _l("Company logo removed"),
+    "company.reminder_days": _l("Days of the reminder before a due date changed"),
     "invitation.sent": _l("Invitation sent"),
     "invitation.resent": _l("Invitation sent again"),
     "invitation.revoked": _l("Invitation withdrawn"),
@@ -102,6 +103,9 @@ ACTION_LABELS = {
     "training.archived": _l("Course archived"),
     "training.deleted": _l("Course deleted"),
     "training.question_deleted": _l("Question deleted"),
+    "training.question_created": _l("Question added"),
+    "training.question_updated": _l("Question edited"),
+    "training.quiz_settings_saved": _l("Knowledge check settings saved"),
 }
 
 

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+import zipfile
 from io import BytesIO
 
 from flask import current_app
@@ -13,6 +14,8 @@ from oscart.core.extensions import db
 
 BATCH = 50
 MAX_MERGED = 1000
+# A merged PDF prepared in the background (oscart.jobs) may hold more.
+MAX_MERGED_JOB = 5000
 
 
 def safe_name(*parts, suffix=".pdf"):
@@ -75,21 +78,39 @@ def zip_stream(rows):
     return stream
 
 
+def zip_bytes(rows, progress=None):
+    """The ZIP of ``zip_stream`` written out (bulk jobs), with ``progress(done)`` after every ``BATCH``."""
+    rows = list(rows)
+    reader = BlobReader(row.id for row in rows)
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for done, (row, name) in enumerate(unique_names(rows), start=1):
+            archive.writestr(name, reader.get(row.id))
+            if progress and done % BATCH == 0:
+                progress(done)
+    return buffer.getvalue()
+
+
 def _lazy(reader, certificate_id):
     yield reader.get(certificate_id)
 
 
-def merged_pdf(rows):
-    """One PDF with every row's certificate, in order, each keeping its page. Returns bytes."""
+def merged_pdf(rows, progress=None):
+    """One PDF with every row's certificate, in order, each keeping its page. Returns bytes.
+
+    ``progress(done)`` is called after every ``BATCH`` certificates (bulk jobs show it).
+    """
     from pypdf import PdfReader, PdfWriter
 
     rows = list(rows)
     reader = BlobReader(row.id for row in rows)
     writer = PdfWriter()
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
         # Pages only (no outlines, forms or signatures): a third faster than PdfWriter.append.
         for page in PdfReader(BytesIO(reader.get(row.id))).pages:
             writer.add_page(page)
+        if progress and done % BATCH == 0:
+            progress(done)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ from oscart.certificates import exports, renewal, services, signing, tables
 from oscart.certificates.blueprint import bp
 from oscart.certificates.forms import CompanyFilterForm, RefresherForm
 from oscart.certificates.models import STATUS_LABELS, certificate_status
+from oscart.certificates.views_bulk import prepared_in_background
 from oscart.core import local_time, tabular
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
@@ -68,7 +69,7 @@ def pdf_response(data, name, *, etag=None, cache=PDF_CACHE_CONTROL):
     return response
 
 
-def _company_filters():
+def company_filters():
     form = CompanyFilterForm(request.args)
     form.validate()
     value = lambda field: None if field.errors else field.data  # noqa: E731
@@ -81,12 +82,13 @@ def _company_filters():
 @bp.get("/certificates/company")
 @require("company.manage")
 def company():
-    form, filters = _company_filters()
+    form, filters = company_filters()
     page = paginate(services.list_company(current_user, filters), request.args.get("page", 1, type=int),
                     count=services.count_company(current_user, filters))
     courses, people = services.company_filter_choices(current_user)
     return render_template("certificates/company.html", filters=form, page=page, within=filters.within_days,
-                           courses=courses, people=people, refresher_form=RefresherForm())
+                           courses=courses, people=people, refresher_form=RefresherForm(),
+                           in_background=prepared_in_background(page.total))
 
 
 @bp.get("/certificates/company/certificates.zip")
@@ -120,7 +122,7 @@ def company_pdf():
 @bp.get("/certificates/company/certificates.csv", defaults={"extension": "csv"})
 @require("company.manage")
 def company_list(extension):
-    _form, filters = _company_filters()
+    _form, filters = company_filters()
     record_event("certificate.exported", actor=current_user, company_id=current_user.company_id,
                  target=f"company:{current_user.company_id}", format=extension,
                  count=db.session.scalar(services.count_company(current_user, filters)))
@@ -131,10 +133,14 @@ def company_list(extension):
 
 def _export_rows(kind):
     """The filtered rows to export (audited), or None after flashing that there are none."""
-    _form, filters = _company_filters()
+    _form, filters = company_filters()
     rows = services.export_rows(services.list_company(current_user, filters))
     if not rows:
         flash(_("No certificates match these filters."), "info")
+        return None
+    if prepared_in_background(len(rows)):
+        # Too many to wait for: the page offers to prepare the file (views_bulk).
+        flash(_("This many certificates are prepared in the background: use the button on this page."), "info")
         return None
     record_event("certificate.exported", actor=current_user, company_id=current_user.company_id,
                  target=f"company:{current_user.company_id}", format=kind, count=len(rows))

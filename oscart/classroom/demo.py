@@ -1,9 +1,13 @@
 """Demo classroom data: courses, past sessions with attendance, an upcoming full session with a waiting
 list, an in-company session for Acme, and trainees who completed a course through attendance."""
 
+import base64
+import io
+import math
 from datetime import time, timedelta
 from decimal import Decimal
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from oscart.classroom.attendance import save_sheet
@@ -20,6 +24,7 @@ from oscart.classroom.models import (
     SessionTrainer,
     TrainingSession,
 )
+from oscart.classroom.signatures import PREFIX, sign_attendance
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from oscart.core.local_time import local_to_utc
@@ -90,6 +95,10 @@ def seed(demo):
                    for user, (status, minutes, note) in marks.items()]
         # Anna, Pieter and Jonas reach the 80 % threshold and complete the course (update_completion).
         save_sheet(part.id, entries, actor=trainer, now=part.ends_at)
+    # Anna and Jonas signed the morning's sign-in sheet on the trainer's tablet.
+    for seed_number, user in enumerate((anna, jonas), start=1):
+        sign_attendance(first.id, user.id, _drawn_signature(seed_number), actor=trainer, version=1,
+                        now=first.starts_at + timedelta(minutes=5))
 
     upcoming = _session(vca, trainer, 14, capacity=3)
     _register(upcoming, [anna, pieter, bruno])
@@ -100,3 +109,13 @@ def seed(demo):
                           place="Acme Logistics, Havenlaan 5, 9000 Gent")
     _register(in_company, [anna, sofie])
     _session(ehbo, trainer, 35, capacity=10)
+
+
+def _drawn_signature(seed_number):
+    """A PNG data URL like the tablet's signature pad posts: a looping stroke on a transparent canvas."""
+    image = Image.new("RGBA", (900, 300), (0, 0, 0, 0))
+    points = [(60 + x * 6, 150 + 60 * math.sin(x / (3 + seed_number)) * math.cos(x / 17)) for x in range(130)]
+    ImageDraw.Draw(image).line(points, fill=(17, 17, 17, 255), width=5, joint="curve")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return PREFIX + base64.b64encode(out.getvalue()).decode("ascii")

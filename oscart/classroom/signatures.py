@@ -39,6 +39,7 @@ UNREADABLE = _l("The signature could not be read. Please sign again.")
 RULES = ImageRules(formats=("PNG",), refused=UNREADABLE, max_side=4000, max_pixels=6_000_000, max_aspect=12)
 FIELD = "signature"
 INK = 200  # a grey value darker than this is ink
+MARGIN = 12  # pixels kept around the ink
 
 
 def clean_signature(data_url):
@@ -55,14 +56,20 @@ def clean_signature(data_url):
         raise RuleViolation(UNREADABLE, FIELD) from None
     if not raw.startswith(PNG_MAGIC):
         raise RuleViolation(UNREADABLE, FIELD)
-    decoded = take_in_image(raw, RULES, field=FIELD, fit_within=BOX, output="PNG")
+    decoded = take_in_image(raw, RULES, field=FIELD, output="PNG")
     try:
         image = Image.open(io.BytesIO(decoded.data)).convert("RGBA")
     except DECODE_ERRORS:
         raise RuleViolation(UNREADABLE, FIELD) from None
     flat = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image).convert("L")
-    if flat.point(lambda value: 255 if value < INK else 0).getbbox() is None:
+    ink = flat.point(lambda value: 255 if value < INK else 0).getbbox()
+    if ink is None:
         raise RuleViolation(_l("Draw your signature in the box first."), FIELD)
+    # Only the signature itself, with a small margin: the empty rest of the box would make it tiny when printed.
+    left, top, right, bottom = ink
+    flat = flat.crop((max(left - MARGIN, 0), max(top - MARGIN, 0), min(right + MARGIN, flat.width),
+                      min(bottom + MARGIN, flat.height)))
+    flat.thumbnail(BOX)
     out = io.BytesIO()
     flat.save(out, "PNG", optimize=True)
     return out.getvalue()

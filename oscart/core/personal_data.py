@@ -128,13 +128,21 @@ def purgers():
     return dict(_purgers)
 
 
-def add_module(name, *, first=False):
-    if name not in _modules:
+_last_modules = []
+
+
+def add_module(name, *, first=False, last=False):
+    """``last``: after every other module (a feature's data that reads best at the end of the archive)."""
+    if name in _modules or name in _last_modules:
+        return
+    if last:
+        _last_modules.append(name)
+    else:
         _modules.insert(0, name) if first else _modules.append(name)
 
 
 def load():
-    for module in _modules:
+    for module in (*_modules, *_last_modules):
         import_module(module)
 
 

@@ -8,11 +8,15 @@ from flask import current_app, render_template
 from sqlalchemy import select, update
 
 from oscart.core.database import utcnow
+from oscart.core.dispatch import after_commit
 from oscart.core.extensions import db
 from oscart.core.i18n import force_locale
-from oscart.core.locking import claim_many
+from oscart.core.locking import claim_many, unclaimed
 from oscart.mail import backends
 from oscart.mail.models import FAILED, PENDING, SENT, TRANSACTIONAL, OutboxMessage
+
+# The task that sends one message right after the commit that queued it (oscart.tasks.mail).
+DELIVER_TASK = "oscart.mail.deliver"
 
 
 def queue_mail(template, *, to, language, subject, user=None, kind=TRANSACTIONAL, headers=None, attachments=None,
@@ -40,7 +44,8 @@ def queue_mail(template, *, to, language, subject, user=None, kind=TRANSACTIONAL
         attachments=[encode_attachment(*item) for item in attachments] if attachments else None,
     )
     db.session.add(message)
-    db.session.info["outbox_dirty"] = True
+    if current_app.config["MAIL_DELIVER_INLINE"]:
+        after_commit(DELIVER_TASK, row=message)
     return message
 
 
@@ -75,16 +80,23 @@ def mail_user(user, template, subject, **context):
 SENDING_LEASE = timedelta(minutes=5)
 
 
-def _claim_due(limit):
-    """Due messages for this worker alone, claimed and committed before anything is sent."""
+def _claim_due(limit, ids=None):
+    """Due messages for this worker alone, claimed and committed before anything is sent.
+
+    The due rows are read with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so workers sweeping at the same moment
+    take different messages instead of waiting for each other; the conditional UPDATE then sets the lease.
+    """
     now = utcnow()
-    ids = db.session.scalars(select(OutboxMessage.id)
-                             .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
-                             .order_by(OutboxMessage.id).limit(limit)).all()
-    if not ids:
+    query = (select(OutboxMessage.id).where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+             .order_by(OutboxMessage.id).limit(limit))
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    due = db.session.scalars(unclaimed(query)).all()
+    if not due:
+        db.session.commit()
         return []
     claimed = claim_many(update(OutboxMessage)
-                         .where(OutboxMessage.id.in_(ids), OutboxMessage.status == PENDING,
+                         .where(OutboxMessage.id.in_(due), OutboxMessage.status == PENDING,
                                 OutboxMessage.next_attempt_at <= now)
                          .values(next_attempt_at=now + SENDING_LEASE).returning(OutboxMessage.id))
     db.session.commit()
@@ -92,14 +104,15 @@ def _claim_due(limit):
                               .order_by(OutboxMessage.id)).all()
 
 
-def deliver_pending(limit=50):
-    """Send due messages; a failure is retried later with exponential back-off. Returns (sent, failed).
+def deliver_pending(limit=50, *, ids=None):
+    """Send due messages (only those of ``ids`` when given); a failure is retried later with exponential
+    back-off. Returns (sent, failed).
 
     Commits the claim of a batch and then its outcome: it is a worker step, not part of a request's change.
     """
     sent = failed = 0
     backend = backends.get_backend(current_app.config["MAIL_BACKEND"])
-    for message in _claim_due(limit):
+    for message in _claim_due(limit, ids):
         message.attempts += 1
         try:
             backend.send(message, current_app.config)
@@ -115,5 +128,16 @@ def deliver_pending(limit=50):
             message.status = SENT
             message.sent_at = utcnow()
             message.last_error = None
-    db.session.commit()
+        # Each outcome is committed at once: a worker that dies later in the batch sends none of these again.
+        db.session.commit()
     return sent, failed
+
+
+def sweep_outbox(batch=50):
+    """Deliver everything due, batch after batch, until nothing is left; returns (sent, failed)."""
+    sent = failed = 0
+    while True:
+        batch_sent, batch_failed = deliver_pending(batch)
+        sent, failed = sent + batch_sent, failed + batch_failed
+        if batch_sent + batch_failed < batch:
+            return sent, failed

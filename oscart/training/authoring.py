@@ -17,7 +17,6 @@ from oscart.training.models import (
     DRAFT,
     FORMATS,
     PUBLISHED,
-    RULE_LESSONS_QUIZ,
     Course,
     CourseCompany,
     CourseTranslation,
@@ -25,7 +24,7 @@ from oscart.training.models import (
     Lesson,
     LessonTranslation,
 )
-from oscart.training.quiz_models import Question, Quiz
+from oscart.training.publishing import publish_checklist
 
 MISSING, OUTDATED, CURRENT = "missing", "outdated", "current"
 
@@ -146,23 +145,21 @@ def translation_matrix(course):
     return course_status, list(lessons.values())
 
 
-def publish_course(course, *, actor, now=None):
-    """Publish a draft: it needs a title in its default language and at least one lesson."""
+def publish_course(course, *, actor, confirm_fallback=False, now=None):
+    """Publish a draft: it needs a title in its default language, at least one lesson and, when the rule asks for
+    the knowledge check, questions. A language offered to learners that misses lessons or questions is shown in
+    another language only when the author confirms that fallback (``confirm_fallback``)."""
     if course.status == PUBLISHED:
         return course
-    has_title = db.session.scalar(select(exists().where(CourseTranslation.course_id == course.id,
-                                                        CourseTranslation.language == course.default_language)))
-    if not has_title:
-        raise RuleViolation(_l("Give the course a title in its default language before publishing."))
-    has_lesson = db.session.scalar(select(exists().where(Lesson.course_id == course.id)))
-    if not has_lesson and course.format != "classroom":
-        raise RuleViolation(_l("Add at least one lesson before publishing."))
-    if course.completion_rule == RULE_LESSONS_QUIZ and not db.session.scalar(select(exists().where(
-            Question.quiz_id == Quiz.id, Quiz.course_id == course.id))):
-        raise RuleViolation(_l("Add knowledge check questions before publishing, or change the completion rule."))
+    checklist = publish_checklist(course)
+    if checklist.blocking:
+        raise RuleViolation(checklist.blocking[0])
+    if checklist.fallbacks and not confirm_fallback:
+        raise RuleViolation(_l("Some languages miss lessons or questions (see the checklist). Complete them, or "
+                               "confirm that learners get those parts in another language."), "confirm_fallback")
     course.status, course.published_at = PUBLISHED, now or utcnow()
     record_event("training.published", actor=actor, company_id=course.owner_company_id,
-                 target=f"course:{course.id}", code=course.code)
+                 target=f"course:{course.id}", code=course.code, fallback_languages=checklist.fallbacks)
     return course
 
 

@@ -4,7 +4,7 @@ query."""
 from datetime import timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import Integer, and_, bindparam, func, select, update
+from sqlalchemy import Integer, and_, bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -13,6 +13,7 @@ from oscart.core.exceptions import NotFound
 from oscart.core.extensions import db
 from oscart.training.models import COMPLETED, Course, CourseTranslation, CourseView, Enrolment
 from oscart.training.quiz_models import Quiz, QuizAttempt
+from oscart.training.quizzes import next_attempt_at
 from oscart.training.services import (
     choose_translation,
     is_overdue,
@@ -44,7 +45,10 @@ def load_course_page(actor, course_id, preferred):
     lessons, done = lessons_from_rows(parts["lessons"], [language, course.default_language])
     quiz_state = None
     if quiz is not None and enrolment is not None:
-        quiz_state = {"attempts": course.attempts or 0, "best": course.best, "passed": bool(course.passed)}
+        wait_until = next_attempt_at(SimpleNamespace(wait_minutes=course.wait_minutes), course.last_at)
+        quiz_state = {"attempts": course.attempts or 0, "best": course.best, "passed": bool(course.passed),
+                      "last_attempt_id": course.last_id,
+                      "next_at": wait_until if wait_until and wait_until > utcnow() else None}
     return {"course": course, "translation": translation, "fell_back": fell_back,
             "languages": ordered_languages({t.language for t in translations}), "lessons": lessons,
             "enrolment": enrolment, "done": done, "next_lesson_id": next_lesson_id(lessons, done),
@@ -72,7 +76,9 @@ def _course_statement(for_staff):
     own = aliased(Enrolment, name="own_enrolment")  # apart from the Enrolment of the visibility rule
     attempts = (select(QuizAttempt.quiz_id, func.count(QuizAttempt.submitted_at).label("attempts"),
                        func.max(QuizAttempt.score_percent).label("best"),
-                       func.max(QuizAttempt.is_passed.cast(Integer)).label("passed"))
+                       func.max(QuizAttempt.is_passed.cast(Integer)).label("passed"),
+                       func.max(QuizAttempt.submitted_at).label("last_at"),
+                       func.max(case((QuizAttempt.submitted_at.is_not(None), QuizAttempt.id))).label("last_id"))
                 .join(Enrolment, Enrolment.id == QuizAttempt.enrolment_id)
                 .where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
                 .group_by(QuizAttempt.quiz_id).subquery())
@@ -81,9 +87,10 @@ def _course_statement(for_staff):
     return (visible_course_statement(for_staff)
             .with_only_columns(Course.id, Course.code, Course.format, Course.duration_hours, Course.default_language,
                                CourseTranslation.language, CourseTranslation.title, CourseTranslation.summary,
-                               Quiz.id.label("quiz_id"), Quiz.pass_percent, Quiz.max_attempts,
+                               Quiz.id.label("quiz_id"), Quiz.pass_percent, Quiz.max_attempts, Quiz.wait_minutes,
                                viewed_at.label("viewed_at"), attempts.c.attempts, attempts.c.best,
-                               attempts.c.passed, own.id.label("enrolment_id"), own.status.label("enrolment_status"),
+                               attempts.c.passed, attempts.c.last_at, attempts.c.last_id,
+                               own.id.label("enrolment_id"), own.status.label("enrolment_status"),
                                own.progress_percent, own.due_at, own.completed_at)
             .select_from(Course)
             .outerjoin(CourseTranslation, CourseTranslation.course_id == Course.id)

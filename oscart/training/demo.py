@@ -1,5 +1,6 @@
 """Demo courses: global and Acme-only, several languages (one missing some, to show the fallback), lessons
-with a generated image, a knowledge check, and trainees at different stages. Get-or-create by course code."""
+with a generated image, a twelve-question knowledge check, and trainees at different stages. Get-or-create by
+course code."""
 
 import io
 from datetime import timedelta
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from oscart.training import authoring, company, lessons, services
+from oscart.training.demo_quiz import seed_bank
 from oscart.training.models import ELEARNING, RULE_LESSONS, RULE_LESSONS_QUIZ, CompanyNews, Course, Enrolment
 
 WAREHOUSE = {
@@ -44,18 +46,7 @@ WAREHOUSE = {
          "de": ("Notfallverfahren", "Kennen Sie die Notausgänge und den Sammelplatz. Rufen Sie **112** an."),
          "en": ("Emergency procedures", "Know the emergency exits and the assembly point. Call **112**.")},
     ],
-    "quiz": {
-        "nl": [("Wat draagt u altijd in het magazijn?", ["Veiligheidsschoenen en fluohesje", "Sandalen", "Een das"]),
-               ("Welk nummer belt u bij een ongeval?", ["112", "1207", "0800"])],
-        "fr": [("Que portez-vous toujours dans l'entrepôt ?", ["Chaussures de sécurité et gilet fluo", "Sandales",
-                                                              "Une cravate"]),
-               ("Quel numéro appelez-vous en cas d'accident ?", ["112", "1207", "0800"])],
-        "de": [("Was tragen Sie im Lager immer?", ["Sicherheitsschuhe und Warnweste", "Sandalen", "Eine Krawatte"]),
-               ("Welche Nummer rufen Sie bei einem Unfall an?", ["112", "1207", "0800"])],
-        "en": [("What do you always wear in the warehouse?", ["Safety shoes and a high-visibility vest", "Sandals",
-                                                             "A tie"]),
-               ("Which number do you call after an accident?", ["112", "1207", "0800"])],
-    },
+    "quiz": True,  # the twelve questions of demo_quiz
 }
 FORKLIFT = {  # no German or English translation: shows the fallback
     "code": "FORK-201", "rule": RULE_LESSONS, "hours": "2.0", "validity": 60, "owner": None,
@@ -120,12 +111,8 @@ def _get_or_create_course(spec, author):
         for language, (title, body) in texts.items():
             lessons.save_lesson_translation(lesson, actor=author, language=language, title=title,
                                             body_source=body.replace("{image}", lessons.image_url(image.id)))
-    for language, questions in spec.get("quiz", {}).items():
-        for text, choices in questions:
-            lessons.add_question(course, actor=author, language=language, text=text, choices=choices,
-                                 correct_index=0)
     if spec.get("quiz"):
-        lessons.save_quiz_settings(course, actor=author, pass_percent=100, max_attempts=3)
+        seed_bank(course, author)
     authoring.publish_course(course, actor=author)
     return course
 

@@ -4,6 +4,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -19,6 +20,7 @@ from oscart.core.forms import BaseForm
 from oscart.core.i18n import LANGUAGE_LABELS
 from oscart.core.ids import coerce_id
 from oscart.training.models import FORMAT_LABELS, RULE_LABELS
+from oscart.training.quiz_models import MAX_CHOICES
 
 
 def options(pairs):
@@ -70,19 +72,42 @@ class ImageForm(BaseForm):
 class QuizSettingsForm(BaseForm):
     pass_percent = IntegerField(_l("Pass mark (%)"), validators=[InputRequired(), NumberRange(min=1, max=100)])
     max_attempts = IntegerField(_l("Attempts allowed"), validators=[InputRequired(), NumberRange(min=1, max=20)])
+    draw_count = IntegerField(_l("Questions per attempt"), validators=[Optional(), NumberRange(min=1, max=200)])
+    wait_minutes = IntegerField(_l("Waiting time between attempts (minutes)"), default=0,
+                                validators=[InputRequired(), NumberRange(min=0, max=10080)])
+    is_answers_shown = BooleanField(_l("After an attempt, show the right answers"))
     submit = SubmitField(_l("Save settings"))
 
 
-class QuestionForm(BaseForm):
-    language = SelectField(_l("Language"), choices=options(LANGUAGE_LABELS.items()))
-    text = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=2000)])
-    choice_1 = StringField(_l("Answer 1"), validators=[Optional(), Length(max=500)])
-    choice_2 = StringField(_l("Answer 2"), validators=[Optional(), Length(max=500)])
-    choice_3 = StringField(_l("Answer 3"), validators=[Optional(), Length(max=500)])
-    choice_4 = StringField(_l("Answer 4"), validators=[Optional(), Length(max=500)])
-    correct = RadioField(_l("Correct answer"), choices=options([("0", "1"), ("1", "2"), ("2", "3"), ("3", "4")]),
-                         default="0")
-    submit = SubmitField(_l("Add question"))
+KIND_LABELS = {"single": _l("Single choice (one correct answer)"),
+               "multiple": _l("Multiple choice (every correct answer must be chosen)"),
+               "true_false": _l("True or false")}
+
+
+class _QuestionFields(BaseForm):
+    kind = RadioField(_l("Type of question"), choices=options(KIND_LABELS.items()), default="single")
+    version = HiddenField()
+    correct = SelectMultipleField(_l("Correct answers"), choices=options(
+        [(str(n), str(n + 1)) for n in range(MAX_CHOICES)]), validate_choice=False)
+    truth = RadioField(_l("The statement is"), choices=options([("0", _l("True")), ("1", _l("False"))]),
+                       validators=[Optional()])
+    submit = SubmitField(_l("Save question"))
+
+
+def _question_form():
+    """Per language a text, an explanation and MAX_CHOICES answers (``text_nl``, ``answer_nl_1``...)."""
+    fields = {}
+    for code in LANGUAGE_LABELS:
+        fields[f"text_{code}"] = TextAreaField(_l("Question"), validators=[Optional(), Length(max=2000)])
+        fields[f"explanation_{code}"] = TextAreaField(_l("Explanation (shown after answering)"),
+                                                      validators=[Optional(), Length(max=2000)])
+        for number in range(1, MAX_CHOICES + 1):
+            fields[f"answer_{code}_{number}"] = StringField(_l("Answer %(number)s", number=number),
+                                                            validators=[Optional(), Length(max=500)])
+    return type("QuestionForm", (_QuestionFields,), fields)
+
+
+QuestionForm = _question_form()
 
 
 class NewsForm(BaseForm):

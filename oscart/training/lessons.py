@@ -1,17 +1,14 @@
-"""Authoring a course's content: lessons per language, uploaded images, the knowledge check."""
+"""Authoring a course's content: lessons per language and uploaded images (the knowledge check: quiz_bank)."""
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, exists, func, select
-from sqlalchemy.orm import selectinload
 
-from oscart.audit.services import record_event
 from oscart.core.database import prepared
 from oscart.core.exceptions import NotFound, RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import is_language
 from oscart.training.content import IMAGE_URL_PREFIX, process_image, render_markdown
 from oscart.training.models import PUBLISHED, Course, Enrolment, Lesson, LessonImage, LessonTranslation
-from oscart.training.quiz_models import Choice, Question, Quiz
 from oscart.training.visibility import visible_to_company_clause
 
 
@@ -112,68 +109,3 @@ def get_image_for(actor, image_id, *, manageable):
     if row is None:
         raise NotFound()
     return row
-
-
-# --- Knowledge check ------------------------------------------------------------------------------
-
-def get_or_create_quiz(course):
-    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id))
-    if quiz is None:
-        quiz = Quiz(course_id=course.id, pass_percent=70, max_attempts=3)
-        db.session.add(quiz)
-        db.session.flush()
-    return quiz
-
-
-def save_quiz_settings(course, *, actor, pass_percent, max_attempts):
-    if not 1 <= pass_percent <= 100:
-        raise RuleViolation(_l("Enter a pass mark between 1 and 100."), "pass_percent")
-    if not 1 <= max_attempts <= 20:
-        raise RuleViolation(_l("Allow between 1 and 20 attempts."), "max_attempts")
-    quiz = get_or_create_quiz(course)
-    quiz.pass_percent, quiz.max_attempts = pass_percent, max_attempts
-    return quiz
-
-
-def add_question(course, *, actor, language, text, choices, correct_index):
-    """A question in one language with its choices; exactly one (non-empty) choice is correct."""
-    if not is_language(language):
-        raise NotFound()
-    choices = [choice.strip() for choice in choices]
-    if len([c for c in choices if c]) < 2:
-        raise RuleViolation(_l("Give at least two answers."), "choice_1")
-    if not 0 <= correct_index < len(choices) or not choices[correct_index]:
-        raise RuleViolation(_l("Mark a filled-in answer as the correct one."), "correct")
-    quiz = get_or_create_quiz(course)
-    last = db.session.scalar(select(func.max(Question.position)).where(
-        Question.quiz_id == quiz.id, Question.language == language)) or 0
-    question = Question(quiz_id=quiz.id, language=language, position=last + 1, text=text.strip())
-    db.session.add(question)
-    db.session.flush()
-    for position, choice in enumerate(choices):
-        if choice:
-            db.session.add(Choice(question_id=question.id, position=position + 1, text=choice,
-                                  is_correct=position == correct_index))
-    db.session.flush()
-    return question
-
-
-def list_questions(course):
-    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id))
-    if quiz is None:
-        return None, []
-    questions = db.session.scalars(select(Question).options(selectinload(Question.choices))
-                                   .where(Question.quiz_id == quiz.id)
-                                   .order_by(Question.language, Question.position)).all()
-    return quiz, questions
-
-
-def delete_question(course, question_id, *, actor):
-    question = db.session.scalar(select(Question).join(Quiz, Quiz.id == Question.quiz_id)
-                                 .where(Question.id == question_id, Quiz.course_id == course.id))
-    if question is None:
-        raise NotFound()
-    db.session.execute(Choice.__table__.delete().where(Choice.question_id == question.id))
-    db.session.execute(Question.__table__.delete().where(Question.id == question.id))
-    record_event("training.question_deleted", actor=actor, company_id=course.owner_company_id,
-                 target=f"course:{course.id}")

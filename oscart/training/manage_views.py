@@ -18,11 +18,10 @@ from oscart.training.forms import (
     CourseForm,
     ImageForm,
     LessonForm,
-    QuestionForm,
-    QuizSettingsForm,
     TranslationForm,
     options,
 )
+from oscart.training.publishing import publish_checklist
 
 # Only the portal's languages match, so /lessons/<id>/delete is never read as a language.
 LANG = f"<any({', '.join(LANGUAGES)}):lang>"
@@ -88,7 +87,8 @@ def editor(course_id):
     course = authoring.get_managed_course(current_user, course_id)
     course_status, lesson_list = authoring.translation_matrix(course)
     return render_template("training/manage/editor.html", course=course, course_status=course_status,
-                           lessons=lesson_list, new_lesson=LessonForm(prefix="new"))
+                           lessons=lesson_list, new_lesson=LessonForm(prefix="new"),
+                           checklist=publish_checklist(course) if course.status == "draft" else None)
 
 
 @bp.route(f"/<int:course_id>/texts/{LANG}", methods=["GET", "POST"])
@@ -188,7 +188,8 @@ def status(course_id):
     action = request.form.get("action")
     try:
         if action == "publish":
-            authoring.publish_course(course, actor=current_user)
+            authoring.publish_course(course, actor=current_user,
+                                     confirm_fallback=request.form.get("confirm_fallback") == "1")
             message = _("The course has been published.")
         elif action == "archive":
             authoring.archive_course(course, actor=current_user)
@@ -200,39 +201,3 @@ def status(course_id):
         flash(error.message, "error")
         return redirect(url_for("training.manage.editor", course_id=course.id))
     return _done(message, "training.manage.editor", course_id=course.id)
-
-
-@bp.route("/<int:course_id>/quiz", methods=["GET", "POST"])
-@require_author
-def quiz(course_id):
-    course = authoring.get_managed_course(current_user, course_id)
-    quiz, questions = lessons.list_questions(course)
-    settings = QuizSettingsForm(obj=quiz, prefix="settings")
-    question_form = QuestionForm(prefix="question", language=course.default_language)
-    if settings.submit.data and settings.validate_on_submit():
-        lessons.save_quiz_settings(course, actor=current_user, pass_percent=settings.pass_percent.data,
-                                   max_attempts=settings.max_attempts.data)
-        return _done(_("The settings have been saved."), "training.manage.quiz", course_id=course.id)
-    if question_form.submit.data and question_form.validate_on_submit():
-        choices = [getattr(question_form, f"choice_{n}").data or "" for n in range(1, 5)]
-        try:
-            lessons.add_question(course, actor=current_user, language=question_form.language.data,
-                                 text=question_form.text.data, choices=choices,
-                                 correct_index=int(question_form.correct.data))
-        except RuleViolation as error:
-            db.session.rollback()
-            question_form.add_error(error.field, error.message)
-        else:
-            return _done(_("The question has been added."), "training.manage.quiz", course_id=course.id)
-    if quiz is None:
-        settings.pass_percent.data, settings.max_attempts.data = 70, 3
-    return render_template("training/manage/quiz.html", course=course, quiz=quiz, questions=questions,
-                           settings=settings, question_form=question_form)
-
-
-@bp.post("/<int:course_id>/quiz/questions/<int:question_id>/delete")
-@require_author
-def question_delete(course_id, question_id):
-    course = authoring.get_managed_course(current_user, course_id)
-    lessons.delete_question(course, question_id, actor=current_user)
-    return _done(_("The question has been removed."), "training.manage.quiz", course_id=course.id)

@@ -15,13 +15,13 @@ from oscart.training.models import (
     LessonImage,
     LessonTranslation,
 )
-from oscart.training.quiz_models import Choice, Question, QuizAttempt
+from oscart.training.quiz_models import ChoiceTranslation, QuestionTranslation, QuizAttempt
 
 # Free text that may name someone: news about colleagues, and authored course content.
 free_text(CompanyNews.title, CompanyNews.body_source, CompanyNews.body_html, mentions_people=True)
 free_text(CourseTranslation.title, CourseTranslation.summary, CourseTranslation.search_text,
-          LessonTranslation.title, LessonTranslation.body_source, LessonTranslation.body_html, Question.text,
-          Choice.text)
+          LessonTranslation.title, LessonTranslation.body_source, LessonTranslation.body_html,
+          QuestionTranslation.text, QuestionTranslation.explanation, ChoiceTranslation.text)
 
 
 @exporter("quiz_attempts", _l("Knowledge checks"), _l("Your attempts at the knowledge checks: answers, score "

@@ -9,7 +9,7 @@ from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGE_LABELS, is_language, translated_labels
 from oscart.core.pagination import paginate
 from oscart.core.security import require
-from oscart.training import company_views, course_page, manage_views, quizzes, services
+from oscart.training import company_views, course_page, manage_views, quiz_views, quizzes, services  # noqa: F401 (quiz_views adds the question bank routes to manage_views.bp)
 from oscart.training.authoring import manageable_clause
 from oscart.training.forms import CatalogueFilterForm
 from oscart.training.lesson_page import load_lesson_page
@@ -117,9 +117,10 @@ def quiz_start(enrolment_id):
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @require("training.follow")
 def attempt(attempt_id):
+    """The open attempt's questions; once submitted, the result per question."""
     attempt, enrolment, quiz = quizzes.get_own_attempt(current_user, attempt_id)
     if request.method == "POST":
-        answers = {int(key[1:]): request.form.get(key, type=int) for key in request.form
+        answers = {int(key[1:]): request.form.getlist(key, type=int) for key in request.form
                    if key.startswith("q") and key[1:].isdigit()}
         try:
             attempt, enrolment = quizzes.submit_attempt(current_user, attempt.id, answers)
@@ -132,13 +133,13 @@ def attempt(attempt_id):
             flash(_("You passed the knowledge check with %(score)s%%.", score=attempt.score_percent), "success")
             if enrolment.is_completed:
                 return redirect(url_for("certificates.earned", course_id=enrolment.course_id))
-        else:
-            flash(_("You scored %(score)s%%; the pass mark is %(mark)s%%.", score=attempt.score_percent,
-                    mark=quiz.pass_percent), "error")
-        return redirect(url_for("training.course", course_id=enrolment.course_id, _anchor="quiz"))
-    questions = quizzes.attempt_questions(attempt) if attempt.submitted_at is None else []
-    return render_template("training/quiz.html", attempt=attempt, enrolment=enrolment, quiz=quiz,
-                           questions=questions)
+        return redirect(url_for("training.attempt", attempt_id=attempt.id))  # the result says the score
+    if attempt.submitted_at is None:
+        return render_template("training/quiz.html", attempt=attempt, enrolment=enrolment, quiz=quiz,
+                               questions=quizzes.attempt_questions(attempt))
+    used, next_at = quizzes.attempts_state(enrolment, quiz)
+    return render_template("training/quiz_result.html", attempt=attempt, enrolment=enrolment, quiz=quiz,
+                           result=quizzes.attempt_result(attempt, quiz), used=used, next_at=next_at)
 
 
 @bp.get("/images/<int:image_id>")

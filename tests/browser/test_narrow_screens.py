@@ -18,20 +18,22 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select, update
 
 from oscart.accounts.models import User
+from oscart.assignments.models import TrainingRule
 from oscart.auth.reset import make_reset_token
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance, SessionPart
-from oscart.companies.models import Invitation
+from oscart.companies.models import Group, Invitation, JobRole
 from oscart.core.database import utcnow
 from oscart.core.demo import DEMO_PASSWORD, seed_demo
 from oscart.core.extensions import db
-from oscart.core.security import token_digest
+from oscart.core.security import COMPANY_ADMIN, token_digest
 from oscart.mail.models import OutboxMessage
 from oscart.privacy import policy
 from oscart.privacy.marketing import unsubscribe_token
 from oscart.privacy.models import Campaign, Incident, PrivacyRequest
 from oscart.training.models import CompanyNews, Enrolment, Lesson
-from oscart.training.quiz_models import Question, Quiz, QuizAttempt
+from oscart.training.quiz_models import Question, Quiz
+from oscart.workspace.import_models import PeopleImport
 from tests.browser.conftest import ARTIFACTS
 
 PHONE = {"width": 360, "height": 740}
@@ -42,7 +44,8 @@ NOT_PAGES = {"static", "main.healthz", "main.readyz", "metrics", "accounts.photo
              "certificates.download",
              "certificates.company_list", "certificates.company_pdf", "certificates.company_zip",
              "certificates.manage_list", "classroom.signin_sheet", "classroom.session_csv",
-             "classroom.attendance_csv", "companies.training_matrix_csv", "audit.export"}
+             "classroom.attendance_csv", "companies.training_matrix_csv", "audit.export", "reports.export",
+             "people_import.sample", "classroom.session_ics", "classroom.calendar_feed"}
 # Rules whose argument "token" is a token of its own kind.
 TOKENS = {"privacy.unsubscribe": "unsubscribe_token", "auth.reset_password": "reset_token",
           "companies.accept_invitation": "invitation_token"}
@@ -161,7 +164,7 @@ def page_rules():
             if "GET" in rule.methods and rule.endpoint not in NOT_PAGES]
 
 
-def log_in(page, email, expect_url=r"/(dashboard|admin/|company/)$"):
+def log_in(page, email, expect_url=r"/(dashboard|admin/|company/|classroom/teach)$"):
     page.goto("/login")
     page.locator("#email").fill(email)
     page.locator("#password").fill(DEMO_PASSWORD)
@@ -212,6 +215,8 @@ def demo_values(email):
         "campaign_id": db.session.scalar(select(Campaign.id).order_by(Campaign.id)),
         "incident_id": db.session.scalar(select(Incident.id).order_by(Incident.id)),
         "request_id": db.session.scalar(select(PrivacyRequest.id).order_by(PrivacyRequest.id)),
+        "question_id": db.session.scalar(select(Question.id).where(Question.quiz_id == quiz.id)
+                                         .order_by((Question.kind == "multiple").desc(), Question.position)),
     }
     user = db.session.scalar(select(User).where(User.email == email)) if email else anna
     message_id = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.user_id == user.id))
@@ -221,8 +226,28 @@ def demo_values(email):
         "unsubscribe_token": unsubscribe_token(anna, policy.NEWSLETTER),
         "reset_token": make_reset_token(anna),
         "invitation_token": invitation_token(anna.company_id),
+        **workspace_values(user, anna.company_id),
     }
     return {key: value for key, value in values.items() if value is not None}
+
+
+def workspace_values(user, company_id):
+    """A group, job role and rule of Acme, and a people import of the company admin: Acme's admin has one waiting
+    for its columns and preview, Globex's admin one done (its result page)."""
+    values = {"group_id": db.session.scalar(select(Group.id).where(Group.company_id == company_id).order_by(Group.id)),
+              "job_role_id": db.session.scalar(select(JobRole.id).where(JobRole.company_id == company_id)),
+              "rule_id": db.session.scalar(select(TrainingRule.id).where(TrainingRule.company_id == company_id)
+                                           .order_by(TrainingRule.id))}
+    if user.role == COMPANY_ADMIN:
+        done = user.company_id != company_id
+        upload = PeopleImport(company_id=user.company_id, admin_id=user.id, filename="people.csv",
+                              header=["E-mailadres"], rows=[["nieuw@acme.example"]], mapping={"email": 0},
+                              completed_at=utcnow() if done else None,
+                              result={"new": 1, "updated": 0, "unchanged": 0, "refused": 0, "invited": 1})
+        db.session.add(upload)
+        db.session.commit()
+        values["import_id"] = upload.id
+    return values
 
 
 def invitation_token(company_id):
@@ -238,11 +263,8 @@ def invitation_token(company_id):
 
 
 def open_attempt(user, quiz):
-    enrolment_id = db.session.scalar(select(Enrolment.id).where(Enrolment.user_id == user.id,
-                                                                Enrolment.course_id == quiz.course_id))
-    language = db.session.scalar(select(Question.language).where(Question.quiz_id == quiz.id)
-                                 .order_by((Question.language == user.language).desc(), Question.language))
-    attempt = QuizAttempt(enrolment_id=enrolment_id, quiz_id=quiz.id, language=language)
-    db.session.add(attempt)
-    db.session.commit()
-    return attempt.id
+    from tests.factories import make_attempt
+
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id,
+                                                          Enrolment.course_id == quiz.course_id))
+    return make_attempt(enrolment, language=user.language).id

@@ -1,0 +1,13 @@
+"""Bulk jobs: work too large for one request (a ZIP or merged PDF of many certificates), run by Celery with its
+progress shown in a page."""
+
+from oscart.core import personal_data
+
+
+def init_app(app):
+    from oscart.jobs import cli, views
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.jobs_cli)
+    # Prepared downloads come last in the archive and in erasure (they are the least of a person's data).
+    personal_data.add_module("oscart.jobs.privacy_data", last=True)
