@@ -33,7 +33,7 @@ ACCOUNTS = (
 # Feature modules that add their own demo data; each has seed(demo) and runs in this order. A module may also
 # have prepare(), run before any seed(): the certificates' demo signer must exist before anything issues one.
 FEATURE_SEEDERS = ("oscart.auth.demo", "oscart.training.demo", "oscart.certificates.demo", "oscart.classroom.demo",
-                   "oscart.privacy.demo", "oscart.assignments.demo")
+                   "oscart.privacy.demo", "oscart.assignments.demo", "oscart.companies.demo")
 
 
 class Demo:

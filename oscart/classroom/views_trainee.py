@@ -8,6 +8,7 @@ from oscart.classroom import access, registrations, review, services
 from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import RosterForm
 from oscart.classroom.models import REGISTERED, WAITLISTED
+from oscart.core.ids import coerce_id
 from oscart.database import utcnow
 from oscart.exceptions import PermissionDenied, RuleViolation
 from oscart.extensions import db
@@ -19,9 +20,11 @@ from oscart.training.titles import titles_for
 @bp.get("/")
 @login_required
 def index():
-    page = paginate(services.list_open_sessions(current_user), request.args.get("page", 1, type=int))
-    titles = titles_for(current_user, [row.course_id for row in page.items])
-    return render_template("classroom/index.html", page=page, titles=titles)
+    course_id = request.args.get("course", type=coerce_id)  # a course the reader cannot see lists nothing
+    page = paginate(services.list_open_sessions(current_user, course_id=course_id),
+                    request.args.get("page", 1, type=int))
+    titles = titles_for(current_user, [row.course_id for row in page.items])  # never a course the reader cannot see
+    return render_template("classroom/index.html", page=page, titles=titles, course_id=course_id)
 
 
 @bp.get("/mine")
