@@ -157,9 +157,37 @@ def test_the_pages_export_buttons_download_the_format_they_name(browser, endpoin
         assert response.headers["Content-Type"] == CONTENT_TYPES[urlsplit(link).path.rsplit(".", 1)[1]]
 
 
+# Files to fill in, holding no stored data: endpoint → (who downloads them, their path per language, the page
+# that links them in every language).
+SAMPLES = {"people_import.sample": (COMPANY_ADMIN, "/company/import/sample-{language}", "/company/import/")}
+
+
+@pytest.mark.parametrize("endpoint", sorted(SAMPLES))
+def test_each_sample_downloads_in_every_language_from_its_page_with_that_languages_header(browser, endpoint):
+    role, path, page = SAMPLES[endpoint]
+    company = make_company()
+    browser.login(make_user(role=role, company=company if role == COMPANY_ADMIN else None, language="en").email)
+    text = browser.get(page).text
+    headers = {}
+    for language in ("nl", "fr", "de", "en"):
+        for extension in ("csv", "xlsx"):
+            assert f'href="{path.format(language=language)}.{extension}"' in text
+            response = browser.get(f"{path.format(language=language)}.{extension}")
+            assert response.status_code == 200 and response.headers["Content-Type"] == CONTENT_TYPES[extension]
+        csv_text = browser.get(f"{path.format(language=language)}.csv").get_data().decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(csv_text), delimiter=separator(language)))
+        assert [piece for row in rows for piece in row if piece.lstrip(' "').startswith(FORMULA_START)] == []
+        sheet = load_workbook(io.BytesIO(browser.get(f"{path.format(language=language)}.xlsx").get_data())).active
+        assert [cell.value for row in sheet.iter_rows(max_row=1) for cell in row] == rows[0]
+        assert [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"] == []
+        headers[language] = tuple(rows[0])
+    assert len(set(headers.values())) == 4  # each language's own column names
+
+
 def test_every_export_is_tested(app):
     exports = {rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.endswith((".csv", ".xlsx"))}
-    assert exports == set(EXPORTS) == set(PAGES)
+    assert exports == set(EXPORTS) | set(SAMPLES)
+    assert set(EXPORTS) == set(PAGES)
     assert all({f"{path}.csv", f"{path}.xlsx"} <= {rule.rule.replace("<int:session_id>", "{session}")
                                                       for rule in app.url_map.iter_rules()}
                for _role, path in EXPORTS.values())

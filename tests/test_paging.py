@@ -11,7 +11,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_events
@@ -126,6 +126,31 @@ class World:
                                             "kind": "department"} for n in range(ROWS)])
         db.session.commit()
 
+    def rules(self):
+        from oscart.assignments.models import TrainingRule
+        from oscart.companies.models import Group
+
+        course = make_elearning_course(lessons=0)
+        db.session.execute(insert(Group), [{"company_id": self.company.id, "name": f"Group {n:03}",
+                                            "kind": "department"} for n in range(ROWS)])
+        group_ids = db.session.scalars(select(Group.id).where(Group.company_id == self.company.id)).all()
+        db.session.execute(insert(TrainingRule), [
+            {"company_id": self.company.id, "course_id": course.id, "group_id": group_id, "due_within_days": 30,
+             "repeat_mode": "never", "is_active": True} for group_id in group_ids])
+        db.session.commit()
+
+    def group_members(self):
+        from oscart.companies.models import Group, GroupMember
+
+        self.employees()
+        group = Group(company_id=self.company.id, name="Everyone", kind="department")
+        db.session.add(group)
+        db.session.flush()
+        people = db.session.scalars(select(User.id).where(User.company_id == self.company.id)).all()
+        db.session.execute(insert(GroupMember), [{"group_id": group.id, "user_id": user_id} for user_id in people])
+        db.session.commit()
+        return group
+
     def job_roles(self):
         from oscart.companies.models import JobRole
 
@@ -134,7 +159,8 @@ class World:
         db.session.commit()
 
 
-# endpoint: (who reads it, the World method that adds the rows, the path; {session}: the session of the rows)
+# endpoint: (who reads it, the World method that adds the rows, the path; {session} or {group}: the session or
+# group of the rows, as the method returns it)
 LISTS = {
     "admin.users": (PLATFORM_ADMIN, "employees", "/admin/users"),
     "companies.employees": (COMPANY_ADMIN, "employees", "/company/employees"),
@@ -142,6 +168,8 @@ LISTS = {
     "companies.training_matrix": (COMPANY_ADMIN, "matrix", "/company/training"),
     "workspace.roles_page": (COMPANY_ADMIN, "job_roles", "/company/roles"),
     "workspace.groups_page": (COMPANY_ADMIN, "groups", "/company/groups"),
+    "workspace.group": (COMPANY_ADMIN, "group_members", "/company/groups/{group}"),
+    "assignments.index": (COMPANY_ADMIN, "rules", "/company/rules/"),
     "certificates.company": (COMPANY_ADMIN, "certificates", "/certificates/company"),
     "certificates.manage": (PLATFORM_ADMIN, "certificates", "/certificates/manage"),
     "training.catalogue": (TRAINEE, "courses", "/training/"),
@@ -159,9 +187,9 @@ def _arrange(browser, endpoint):
     """Rows for the list of ``endpoint``, its reader logged in; the list's path."""
     role, method, path = LISTS[endpoint]
     world = World()
-    session = getattr(world, method)()
+    made = getattr(world, method)()
     browser.login(world.people[role].email)
-    return path.format(session=session.id if session else None)
+    return path.format(session=made.id if made else None, group=made.id if made else None)
 
 
 def _pager(response):

@@ -4,6 +4,7 @@ from wtforms import BooleanField, IntegerField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from oscart.assignments.models import REPEAT_EXPIRY, REPEAT_MONTHS, REPEAT_NEVER
+from oscart.companies.services import MAX_REMINDER_DAYS
 from oscart.core.forms import BaseForm, choices
 from oscart.core.ids import coerce_id
 
@@ -42,3 +43,10 @@ class RuleForm(BaseForm):
             self.repeat_months.errors = [_l("Enter after how many months the course is followed again.")]
             valid = False
         return valid
+
+
+class ReminderDaysForm(BaseForm):
+    # The range is the service's rule (companies.services.set_reminder_days); its error lands on this field.
+    days = IntegerField(_l("Days before the due date"), validators=[InputRequired(_l("Please fill in this field."))],
+                        render_kw={"min": 0, "max": MAX_REMINDER_DAYS})
+    submit = SubmitField(_l("Save"))

@@ -8,10 +8,11 @@ from oscart.assignments.applying import reconcile
 from oscart.assignments.coverage import covered_by_any_rule_clause, eligible_clause
 from oscart.assignments.models import REPEAT_MONTHS, RuleAssignment, TrainingRule
 from oscart.audit.services import record_event
+from oscart.classroom.services import list_open_sessions
 from oscart.companies.models import Group, JobRole
 from oscart.core.exceptions import NotFound, RuleViolation
 from oscart.core.extensions import db
-from oscart.training.models import COMPLETED, PUBLISHED, Course, Enrolment
+from oscart.training.models import CLASSROOM, COMPLETED, PUBLISHED, Course, Enrolment
 from oscart.training.titles import reader_title
 from oscart.training.visibility import visible_to_company_clause
 
@@ -52,6 +53,14 @@ def rule_courses(actor):
                                                     company_id=actor.company_id).label("title"))
         .where(Course.status == PUBLISHED, visible_to_company_clause(actor.company_id))
         .order_by(Course.code)).all()
+
+
+def waits_for_a_session(actor, course_id):
+    """Whether the course is followed only in classroom sessions and none is coming that the actor's company can
+    register for (a rule then requires it before anyone can book a seat)."""
+    if db.session.scalar(select(Course.format).where(Course.id == course_id)) != CLASSROOM:
+        return False
+    return db.session.scalar(list_open_sessions(actor, course_id=course_id).limit(1)) is None
 
 
 def company_groups(actor):

@@ -1,17 +1,18 @@
 """Company admins: the rules of required training (blueprint ``assignments``, /company/rules)."""
 
 import click
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from oscart.assignments import dashboard, rules  # noqa: F401  (dashboard: adds its part to the page)
 from oscart.assignments.followup import follow_up
-from oscart.assignments.forms import REPEAT_LABELS, RuleForm
-from oscart.core.database import rows
+from oscart.assignments.forms import REPEAT_LABELS, ReminderDaysForm, RuleForm
+from oscart.companies.services import MAX_REMINDER_DAYS, get_own_company, set_reminder_days
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.forms import choices
+from oscart.core.pagination import paginate
 from oscart.core.security import require
 
 bp = Blueprint("assignments", __name__, url_prefix="/company/rules", cli_group=None)
@@ -28,8 +29,27 @@ def send_reminders_command():
 @bp.get("/")
 @require("company.manage")
 def index():
-    return render_template("assignments/rules.html", rules=rows(rules.list_rules(current_user)),
-                           repeat_labels=REPEAT_LABELS)
+    page = paginate(rules.list_rules(current_user), request.args.get("page", 1, type=int))
+    return render_template("assignments/rules.html", page=page, repeat_labels=REPEAT_LABELS,
+                           company=get_own_company(current_user))
+
+
+@bp.route("/reminders", methods=["GET", "POST"])
+@require("company.manage")
+def reminder_days():
+    company = get_own_company(current_user)
+    form = ReminderDaysForm(days=company.reminder_days_before)
+    if form.validate_on_submit():
+        try:
+            set_reminder_days(company, actor=current_user, days=form.days.data)
+        except RuleViolation as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The reminder setting of your company has been saved."), "success")
+            return redirect(url_for("assignments.index"))
+    return render_template("assignments/reminder_days.html", form=form, max_days=MAX_REMINDER_DAYS)
 
 
 @bp.route("/new", methods=["GET", "POST"], defaults={"rule_id": None})
@@ -52,6 +72,10 @@ def rule(rule_id):
             db.session.commit()
             flash(_("The rule has been saved and applied.") if saved.is_active else _("The rule has been saved."),
                   "success")
+            if rules.waits_for_a_session(current_user, saved.course_id):
+                flash(_("This course is given in classroom sessions and none is planned yet that your people can "
+                        "register for. They see the course as required, with its due date, and can register as soon "
+                        "as a session is planned."), "warning")
             return redirect(url_for("assignments.index"))
     return render_template("assignments/rule.html", form=form, item=item)
 

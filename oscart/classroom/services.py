@@ -184,8 +184,9 @@ def counts(session_id):
     return rows.get(REGISTERED, 0), rows.get(WAITLISTED, 0)
 
 
-def list_open_sessions(actor, *, now=None):
-    """Upcoming sessions the actor may register for, with seats taken, as rows."""
+def list_open_sessions(actor, *, now=None, course_id=None):
+    """Upcoming sessions the actor may register for (of one course, given ``course_id``), with seats taken, as
+    rows."""
     taken = (select(func.count(Registration.id)).where(Registration.session_id == TrainingSession.id,
                                                        Registration.status == REGISTERED).scalar_subquery())
     mine = (select(Registration.status).where(Registration.session_id == TrainingSession.id,
@@ -195,7 +196,7 @@ def list_open_sessions(actor, *, now=None):
                    TrainingSession.capacity, TrainingSession.company_id, taken.label("taken"), mine.label("my_status"))
             .join(Course, Course.id == TrainingSession.course_id)
             .where(TrainingSession.starts_at > (now or utcnow()), TrainingSession.cancelled_at.is_(None),
-                   visible_sessions_clause(actor))
+                   visible_sessions_clause(actor), *([TrainingSession.course_id == course_id] if course_id else []))
             .order_by(TrainingSession.starts_at, TrainingSession.id))
 
 

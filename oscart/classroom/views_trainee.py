@@ -11,6 +11,7 @@ from oscart.classroom.models import REGISTERED, WAITLISTED
 from oscart.core.database import utcnow
 from oscart.core.exceptions import PermissionDenied, RuleViolation
 from oscart.core.extensions import db
+from oscart.core.ids import coerce_id
 from oscart.core.pagination import paginate
 from oscart.core.security import can, require
 from oscart.training.titles import titles_for
@@ -19,9 +20,11 @@ from oscart.training.titles import titles_for
 @bp.get("/")
 @login_required
 def index():
-    page = paginate(services.list_open_sessions(current_user), request.args.get("page", 1, type=int))
-    titles = titles_for(current_user, [row.course_id for row in page.items])
-    return render_template("classroom/index.html", page=page, titles=titles)
+    course_id = request.args.get("course", type=coerce_id)  # a course the reader cannot see lists nothing
+    page = paginate(services.list_open_sessions(current_user, course_id=course_id),
+                    request.args.get("page", 1, type=int))
+    titles = titles_for(current_user, [row.course_id for row in page.items])  # never a course the reader cannot see
+    return render_template("classroom/index.html", page=page, titles=titles, course_id=course_id)
 
 
 @bp.get("/mine")

@@ -9,7 +9,9 @@ from oscart.core.demo import add_seeder
 
 def init_app(app):
     from oscart.companies import demo as companies_demo
+    from oscart.companies import demo_invitations
 
     personal_data.add_module("oscart.companies.privacy_data")
     # The demo companies and accounts come before every other feature's demo data.
     add_seeder("companies", companies_demo.seed, position=0)
+    add_seeder("invitations", demo_invitations.seed, position=70)  # Acme's invitations waiting for an answer

@@ -25,17 +25,20 @@ DUPLICATE_TEXTS = {
 
 
 def list_groups(actor):
-    """Rows of the actor's company's groups with their number of (visible) members, by name."""
+    """Rows of the actor's company's groups with their number of active members (as the group's page lists
+    them by default), by name."""
     members = (select(func.count(GroupMember.id)).join(User, User.id == GroupMember.user_id)
-               .where(GroupMember.group_id == Group.id, *visible_employees()).scalar_subquery())
+               .where(GroupMember.group_id == Group.id, User.is_active.is_(True), *visible_employees())
+               .scalar_subquery())
     return (select(Group.id, Group.name, Group.kind, members.label("member_count"))
             .where(Group.company_id == actor.company_id).order_by(func.lower(Group.name), Group.id))
 
 
 def list_job_roles(actor):
-    """Rows of the actor's company's job roles with their number of (visible) people, by name."""
-    people = (select(func.count(User.id)).where(User.job_role_id == JobRole.id, *visible_employees())
-              .scalar_subquery())
+    """Rows of the actor's company's job roles with their number of active people (as the employees list shows
+    them by default), by name."""
+    people = (select(func.count(User.id)).where(User.job_role_id == JobRole.id, User.is_active.is_(True),
+                                                *visible_employees()).scalar_subquery())
     return (select(JobRole.id, JobRole.name, people.label("member_count"))
             .where(JobRole.company_id == actor.company_id).order_by(func.lower(JobRole.name), JobRole.id))
 

@@ -24,7 +24,7 @@ bp = Blueprint("companies", __name__, url_prefix="/company")
 def index():
     company = services.get_own_company(current_user)
     return render_template("companies/index.html", company=company, TWO_STEP_POLICY_LABELS=TWO_STEP_POLICIES,
-                           employee_count=services.count_employees(current_user))
+                           counts=services.home_counts(current_user))
 
 
 @bp.get("/employees")

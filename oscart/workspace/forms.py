@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -44,3 +44,8 @@ class PersonForm(BaseForm):
     def set_choices(self, job_roles, groups):
         self.job_role_id.choices = choices([("", _l("No job role")), *((row.id, row.name) for row in job_roles)])
         self.group_ids.choices = choices([(row.id, row.name) for row in groups])
+
+
+class AddMembersForm(BaseForm):
+    addresses = TextAreaField(_l("E-mail addresses"), validators=[required()], render_kw={"rows": 3})
+    submit = SubmitField(_l("Add to the group"))

@@ -74,10 +74,13 @@ def split_groups(cell):
     return [name.strip() for name in GROUP_SEPARATORS.split(cell) if name.strip()]
 
 
+# The groups and job role are those of the demo company Acme Logistics (seed-demo), so that the sample imports
+# there as it is; another company sees in the preview which names its own groups must have.
 _SAMPLE_PEOPLE = (
-    ("an.peeters@example.com", "An", "Peeters", "nl", "Logistiek; Antwerpen", "Magazijnier", "1001", ""),
-    ("luc.dubois@example.com", "Luc", "Dubois", "fr", "Logistique", "Chef d'équipe", "1002", "an.peeters@example.com"),
-    ("jonas.weber@example.com", "Jonas", "Weber", "de", "Eupen", "Fahrer", "1003", "an.peeters@example.com"),
+    ("an.peeters@example.com", "An", "Peeters", "nl", "Magazijn Antwerpen; Kantoor", "Heftruckchauffeur", "1001", ""),
+    ("luc.dubois@example.com", "Luc", "Dubois", "fr", "Magazijn Antwerpen", "Heftruckchauffeur", "1002",
+     "an.peeters@example.com"),
+    ("jonas.weber@example.com", "Jonas", "Weber", "de", "Kantoor", "", "1003", "an.peeters@example.com"),
     ("sarah.smith@example.com", "Sarah", "Smith", "en", "", "", "1004", ""),
 )
 

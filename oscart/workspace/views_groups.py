@@ -1,16 +1,18 @@
-"""Groups and job roles: lists with member counts, create, rename, delete after a confirmation page."""
+"""Groups and job roles: lists with member counts, a group's members (added and removed), create, rename, delete
+after a confirmation page."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from oscart.companies import groups
+from oscart.companies import directory, groups, members
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.pagination import paginate
 from oscart.core.security import require
 from oscart.workspace.blueprint import bp
-from oscart.workspace.forms import KIND_LABELS, GroupForm, JobRoleForm
+from oscart.workspace.forms import KIND_LABELS, AddMembersForm, GroupForm, JobRoleForm
 
 
 def _saved(form, change):
@@ -35,6 +37,36 @@ def groups_page():
         return redirect(url_for("workspace.groups_page"))
     page = paginate(groups.list_groups(current_user), request.args.get("page", 1, type=int))
     return render_template("workspace/groups.html", form=form, page=page, kinds=KIND_LABELS)
+
+
+@bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
+@require("company.manage")
+def group(group_id):
+    item = groups.get_group(current_user, group_id)
+    form = AddMembersForm()
+    if form.validate_on_submit():
+        added = []
+        if _saved(form, lambda: added.append(members.add_members(item, actor=current_user, text=form.addresses.data))):
+            flash(ngettext("%(num)d person added to %(group)s.", "%(num)d people added to %(group)s.", added[0],
+                           group=item.name), "success")
+            return redirect(url_for("workspace.group", group_id=group_id))
+    state = request.args.get("state", directory.ACTIVE)
+    filters = directory.Filters(group_id=item.id, state=state if state in directory.STATE_LABELS else directory.ACTIVE)
+    page = paginate(directory.list_people(current_user, filters), request.args.get("page", 1, type=int))
+    return render_template("workspace/group.html", group=item, form=form, page=page, filters=filters,
+                           states=directory.STATE_LABELS, kinds=KIND_LABELS)
+
+
+@bp.post("/groups/<int:group_id>/members/<int:user_id>/remove")
+@require("company.manage")
+def remove_group_member(group_id, user_id):
+    item = groups.get_group(current_user, group_id)
+    person = directory.get_person(current_user, user_id)
+    groups.remove_member(item, person, actor=current_user)
+    db.session.commit()
+    flash(_("%(name)s has been removed from %(group)s. Training the group required is no longer required of them; "
+            "what they completed stays.", name=person.full_name, group=item.name), "success")
+    return redirect(url_for("workspace.group", group_id=group_id))
 
 
 @bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])

@@ -49,6 +49,8 @@ NOT_PAGES = {"static", "main.healthz", "main.readyz", "metrics", "accounts.photo
 # Rules whose argument "token" is a token of its own kind.
 TOKENS = {"privacy.unsubscribe": "unsubscribe_token", "auth.reset_password": "reset_token",
           "companies.accept_invitation": "invitation_token"}
+# Rules whose argument names an object of a particular kind: {endpoint: {argument: key in demo_values}}.
+OWN_ARGUMENTS = {"certificates.earned": {"course_id": "certified_course_id"}}  # a course Anna has a certificate of
 
 # Everything that makes the page wider than the screen, as readable findings. A scroll container is allowed
 # only for a genuine grid (class "table-grid"); html and body may not hide the overflow instead.
@@ -108,6 +110,7 @@ def walk(page, email, rules, checker):
     values = demo_values(email)
     for rule in rules:
         arguments = {**values, "token": values[TOKENS[rule.endpoint]]} if rule.endpoint in TOKENS else values
+        arguments = {**arguments, **{name: values[key] for name, key in OWN_ARGUMENTS.get(rule.endpoint, {}).items()}}
         if rule.arguments - set(rule.defaults or {}) <= arguments.keys():
             checker.visit(page, email, rule.rule, rule.build(arguments, append_unknown=False)[1])
     if email == "trainer@oscart.example":
@@ -211,6 +214,8 @@ def demo_values(email):
         "session_id": db.session.get(SessionPart, part_id).session_id,
         "certificate_id": db.session.scalar(select(Certificate.id).order_by(Certificate.id)),
         "code": db.session.scalar(select(Certificate.code).where(Certificate.user_id == anna.id)),
+        "certified_course_id": db.session.scalar(select(Certificate.course_id).where(Certificate.user_id == anna.id)
+                                                 .order_by(Certificate.id)),
         "news_id": db.session.scalar(select(CompanyNews.id).order_by(CompanyNews.id)),
         "campaign_id": db.session.scalar(select(Campaign.id).order_by(Campaign.id)),
         "incident_id": db.session.scalar(select(Incident.id).order_by(Incident.id)),
