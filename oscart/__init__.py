@@ -10,7 +10,7 @@ from oscart import errors, hooks, tasks, templating
 from oscart.core import ids, logs, metrics, requestid
 from oscart.database import prepare_postgresql, prepare_sqlite
 from oscart.extensions import babel, csrf, db, limiter, login_manager, migrate
-from oscart.i18n import select_locale, select_timezone
+from oscart.i18n import install_request_domain, select_locale, select_timezone
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ def register_extensions(app):
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_request_domain(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_session)

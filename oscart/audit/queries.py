@@ -1,6 +1,7 @@
 """Reading the audit trail: company admins see their own company's events, platform admins all."""
 
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
@@ -21,11 +22,17 @@ def local_day_start(day):
     return datetime.combine(day, time.min, tzinfo=BRUSSELS).astimezone(UTC)
 
 
+# Aliases of the user table, built once: setting up an alias's columns costs SQLAlchemy milliseconds a request.
+@cache
+def _people():
+    return aliased(User, name="actor_user"), aliased(User, name="subject_user")
+
+
 def list_events(actor, *, person=None, action=None, date_from=None, date_to=None, company_id=None):
     """Rows of events ``actor`` may read, newest first, with the people's e-mail addresses and names."""
     if not can(actor, "audit.view"):
         raise PermissionDenied()
-    actor_user, subject_user = aliased(User), aliased(User)
+    actor_user, subject_user = _people()
     query = (
         select(AuditEvent.id, AuditEvent.seq, AuditEvent.at, AuditEvent.action, AuditEvent.ip,
                AuditEvent.target, AuditEvent.details, Company.name.label("company_name"),
