@@ -9,8 +9,10 @@
    every employee in every course (completed, started, not started; a third required, some overdue), a
    certificate per completion of the courses that expire, coming sessions with registrations and past ones with
    attendance; and a second company with the same, never shown to the first.
-2. Counts the SQL statements of each page in-process, then serves bench.wsgi with gunicorn like bench.run and
-   loads each page right after the bare endpoint; the median ratio of the rounds counts.
+2. Serves bench.wsgi with gunicorn like bench.run, finds every page the company admin reaches by following links
+   (bench/crawl.py: employees, an employee's page, groups, attendance, certificates, rules, ...) besides the
+   matrix and report variants below, counts each page's SQL statements in-process and loads each page right after
+   the bare endpoint; the median ratio of the rounds counts.
 """
 
 import argparse
@@ -22,7 +24,8 @@ from statistics import median
 
 from sqlalchemy import event, insert, select
 
-from bench.run import HOST, TARGET_RATIO, login, measure, start_server
+from bench.crawl import crawl
+from bench.run import HOST, TARGET_RATIO, login, measure, start_server, stop
 from oscart import create_app
 from oscart.accounts.models import User
 from oscart.certificates.models import Certificate
@@ -208,26 +211,39 @@ def main(argv=None):
     else:
         group_id = generate(args)
     urls = pages(group_id)
-    counts = statements(args, urls)
     server = start_server(args)
-    samples = {"bare Flask endpoint": [], "empty logged-in page": [], **{name: [] for name in urls}}
+    samples = {"bare Flask endpoint": [], "empty logged-in page": []}
     try:
         admin = login(args.port, ADMIN_EMAIL, PASSWORD)
+        url_map = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "SECRET_KEY": "bench-only-secret"}).url_map
+        known = set(urls.values())
+        urls.update({f"{endpoint} {path}": path for endpoint, path in crawl(HOST, args.port, admin, url_map, limit=80)
+                     if path not in known})
+        samples.update({name: [] for name in urls})
         targets = {"empty logged-in page": "/bench/empty", **urls}
         for _ in range(args.rounds):
             for name, path in targets.items():
                 reference = measure(args.port, "/bench/bare", None, args)
-                rps = measure(args.port, path, admin, args)
+                try:
+                    rps = measure(args.port, path, admin, args)
+                except SystemExit as error:  # a page that fails under load is reported, the others measured
+                    print(f"  {name}: {error}", file=sys.stderr, flush=True)
+                    continue
+                if reference <= 0:  # the workers were still busy with the previous page's requests
+                    continue
                 samples["bare Flask endpoint"].append((reference, 1.0))
                 samples[name].append((rps, rps / reference))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
+    counts = statements(args, urls)
     load = os.getloadavg()
     print(f"\ngunicorn {args.workers} workers on {HOST} · {args.connections} connections × {args.seconds} s · median "
           f"of {args.rounds} rounds · load average at the end {load[0]:.2f}\n")
     print("| page | requests/s | ratio to bare | SQL statements |\n|---|---:|---:|---:|")
     for name, measured in samples.items():
+        if not measured:
+            print(f"| {name} | errors | – | {counts.get(name, '–')} |")
+            continue
         rps, ratio = median(m[0] for m in measured), median(m[1] for m in measured)
         flag = "" if name.startswith(("bare", "empty")) or ratio >= TARGET_RATIO else " ⚠ below 15%"
         print(f"| {name} | {rps:,.0f} | {100 * ratio:.1f}%{flag} | {counts.get(name, '–')} |")

@@ -12,7 +12,7 @@ from oscart.core import demo, errors, hooks, ids, logs, metrics, personal_data, 
 from oscart.core.backup import backup_cli
 from oscart.core.database import prepare_postgresql, prepare_sqlite
 from oscart.core.extensions import babel, csrf, db, limiter, login_manager, migrate
-from oscart.core.i18n import select_locale, select_timezone
+from oscart.core.i18n import install_request_domain, select_locale, select_timezone
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,7 @@ def register_extensions(app):
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_request_domain(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_message = None

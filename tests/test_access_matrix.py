@@ -121,11 +121,6 @@ ACCESS = {
                                                "other": only(COMPANY_ADMIN, ok=404)}},
     "workspace.logo": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},  # an empty form: its error
     "workspace.remove_logo_view": {"POST": only(COMPANY_ADMIN, ok=302)},
-    # A group's members: an empty form shows its error; removing someone who is not in the group changes nothing.
-    "workspace.group": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
-                        "POST": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)}},
-    "workspace.remove_group_member": {"POST": {"own": only(COMPANY_ADMIN, ok=302),
-                                               "other": only(COMPANY_ADMIN, ok=404)}},
     "workspace.delete_group": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
                                "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
     "workspace.delete_role": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},

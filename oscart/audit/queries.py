@@ -14,13 +14,15 @@ from oscart.core.security import can
 # their tables, without their models.
 USERS = table("user", column("id"), column("email"))
 COMPANIES = table("company", column("id"), column("name"))
+# Aliases of the user table, built once: setting up an alias's columns costs SQLAlchemy milliseconds a request.
+ACTOR_USERS, SUBJECT_USERS = USERS.alias("actor_user"), USERS.alias("subject_user")
 
 
 def list_events(actor, *, person=None, action=None, date_from=None, date_to=None, company_id=None):
     """Rows of events ``actor`` may read, newest first, with the people's e-mail addresses and names."""
     if not can(actor, "audit.view"):
         raise PermissionDenied()
-    actor_user, subject_user = USERS.alias("actor_user"), USERS.alias("subject_user")
+    actor_user, subject_user = ACTOR_USERS, SUBJECT_USERS
     query = (
         select(AuditEvent.id, AuditEvent.seq, AuditEvent.at, AuditEvent.action, AuditEvent.ip,
                AuditEvent.target, AuditEvent.details, COMPANIES.c.name.label("company_name"),

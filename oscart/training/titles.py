@@ -3,6 +3,8 @@
 The order is the content-language fallback chain of the catalogue (``LanguagePreference``): the reader's
 language, the reader's company default, the course's default language, then every language in the portal's
 order. Being a scalar subquery of the list's select, it costs no query of its own, whatever the number of rows.
+Building that subquery (three aliased tables and their columns) costs SQLAlchemy a few milliseconds, more than many
+a whole page, so each one is built once per column and reader and kept.
 """
 
 from sqlalchemy import bindparam, case, func, literal, select
@@ -17,6 +19,8 @@ from oscart.training.models import Course, CourseTranslation
 READER_LANGUAGE = "reader_language"
 READER_COMPANY = "reader_company_id"
 _BOUND = object()
+_BUILT = {}  # (column, fallback, language, company) → (column, fallback, subquery); see reader_title()
+_BUILT_MAX = 4096
 
 
 def reader_title(course_id, fallback=None, *, language=_BOUND, company_id=_BOUND):
@@ -26,6 +30,19 @@ def reader_title(course_id, fallback=None, *, language=_BOUND, company_id=_BOUND
     ``language`` and ``company_id`` default to the bound values READER_LANGUAGE and READER_COMPANY, for
     statements built once and executed with reader_params(); a company of None skips that step.
     """
+    key = (id(course_id), fallback if isinstance(fallback, str | None) else id(fallback), language, company_id)
+    built = _BUILT.get(key)
+    # Ids are keys, the objects themselves are kept and compared: an id is reused once its object is gone.
+    if built is not None and built[0] is course_id and (built[1] is fallback or isinstance(fallback, str | None)):
+        return built[2]
+    title = _build_title(course_id, fallback, language, company_id)
+    if len(_BUILT) >= _BUILT_MAX:  # columns of per-request subqueries pass through here too
+        _BUILT.clear()
+    _BUILT[key] = (course_id, fallback, title)
+    return title
+
+
+def _build_title(course_id, fallback, language, company_id):
     language = bindparam(READER_LANGUAGE) if language is _BOUND else literal(language)
     company_id = bindparam(READER_COMPANY) if company_id is _BOUND else literal(company_id)
     translation, course, company = aliased(CourseTranslation), aliased(Course), aliased(Company)
