@@ -86,8 +86,15 @@ def test_an_admin_imports_invites_and_requires_a_course_that_an_invited_person_t
     expect(counts.locator(".stat", has_text="nieuw")).to_contain_text(str(PEOPLE))
     expect(counts.locator(".stat", has_text="niet toegevoegd")).to_contain_text("0")
     look(page, screenshot, "5-import-preview")
-    page.get_by_role("button", name=f"{PEOPLE} wijzigingen importeren").click()
+    expect(page.get_by_role("button", name=f"{PEOPLE} wijzigingen importeren")).to_be_visible()
+    # Sent twice in a row (a double click): the button says it is importing, and one confirmation goes out.
+    confirmations = []
+    page.on("request", lambda request: confirmations.append(request.url) if request.method == "POST" else None)
+    busy = page.evaluate("""() => { const form = document.querySelector('form[data-busy-text]');
+        form.requestSubmit(); form.requestSubmit(); return form.querySelector('button').textContent; }""")
+    assert busy == "Bezig met importeren…"
     expect(page).to_have_url(re.compile(r"/company/import/\d+$"))
+    assert len([url for url in confirmations if url.endswith("/confirm")]) == 1
     expect(page.locator(".import-counts .stat", has_text="uitgenodigd")).to_contain_text(str(PEOPLE))
     look(page, screenshot, "6-import-result")
 
