@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from oscart.accounts.models import User
 from oscart.assignments.models import TrainingRule
 from oscart.auth.reset import make_reset_token
+from oscart.certificates.bulk import ZIP
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance, SessionPart
 from oscart.companies.models import Group, Invitation, JobRole
@@ -27,6 +28,7 @@ from oscart.core.database import utcnow
 from oscart.core.demo import DEMO_PASSWORD, seed_demo
 from oscart.core.extensions import db
 from oscart.core.security import COMPANY_ADMIN, token_digest
+from oscart.jobs.models import RUNNING, Job
 from oscart.mail.models import OutboxMessage
 from oscart.privacy import policy
 from oscart.privacy.marketing import unsubscribe_token
@@ -45,7 +47,8 @@ NOT_PAGES = {"static", "main.healthz", "main.readyz", "metrics", "accounts.photo
              "certificates.company_list", "certificates.company_pdf", "certificates.company_zip",
              "certificates.manage_list", "classroom.signin_sheet", "classroom.session_csv",
              "classroom.attendance_csv", "companies.training_matrix_csv", "audit.export", "reports.export",
-             "people_import.sample", "classroom.session_ics", "classroom.calendar_feed"}
+             "people_import.sample", "classroom.session_ics", "classroom.calendar_feed",
+             "jobs.download"}
 # Rules whose argument "token" is a token of its own kind.
 TOKENS = {"privacy.unsubscribe": "unsubscribe_token", "auth.reset_password": "reset_token",
           "companies.accept_invitation": "invitation_token"}
@@ -249,9 +252,12 @@ def workspace_values(user, company_id):
                               header=["E-mailadres"], rows=[["nieuw@acme.example"]], mapping={"email": 0},
                               completed_at=utcnow() if done else None,
                               result={"new": 1, "updated": 0, "unchanged": 0, "refused": 0, "invited": 1})
-        db.session.add(upload)
+        # A ZIP of the company's certificates halfway: its page shows the progress and refreshes itself.
+        job = Job(kind=ZIP, owner_id=user.id, company_id=user.company_id, status=RUNNING, progress=120, total=400,
+                  expires_at=utcnow() + timedelta(days=1))
+        db.session.add_all([upload, job])
         db.session.commit()
-        values["import_id"] = upload.id
+        values |= {"import_id": upload.id, "job_id": job.id}
     return values
 
 
