@@ -62,6 +62,8 @@ def parse_args(argv=None):
     parser.add_argument("--cpu", action="store_true", help="also the in-process CPU share of each page (see "
                         "count_statements): steadier than requests/s when the machine is shared")
     parser.add_argument("--only", choices=PARTS, action="append", help="run only these parts (repeatable)")
+    parser.add_argument("--pages", metavar="PATTERN", help="demo: only the pages whose name (\"role: endpoint "
+                        "path\", as in the report) matches this regular expression, e.g. 'trainer: classroom'")
     return parser.parse_args(argv)
 
 
@@ -349,9 +351,11 @@ def demo_run(args):
         for role, email in DEMO_ACCOUNTS:
             for endpoint, path in crawl(HOST, args.port, cookies[email], app.url_map):
                 name = f"{role}: {endpoint} {path}"
+                if args.pages and not re.search(args.pages, name):
+                    continue
                 pages[name] = (path, email)
                 roles[name] = role
-        print(f"\n{len(pages)} pages found on the demo data: "
+        print(f"\n{len(pages)} pages found on the demo data{' matching ' + args.pages if args.pages else ''}: "
               + ", ".join(f"{role} {sum(r == role for r in roles.values())}" for role, _ in DEMO_ACCOUNTS),
               flush=True)
         samples = paired(args, {"empty logged-in page": ("/bench/empty", cookies[DEMO_ACCOUNTS[0][1]]),
