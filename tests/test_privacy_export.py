@@ -101,8 +101,13 @@ def test_archive_holds_training_classroom_and_certificates(browser, trainee):
     db.session.add_all([enrolment, quiz, CourseView(user_id=trainee.id, course_id=course.id),
                         CompanyNews(company_id=trainee.company_id, title="Bienvenue", author_id=trainee.id)])
     db.session.flush()
-    db.session.add(QuizAttempt(enrolment_id=enrolment.id, quiz_id=quiz.id, language="fr", score_percent=75,
-                               is_passed=True, answers={"3": 7}))
+    asked = [{"id": 3, "kind": "single", "language": "fr", "text": "Qui appeler ?", "explanation": "",
+              "choices": [{"id": 8, "text": "Le 112", "correct": True}, {"id": 7, "text": "Un ami", "correct": False}]},
+             {"id": 4, "kind": "multiple", "language": "fr", "text": "Quels gestes ?", "explanation": "",
+              "choices": [{"id": 9, "text": "Masser", "correct": True},
+                          {"id": 10, "text": "Alerter", "correct": True}]}]
+    db.session.add(QuizAttempt(enrolment_id=enrolment.id, quiz_id=quiz.id, language="fr", score_percent=50,
+                               is_passed=True, questions=asked, answers={"3": [7], "4": [9, 10]}))
     trainer = make_user(role=TRAINER, first_name="Thomas", last_name="Trainer")
     session = make_training_session(trainers=[trainer], parts=past_parts())
     registration = make_registration(session, trainee)
@@ -117,8 +122,10 @@ def test_archive_holds_training_classroom_and_certificates(browser, trainee):
     data = json.loads(archive.read("data.json"))["data"]
 
     [attempt] = data["quiz_attempts"]
-    assert (attempt["course_code"], attempt["score_percent"], attempt["is_passed"], attempt["answers"]) == (
-        "QUIZ", 75, True, {"3": 7})
+    assert (attempt["course_code"], attempt["score_percent"], attempt["is_passed"]) == ("QUIZ", 50, True)
+    assert attempt["questions"] == [  # in words, not answer numbers
+        {"question": "Qui appeler ?", "your_answers": ["Un ami"], "is_correct": False},
+        {"question": "Quels gestes ?", "your_answers": ["Masser", "Alerter"], "is_correct": True}]
     assert attempt["started_at"] == db.session.scalar(db.select(QuizAttempt.started_at)).isoformat()
     assert [view["course_code"] for view in data["course_views"]] == ["QUIZ"]
     assert [news["title"] for news in data["company_news"]] == ["Bienvenue"] and data["lesson_images"] == []
@@ -150,6 +157,7 @@ def test_archive_holds_training_classroom_and_certificates(browser, trainee):
     assert archive.read(f"files/{row['file']}") == certificate.pdf  # byte-identical to the stored PDF
     summary = archive.read("summary.html").decode()
     assert "Arrivée à 9h30" in summary and certificate.code in summary
+    assert "Qui appeler ?" in summary and "Un ami" in summary  # the questions asked, in words
 
 
 def test_summary_is_readable_in_the_users_language(browser, trainee):

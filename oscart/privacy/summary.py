@@ -27,7 +27,7 @@ FIELD_LABELS = {
     "has_calendar_feed": _l("Has a personal calendar address"), "height": _l("Height (pixels)"),
     "holder_name": _l("Holder"),
     "hours": _l("Hours"), "id": _l("Number"), "ip": _l("IP address"), "is_active": _l("Active"),
-    "is_granted": _l("Given"), "is_passed": _l("Passed"), "is_remembered": _l("Remembered"),
+    "is_correct": _l("Right"), "is_granted": _l("Given"), "is_passed": _l("Passed"), "is_remembered": _l("Remembered"),
     "is_restricted": _l("Restricted"), "is_signed": _l("Digitally signed"), "is_walk_in": _l("Walk-in"),
     "issued_at": _l("Issued on"), "kind": _l("Kind"), "language": _l("Language"), "last_login_at": _l("Last login"),
     "last_login_ip": _l("IP address of the last login"), "last_name": _l("Last name"),
@@ -37,6 +37,7 @@ FIELD_LABELS = {
     "part_starts_at": _l("Part starts"), "period": _l("Period"), "password_changed_at": _l("Password changed"),
     "pdf_sha256": _l("SHA-256 of the PDF"), "pdf_size": _l("PDF size (bytes)"), "place": _l("Place"),
     "position": _l("Place on the waiting list"), "progress_percent": _l("Progress (%)"), "purpose": _l("Purpose"),
+    "question": _l("Question"), "questions": _l("Questions and your answers"),
     "recipient": _l("Recipient"), "revoked_at": _l("Revoked on"), "revoked_reason": _l("Reason"),
     "role": _l("Role"), "rule_id": _l("Rule (number)"),
     "score_percent": _l("Score (%)"), "sent_at": _l("Sent on"), "signed_at": _l("Signed on"),
@@ -47,6 +48,7 @@ FIELD_LABELS = {
     "title": _l("Title"), "trainer_name": _l("Trainer"), "two_step_enabled": _l("Two-step authentication"),
     "updated_at": _l("Last changed"), "uploaded_at": _l("Uploaded on"), "user_agent": _l("Browser"),
     "valid_until": _l("Valid until"), "viewed_at": _l("Viewed on"), "width": _l("Width (pixels)"),
+    "your_answers": _l("Your answers"),
 }
 
 

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from oscart.core.extensions import db
-from oscart.core.personal_data import eraser, exporter, free_text, purger, rows_as_dicts
+from oscart.core.personal_data import eraser, exporter, free_text, plain, purger, rows_as_dicts
 from oscart.training.models import (
     CompanyNews,
     Course,
@@ -24,15 +24,32 @@ free_text(CourseTranslation.title, CourseTranslation.summary, CourseTranslation.
           QuestionTranslation.text, QuestionTranslation.explanation, ChoiceTranslation.text)
 
 
-@exporter("quiz_attempts", _l("Knowledge checks"), _l("Your attempts at the knowledge checks: answers, score "
-                                                       "and dates."), retention="anonymised_records")
+@exporter("quiz_attempts", _l("Knowledge checks"), _l("Your attempts at the knowledge checks: the questions "
+                                                       "you were asked, your answers, score and dates."),
+          retention="anonymised_records")
 def export_quiz_attempts(user):
-    return rows_as_dicts(
+    rows = db.session.execute(
         select(QuizAttempt.id, Course.code.label("course_code"), QuizAttempt.language, QuizAttempt.started_at,
-               QuizAttempt.submitted_at, QuizAttempt.score_percent, QuizAttempt.is_passed, QuizAttempt.answers)
+               QuizAttempt.submitted_at, QuizAttempt.score_percent, QuizAttempt.is_passed, QuizAttempt.questions,
+               QuizAttempt.answers)
         .join(Enrolment, Enrolment.id == QuizAttempt.enrolment_id)
         .join(Course, Course.id == Enrolment.course_id)
         .where(Enrolment.user_id == user.id).order_by(QuizAttempt.id))
+    return [{**{key: plain(value) for key, value in row._mapping.items() if key not in ("questions", "answers")},
+             "questions": _asked_and_answered(row.questions, row.answers)} for row in rows]
+
+
+def _asked_and_answered(questions, answers):
+    """What the attempt asked, in words: each question, the answers chosen and whether they were right."""
+    answers = answers or {}
+    result = []
+    for question in questions or []:
+        chosen = set(answers.get(str(question["id"])) or [])
+        right = {choice["id"] for choice in question["choices"] if choice["correct"]}
+        result.append({"question": question["text"],
+                       "your_answers": [choice["text"] for choice in question["choices"] if choice["id"] in chosen],
+                       "is_correct": bool(chosen) and chosen == right})
+    return result
 
 
 @exporter("course_views", _l("Courses viewed"), _l("When you last opened each course page."))
