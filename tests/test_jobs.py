@@ -2,6 +2,8 @@
 offered only to the person who asked, kept for a set time; the task is idempotent, retried, taken over."""
 
 import io
+import subprocess
+import sys
 import zipfile
 from datetime import timedelta
 
@@ -212,6 +214,30 @@ def test_a_failing_job_is_retried_with_growing_back_off_then_fails(run_task, app
     job = _job()
     assert calls == [1, 2, 3, 4, 5] and job.status == FAILED and "disk full" in job.error
     assert [job_tasks.backoff(n) for n in range(4)] == [10, 40, 160, 640]
+
+
+def test_the_features_register_their_job_kinds_when_the_app_is_built():
+    """In a fresh process, as a Celery worker starts: importing the jobs registers nothing, create_app (which
+    walks every feature's init_app) registers the kinds."""
+    script = ("from oscart.jobs import services\n"
+              "before = services.registered_kinds()\n"
+              "from oscart import create_app\n"
+              "create_app({'TESTING': True})\n"
+              "print(before, services.registered_kinds())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.split("\n")[-2] == "[] ['certificates.pdf', 'certificates.zip']"
+
+
+def test_an_unknown_kind_fails_loudly(admin, company):
+    job = _queued_job(admin)
+    job.kind = "workspace.nothing"
+    with pytest.raises(services.UnknownJobKind, match="'workspace.nothing' is not registered"):
+        services.kind_of(job)
+
+
+def test_a_kind_cannot_be_registered_twice():
+    with pytest.raises(ValueError, match="registered twice"):
+        services.job_kind("certificates.zip", label="", back_endpoint="certificates.company", back_label="")
 
 
 def test_a_failed_job_says_so(browser, admin, company):

@@ -1,5 +1,7 @@
 """Dependencies go one way (docs/architecture.md): core imports no feature, and a feature imports only core and the
-features before it in ``oscart.FEATURES``. Every import statement counts, those inside functions too."""
+features before it in ``oscart.FEATURES``. Every import statement counts, those inside functions too, and so does a
+string that names a module of the package (``import_module("oscart.certificates.bulk")``, a list of modules to
+load later): it is an import by another name."""
 
 import ast
 from pathlib import Path
@@ -35,6 +37,17 @@ def _imported_modules(path, source=None):
             yield node.lineno, module
             for alias in node.names:  # "from oscart import training" imports the feature itself
                 yield node.lineno, f"{module}.{alias.name}"
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _names_a_module(node.value):
+            yield node.lineno, node.value
+
+
+def _names_a_module(text):
+    """True for "oscart.<…>" naming a module or package in oscart/ (not a task, signal or logger name)."""
+    parts = text.split(".")
+    if parts[0] != "oscart" or len(parts) < 2 or not all(part.isidentifier() for part in parts):
+        return False
+    path = PACKAGE.joinpath(*parts[1:])
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
 def _imports():
@@ -81,3 +94,10 @@ def test_the_check_sees_function_level_and_relative_imports():
     source = "def f():\n    from oscart.certificates.models import Certificate\n    from ..classroom import models\n"
     found = {name for _line, name in _imported_modules(PACKAGE / "training" / "example.py", source)}
     assert {"oscart.certificates.models", "oscart.classroom.models"} <= found
+
+
+def test_the_check_sees_modules_named_in_strings():
+    """A lower feature importing a higher one by name when it runs (a list of modules to load) counts too."""
+    source = 'MODULES = ("oscart.certificates.bulk",)\nTASK = "oscart.certificates.remind"\n'
+    found = {name for _line, name in _imported_modules(PACKAGE / "jobs" / "example.py", source)}
+    assert found == {"oscart.certificates.bulk"}  # a task's name is not a module

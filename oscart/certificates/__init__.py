@@ -8,7 +8,7 @@ from oscart.core.security import TRAINEE, TRAINER
 
 
 def init_app(app):
-    from oscart.certificates import cli, views
+    from oscart.certificates import bulk, cli, views  # noqa: F401  (bulk: the ZIP and PDF job kinds)
     from oscart.certificates import demo as certificates_demo
 
     app.register_blueprint(views.bp)

@@ -7,7 +7,6 @@ belongs to; a run whose claim was taken over stops without writing anything.
 
 from dataclasses import dataclass
 from datetime import timedelta
-from importlib import import_module
 
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
@@ -25,8 +24,8 @@ RUN_TASK = "oscart.jobs.run"
 LEASE = timedelta(minutes=3)
 # A queued job whose task has not started after this long is queued again (its task was lost).
 STARTUP_GRACE = timedelta(minutes=2)
-# Modules whose ``@job_kind`` builders run the jobs (imported when a job runs).
-MODULES = ("oscart.certificates.bulk",)
+# Filled at import time by the features that own the kinds: each one's init_app imports the module whose
+# ``@job_kind`` builders run its jobs, so the web process and every worker built by create_app know them all.
 _KINDS = {}
 
 
@@ -39,6 +38,10 @@ class JobResult:
 
 class LostClaim(Exception):
     """Another run holds the job now (this one was thought dead): stop without writing."""
+
+
+class UnknownJobKind(LookupError):
+    """No feature registered this kind: the module of its ``@job_kind`` builder was not imported."""
 
 
 class JobRefused(Exception):
@@ -57,6 +60,9 @@ def job_kind(kind, *, label, back_endpoint, back_label):
     """Register ``func(job, progress) -> JobResult`` as the builder of ``kind``; ``progress(done)`` records
     how far it is (and raises LostClaim when the run lost its claim)."""
 
+    if kind in _KINDS:
+        raise ValueError(f"job kind {kind!r} is registered twice")
+
     def decorator(func):
         _KINDS[kind] = Kind(func, label, back_endpoint, back_label)
         return func
@@ -64,10 +70,17 @@ def job_kind(kind, *, label, back_endpoint, back_label):
     return decorator
 
 
+def registered_kinds():
+    return sorted(_KINDS)
+
+
 def kind_of(job):
-    for module in MODULES:
-        import_module(module)
-    return _KINDS[job.kind]
+    try:
+        return _KINDS[job.kind]
+    except KeyError:
+        raise UnknownJobKind(
+            f"job kind {job.kind!r} is not registered (registered: {', '.join(registered_kinds()) or 'none'}); "
+            "the feature that owns it registers it with @job_kind in a module its init_app imports") from None
 
 
 def start_job(kind, *, actor, params, total, company_id=None):
