@@ -40,7 +40,8 @@ def _make_feed(browser):
 
 def _fetch(app, url):
     """The feed as a calendar app fetches it: a fresh client, no login."""
-    return app.test_client().get(url.removeprefix("http://localhost"))
+    assert url.startswith(app.config["PUBLIC_BASE_URL"] + "/")  # the address people see, not the request's host
+    return app.test_client().get(url.removeprefix(app.config["PUBLIC_BASE_URL"]))
 
 
 def _events(response):

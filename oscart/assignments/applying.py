@@ -16,11 +16,11 @@ from oscart.accounts.models import User
 from oscart.assignments.coverage import covered_by_any_rule_clause, eligible_clause
 from oscart.assignments.models import RuleAssignment, TrainingRule
 from oscart.audit.services import record_events
-from oscart.certificates.renewal import public_url
 from oscart.core import local_time
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from oscart.core.signals import people_changed
+from oscart.core.urls import external_url
 from oscart.mail.services import mail_user
 from oscart.training.models import COMPLETED, IN_PROGRESS, PUBLISHED, Course, Enrolment, LessonProgress
 from oscart.training.visibility import visible_to_company_clause
@@ -134,7 +134,7 @@ def _mail_assigned(rule, enrolments):
     people = db.session.scalars(select(User).where(User.id.in_([e.user_id for e in enrolments]),
                                                    eligible_clause())).all()
     code = db.session.scalar(select(Course.code).where(Course.id == rule.course_id))
-    link = public_url("training.course", course_id=rule.course_id)
+    link = external_url("training.course", course_id=rule.course_id)
     due = {e.user_id: e.due_at for e in enrolments}
     for person in people:
         mail_user(person, "training_assigned", _l("A course has been assigned to you"), link=link,

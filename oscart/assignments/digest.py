@@ -11,10 +11,10 @@ from oscart.accounts.models import User
 from oscart.assignments.claims import claim
 from oscart.assignments.coverage import eligible_clause
 from oscart.certificates.models import Certificate
-from oscart.certificates.renewal import public_url
 from oscart.core import local_time
 from oscart.core.extensions import db
 from oscart.core.security import COMPANY_ADMIN
+from oscart.core.urls import external_url
 from oscart.mail.services import mail_user
 from oscart.training.models import COMPLETED, Enrolment
 from oscart.training.titles import reader_title
@@ -46,8 +46,8 @@ def send_digests(now):
         if (admin.id, f"company:{admin.company_id}", period) in claimed:
             mail_user(admin, "company_digest", _l("Your weekly training overview"),
                       digest=digests[(admin.company_id, admin.language)], expiring_days=EXPIRING_DAYS,
-                      link=public_url("companies.training_matrix"),
-                      certificates_link=public_url("certificates.company"))
+                      link=external_url("companies.training_matrix"),
+                      certificates_link=external_url("certificates.company"))
             sent += 1
     return sent
 

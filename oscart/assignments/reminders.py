@@ -12,11 +12,11 @@ from sqlalchemy.orm import aliased
 from oscart.accounts.models import User
 from oscart.assignments.claims import claim
 from oscart.assignments.coverage import eligible_clause
-from oscart.certificates.renewal import public_url
 from oscart.classroom.models import REGISTERED, Registration, TrainingSession
 from oscart.companies.models import Company
 from oscart.core import local_time
 from oscart.core.extensions import db
+from oscart.core.urls import external_url
 from oscart.mail.services import mail_user
 from oscart.training.models import COMPLETED, Enrolment
 from oscart.training.titles import course_titles
@@ -71,7 +71,7 @@ def _remind_trainees(kind, found, template, subject):
     for row in sending:
         title = titles[(row.User.language, row.User.company_id)].get(row.course_id, "")
         mail_user(row.User, template, subject, title=title, due_at=row.due_at,
-                  link=public_url("training.course", course_id=row.course_id))
+                  link=external_url("training.course", course_id=row.course_id))
     return len(sending)
 
 
@@ -101,7 +101,7 @@ def send_overdue_to_managers(now):
         items = [{"name": f"{row.first_name} {row.last_name}", "title": names.get(row.course_id, ""),
                   "due_at": row.due_at} for row in rows]
         mail_user(manager, "assignment_overdue_manager", _l("Required training of your team is overdue"),
-                  items=items, link=public_url("companies.training_matrix"))
+                  items=items, link=external_url("companies.training_matrix"))
     return sum(len(rows) for rows in per_manager.values())
 
 
@@ -125,6 +125,6 @@ def send_session_reminders(now):
     for session, person in sending:
         mail_user(person, "session_tomorrow", _l("Your classroom session is tomorrow"), session=session,
                   title=titles[(person.language, person.company_id)].get(session.course_id, ""),
-                  link=public_url("classroom.session", session_id=session.id))
+                  link=external_url("classroom.session", session_id=session.id))
     return len(sending)
 

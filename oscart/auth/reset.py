@@ -13,6 +13,7 @@ from oscart.auth.services import find_user_by_email
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.locking import lock
+from oscart.core.urls import external_url
 from oscart.mail.services import mail_user
 
 INVALID_LINK = _l("This reset link is invalid, expired or already used. Please ask for a new one.")
@@ -40,10 +41,7 @@ def _max_age(purpose):
 
 
 def reset_url(token):
-    """Built from the configured public base URL, never from the request's Host header."""
-    # Bound to a placeholder host: services also run outside a request (CLI, workers).
-    path = current_app.url_map.bind("localhost").build("auth.reset_password", {"token": token})
-    return current_app.config["PUBLIC_BASE_URL"] + path
+    return external_url("auth.reset_password", token=token)
 
 
 def request_password_reset(email):

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from oscart.certificates.renewal import public_url
+from oscart.core.urls import external_url
 from oscart.mail.services import mail_user
 
 
@@ -15,4 +15,4 @@ def mail_issued(certificate, holder, *, replaces=None):
     if not holder.is_active or holder.is_restricted or holder.is_anonymised:
         return None
     return mail_user(holder, "certificate_issued", _l("Your certificate has been issued"), certificate=certificate,
-                     replaces=replaces, link=public_url("certificates.download", certificate_id=certificate.id))
+                     replaces=replaces, link=external_url("certificates.download", certificate_id=certificate.id))

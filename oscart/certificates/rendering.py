@@ -11,6 +11,7 @@ from flask_babel import format_date, format_decimal, get_locale
 from oscart.certificates import signing
 from oscart.core.i18n import force_locale
 from oscart.core.pdf import pdf_static_url, render_pdf
+from oscart.core.urls import external_url
 
 ISSUER = "Oscart Group NV"
 TEMPLATE = "pdf/certificate.html"
@@ -35,7 +36,7 @@ class PrintedFacts:
 
 
 def verify_url(code):
-    return f"{current_app.config['PUBLIC_BASE_URL']}/verify/{code}"
+    return external_url("certificates.verify", code=code)
 
 
 def qr_data_uri(url):

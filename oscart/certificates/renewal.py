@@ -3,7 +3,6 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
@@ -17,16 +16,11 @@ from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.locking import unclaimed
 from oscart.core.security import COMPANY_ADMIN
+from oscart.core.urls import external_url
 from oscart.mail.services import mail_user
 from oscart.training.models import COMPLETED, IN_PROGRESS, Course, Enrolment
 from oscart.training.titles import titles_for
 from oscart.training.visibility import visible_to_company_clause
-
-
-def public_url(endpoint, **values):
-    """An absolute link for mail, also from the CLI where there is no request."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_BASE_URL"] + path
 
 
 def due_for_reminder(today, days):
@@ -56,7 +50,7 @@ def send_expiry_reminders(*, days, today=None):
         holder = people.get(certificate.user_id)
         if holder is not None and holder.is_active and not (holder.is_restricted or holder.is_anonymised):
             mail_user(holder, "certificate_expiring", _l("Your certificate expires soon"),
-                      certificate=certificate, link=public_url("certificates.mine"))
+                      certificate=certificate, link=external_url("certificates.mine"))
         if certificate.company_id is not None:
             per_company[certificate.company_id].append(certificate)
         certificate.reminder_sent_at = utcnow()
@@ -70,7 +64,7 @@ def _remind_company_admins(per_company, days):
     admins = db.session.scalars(select(User).where(
         User.company_id.in_(per_company), User.role == COMPANY_ADMIN, User.is_active.is_(True),
         User.is_restricted.is_(False), User.is_anonymised.is_(False))).all()
-    link = public_url("certificates.company", status="expiring", within=days)
+    link = external_url("certificates.company", status="expiring", within=days)
     for admin in admins:
         certificates = per_company[admin.company_id]
         mail_user(admin, "certificates_expiring_company", _l("Certificates of your employees expire soon"),

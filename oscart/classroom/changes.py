@@ -6,7 +6,6 @@ updated one: ``METHOD:REQUEST`` with a higher SEQUENCE when the times or place c
 the session is called off.
 """
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -19,6 +18,7 @@ from oscart.core.database import utcnow
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.locking import lock
+from oscart.core.urls import external_url
 from oscart.mail.services import mail_user
 from oscart.training.titles import course_titles
 
@@ -83,8 +83,7 @@ def _tell_registrants(session, event, *, now=None):
     parts = services.session_parts(session.id)
     titles = {language: course_titles([session.course_id], language).get(session.course_id, "")
               for language in {user.language for _, user in found}}
-    # Built by hand: mail is also queued from the CLI, where url_for has no request to build from.
-    link = f"{current_app.config['PUBLIC_BASE_URL']}/classroom/sessions/{session.id}"
+    link = external_url("classroom.session", session_id=session.id)
     for registration, user in found:
         was_waiting, position = registration.status == WAITLISTED, registration.position
         attachments = None

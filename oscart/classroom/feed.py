@@ -22,6 +22,7 @@ from oscart.classroom.models import CANCELLED, WAITLISTED, Registration, Session
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from oscart.core.i18n import force_locale
+from oscart.core.urls import external_url
 from oscart.training.titles import course_titles
 
 # Sessions that ended longer ago than this drop out of the feed; the newest FEED_LIMIT registrations are in it.
@@ -77,7 +78,7 @@ def _feed_rows(user, now):
         .order_by(TrainingSession.starts_at.desc(), TrainingSession.id.desc()).limit(FEED_LIMIT)).all()
 
 
-def feed_calendar(user, *, base_url, now=None):
+def feed_calendar(user, *, now=None):
     """Bytes of the user's personal calendar: every part of every session they registered for (three queries)."""
     now = now or utcnow()
     rows = _feed_rows(user, now)
@@ -96,9 +97,9 @@ def feed_calendar(user, *, base_url, now=None):
             "TENTATIVE" if status == WAITLISTED else "CONFIRMED"
         if state == "TENTATIVE":
             title = f"{title} ({waiting})"
+        url = external_url("classroom.session", session_id=session.id)
         for part in parts.get(session.id, []):
-            lines += vevent(session, part, title=title, url=f"{base_url}/classroom/sessions/{session.id}",
-                            status=state, sequence=sequence, now=now)
+            lines += vevent(session, part, title=title, url=url, status=state, sequence=sequence, now=now)
     return calendar_bytes(lines, PUBLISH, name=name)
 
 

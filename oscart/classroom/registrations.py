@@ -1,6 +1,5 @@
 """Registering for sessions: capacity, waiting list that moves up, cancellation deadline, bulk by company."""
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -13,6 +12,7 @@ from oscart.core.database import utcnow
 from oscart.core.exceptions import NotFound, RuleViolation
 from oscart.core.extensions import db
 from oscart.core.locking import lock
+from oscart.core.urls import external_url
 from oscart.mail.services import mail_user
 from oscart.training.titles import titles_for
 
@@ -128,8 +128,7 @@ def _audit(action, registration, session, user, actor, before, **extra):
 def _send(kind, session, user, registration):
     parts = session_parts(session.id)
     title = titles_for(user, [session.course_id]).get(session.course_id, "")
-    # Built by hand: mail is also queued from the CLI, where url_for has no request to build from.
-    link = f"{current_app.config['PUBLIC_BASE_URL']}/classroom/sessions/{session.id}"
+    link = external_url("classroom.session", session_id=session.id)
     attachments = None
     if kind in (REGISTERED, "promoted", CANCELLED):
         attachments = [invitation(session, parts, title=title, url=link, cancelled=kind == CANCELLED,

@@ -11,6 +11,7 @@ from oscart.core.exceptions import NotFound
 from oscart.core.extensions import db, limiter
 from oscart.core.forms import BaseForm
 from oscart.core.security import require
+from oscart.core.urls import external_url
 from oscart.training.titles import titles_for
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -29,13 +30,13 @@ def session_ics(session_id):
     mine = registrations.find_registration(session_id, current_user.id)
     title = titles_for(current_user, [training_session.course_id]).get(training_session.course_id, "")
     data = feed.session_file(training_session, services.session_parts(session_id), title=title,
-                             url=url_for("classroom.session", session_id=session_id, _external=True),
+                             url=external_url("classroom.session", session_id=session_id),
                              sequence=mine.calendar_sequence if mine else 0)
     return _ics(data, f"session-{session_id}.ics")
 
 
 def _feed_page(token=None):
-    url = url_for("classroom.calendar_feed", token=token, _external=True) if token else None
+    url = external_url("classroom.calendar_feed", token=token) if token else None
     return render_template("classroom/calendar_feed.html", url=url, form=BaseForm(),
                            webcal=url.replace("https://", "webcal://").replace("http://", "webcal://") if url else None,
                            created_at=feed.feed_created_at(current_user))
@@ -77,7 +78,7 @@ def calendar_feed(token):
     user = feed.find_feed_user(token)
     if user is None:
         raise NotFound()
-    data = feed.feed_calendar(user, base_url=request.host_url.rstrip("/"))
+    data = feed.feed_calendar(user)
     response = _ics(data, "oscart.ics")
     response.headers["X-Robots-Tag"] = "noindex"
     return response

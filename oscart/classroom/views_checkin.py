@@ -11,6 +11,7 @@ from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.forms import BaseForm
 from oscart.core.security import require
+from oscart.core.urls import external_url
 from oscart.training.titles import titles_for
 
 
@@ -25,7 +26,7 @@ def check_in_code(part_id):
     access.check_teaches(training_session, current_user)
     url = qr = None
     if checkin.is_open(part):
-        url = url_for("classroom.check_in", part_id=part.id, code=checkin.current_code(part), _external=True)
+        url = external_url("classroom.check_in", part_id=part.id, code=checkin.current_code(part))
         qr = segno.make(url, error="m").svg_inline(scale=6, border=2)
     return render_template("classroom/check_in_code.html", session=training_session, part=part, url=url, qr=qr,
                            title=_title(training_session), seconds=checkin.CODE_SECONDS)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import exc, select, update
@@ -26,6 +25,7 @@ from oscart.core.extensions import db
 from oscart.core.i18n import is_language
 from oscart.core.locking import claim, lock
 from oscart.core.security import TRAINEE, normalize_email, token_digest
+from oscart.core.urls import external_url
 from oscart.mail.services import queue_mail
 
 VALID_DAYS = 14
@@ -136,9 +136,7 @@ def _mail(invitation, company, actor, token):
 
 
 def invitation_url(token):
-    """Built from the configured public base URL, never from the request's Host header."""
-    path = current_app.url_map.bind("localhost").build("companies.accept_invitation", {"token": token})
-    return current_app.config["PUBLIC_BASE_URL"] + path
+    return external_url("companies.accept_invitation", token=token)
 
 
 def list_invitations(actor):

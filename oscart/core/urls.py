@@ -1,4 +1,5 @@
-"""``url_for`` for templates: Flask's URLs, built straight from the endpoint's one rule.
+"""Links: ``external_url`` for mails and documents (absolute, on the public base URL), and ``url_for`` for
+templates (Flask's URLs, built straight from the endpoint's one rule).
 
 A page links to a few dozen URLs, and ``flask.url_for`` looks up the blueprint, the URL defaults, the
 adapter's rules for the method, the host and the scheme for each of them: about as much work as the rest of
@@ -8,13 +9,26 @@ URL adapter would, with the same converters, quoting and query string for other 
 URL-default functions, values that do not convert) goes to ``flask.url_for`` unchanged.
 """
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, request, url_for
 from flask.globals import request_ctx
 
 _UNKNOWN = object()
 _FLASK_OPTIONS = frozenset(("_anchor", "_method", "_scheme", "_external"))  # url_for's own keywords
+
+
+def external_url(endpoint, /, **values):
+    """The absolute URL of ``endpoint`` on the configured PUBLIC_BASE_URL (its path prefix included, as in
+    ``https://example.org/portal``): for links in mails, calendars, QR codes and PDFs. Built from the app's URL
+    map, so it is the same in a request, a CLI command or a Celery task, and never taken from a request's Host
+    header. Values that are not URL variables become the query string."""
+    app = current_app._get_current_object()
+    base = urlsplit(app.config["PUBLIC_BASE_URL"])
+    values = {name: value for name, value in values.items() if value is not None}  # as url_for drops them
+    app.inject_url_defaults(endpoint, values)
+    adapter = app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def template_url_for(endpoint, /, **values):

@@ -1,6 +1,6 @@
 """Marketing mail: only with current consent, one-click unsubscribe (RFC 8058) on every message."""
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from oscart.accounts.models import User
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
+from oscart.core.urls import external_url
 from oscart.mail.models import MARKETING
 from oscart.mail.services import queue_mail
 from oscart.privacy import policy
@@ -26,14 +27,7 @@ def unsubscribe_token(user, purpose):
 
 
 def unsubscribe_url(user, purpose):
-    """Absolute link from the configured base URL; works in CLI commands too (no request there)."""
-    token = unsubscribe_token(user, purpose)
-    if has_request_context():
-        path = url_for("privacy.unsubscribe", token=token)
-    else:
-        with current_app.test_request_context():
-            path = url_for("privacy.unsubscribe", token=token)
-    return current_app.config["PUBLIC_BASE_URL"] + path
+    return external_url("privacy.unsubscribe", token=unsubscribe_token(user, purpose))
 
 
 def read_unsubscribe_token(token):

@@ -1,6 +1,5 @@
 """A company admin's training tools: welcome text and news for the own employees, assigning courses."""
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -8,6 +7,7 @@ from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.core.exceptions import NotFound, RuleViolation
 from oscart.core.extensions import db
+from oscart.core.urls import external_url
 from oscart.mail.services import mail_user
 from oscart.training.content import render_markdown
 from oscart.training.models import COMPLETED, PUBLISHED, CompanyNews, Enrolment
@@ -78,7 +78,7 @@ def assign_course(actor, course_id, user_ids, *, due_at):
         db.session.flush()
         record_event("training.assigned", actor=actor, subject=user, company_id=actor.company_id,
                      target=f"course:{course.id}", due_at=due_at.isoformat() if due_at else None)
-        link = f"{current_app.config['PUBLIC_BASE_URL']}/training/courses/{course.id}"
+        link = external_url("training.course", course_id=course.id)
         if not (user.is_restricted or user.is_anonymised):  # restriction: storage only, no mail
             mail_user(user, "training_assigned", _l("A course has been assigned to you"), link=link,
                       due_at=due_at, course_code=course.code)

@@ -49,7 +49,14 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, live_server):
+def public_base_url(app, live_server, monkeypatch):
+    """Links in mails, calendars and QR codes lead to the live server, as they lead to the portal's address."""
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", live_server)
+    return live_server
+
+
+@pytest.fixture
+def page(chromium, live_server, public_base_url):
     """A fresh browser context (no cookies) with a desktop viewport; use ``new_page`` for other sizes."""
     context = chromium.new_context(base_url=live_server, locale="nl-BE", viewport={"width": 1280, "height": 860})
     context.set_default_timeout(10_000)
@@ -59,7 +66,7 @@ def page(chromium, live_server):
 
 
 @pytest.fixture
-def new_page(chromium, live_server):
+def new_page(chromium, live_server, public_base_url):
     """Factory for extra pages: ``new_page(viewport={"width": 820, "height": 1180}, locale="fr-BE")``."""
     contexts = []
 
