@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from oscart.classroom.completion import complete_from_attendance
 from oscart.classroom.models import Attendance
-from oscart.classroom.services import session_parts
+from oscart.classroom.sessions import session_parts
 from oscart.core.extensions import db
 from oscart.core.security import COMPANY_ADMIN, TRAINER
 from oscart.training.models import COMPLETED, Enrolment

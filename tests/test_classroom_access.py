@@ -2,7 +2,7 @@
 
 import pytest
 
-from oscart.classroom.services import session_parts
+from oscart.classroom.sessions import session_parts
 from tests.classroom_helpers import make_world
 from tests.factories import make_registration, make_training_session, past_parts
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from oscart.classroom import checkin
 from oscart.classroom.models import Attendance
-from oscart.classroom.services import session_parts
+from oscart.classroom.sessions import session_parts
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from tests.classroom_helpers import make_world

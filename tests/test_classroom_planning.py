@@ -58,7 +58,7 @@ def test_bad_plans_are_refused(browser, world, overrides, message):
 
 
 def test_meeting_link_must_be_a_web_address(app, world):
-    from oscart.classroom.services import save_session
+    from oscart.classroom.planning import save_session
     from oscart.core.exceptions import RuleViolation
 
     start = datetime(2027, 3, 1, 8, tzinfo=UTC)

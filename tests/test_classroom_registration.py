@@ -159,7 +159,7 @@ def test_user_of_another_company_is_refused_for_in_company_session(app, world):
 
 
 def test_upcoming_registrations_for_the_dashboard(world):
-    from oscart.classroom.services import list_upcoming_registrations
+    from oscart.classroom.upcoming import list_upcoming_registrations
 
     session = make_training_session(world.course)
     make_registration(session, world.anna)

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from sqlalchemy import insert
 
 from oscart.classroom.models import Attendance
-from oscart.classroom.services import session_parts
+from oscart.classroom.sessions import session_parts
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from tests.classroom_helpers import make_world

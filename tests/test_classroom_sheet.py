@@ -15,7 +15,7 @@ def world():
 
 
 def sheet_url(session):
-    from oscart.classroom.services import session_parts
+    from oscart.classroom.sessions import session_parts
 
     return f"/classroom/parts/{session_parts(session.id)[0].id}/sheet"
 
@@ -65,7 +65,7 @@ def test_completion_when_attended_minutes_reach_threshold(browser, world):
     db.session.commit()
     session = make_training_session(world.course, trainers=[world.trainer], parts=past_parts(count=2))
     make_registration(session, world.anna)
-    from oscart.classroom.services import session_parts
+    from oscart.classroom.sessions import session_parts
 
     first, second = session_parts(session.id)
     browser.login(world.trainer.email)
@@ -225,7 +225,7 @@ def test_saving_the_sheet_runs_a_fixed_number_of_queries(browser, world, count_q
 def test_guarded_update_refuses_a_save_that_raced_past_the_check(app, world, monkeypatch):
     """Two saves that both passed the version check: the UPDATE … WHERE version = … lets only one through."""
     from oscart.classroom import attendance
-    from oscart.classroom.services import session_parts
+    from oscart.classroom.sessions import session_parts
 
     session = started_session(world)
     part_id = session_parts(session.id)[0].id

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from oscart.audit.models import AuditEvent
 from oscart.classroom import signatures
 from oscart.classroom.models import Attendance
-from oscart.classroom.services import session_parts
+from oscart.classroom.sessions import session_parts
 from oscart.core import personal_data as registry
 from oscart.core.database import utcnow
 from oscart.core.extensions import db

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from oscart.classroom.services import session_parts
+from oscart.classroom.sessions import session_parts
 from oscart.core.database import utcnow
 from tests.classroom_helpers import make_world
 from tests.factories import make_training_session

@@ -19,7 +19,7 @@ from sqlalchemy import insert
 from oscart.audit.services import record_event
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance
-from oscart.classroom.services import session_parts
+from oscart.classroom.sessions import session_parts
 from oscart.companies.models import Group, GroupMember
 from oscart.core.extensions import db
 from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINER

@@ -17,7 +17,7 @@ from oscart.accounts.models import User
 from oscart.audit.services import record_events
 from oscart.certificates.models import Certificate
 from oscart.classroom.models import Attendance
-from oscart.classroom.services import session_parts
+from oscart.classroom.sessions import session_parts
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN, TRAINEE, TRAINER

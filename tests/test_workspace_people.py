@@ -10,7 +10,7 @@ from oscart.accounts.models import User
 from oscart.audit.models import AuditEvent
 from oscart.auth.models import UserSession
 from oscart.classroom.models import Attendance
-from oscart.classroom.services import session_parts
+from oscart.classroom.sessions import session_parts
 from oscart.companies.models import Group, GroupMember, JobRole
 from oscart.core.database import utcnow
 from oscart.core.exceptions import RuleViolation

@@ -8,7 +8,7 @@ from oscart.assignments.applying import reconcile
 from oscart.assignments.coverage import covered_by_any_rule_clause, eligible_clause
 from oscart.assignments.models import REPEAT_MONTHS, RuleAssignment, TrainingRule
 from oscart.audit.services import record_event
-from oscart.classroom.services import list_open_sessions
+from oscart.classroom.upcoming import list_open_sessions
 from oscart.companies.models import Group, JobRole
 from oscart.core.exceptions import NotFound, RuleViolation
 from oscart.core.extensions import db

@@ -28,7 +28,7 @@ from oscart.classroom.models import (
     TrainingSession,
 )
 from oscart.classroom.registrations import register_user
-from oscart.classroom.services import get_part
+from oscart.classroom.sessions import get_part
 from oscart.companies.models import Company
 from oscart.core.database import utcnow
 from oscart.core.exceptions import Conflict, RuleViolation

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.classroom import registrations, services
+from oscart.classroom import planning, registrations, sessions
 from oscart.classroom.ics import invitation
 from oscart.classroom.models import CANCELLED, REGISTERED, WAITLISTED, Registration
 from oscart.core.database import utcnow
@@ -41,14 +41,14 @@ def schedule(session, parts):
 
 
 def save_session(session, *, actor, now=None, **data):
-    """services.save_session(); when a coming session's times or place change, every registrant is told, and
+    """planning.save_session(); when a coming session's times or place change, every registrant is told, and
     seats freed by a larger capacity go to the waiting list."""
     if session is not None and session.cancelled_at is not None:
         raise RuleViolation(_l("This session has been cancelled; it can no longer be changed."))
-    before = None if session is None else schedule(session, services.session_parts(session.id))
+    before = None if session is None else schedule(session, sessions.session_parts(session.id))
     was_coming = session is not None and session.ends_at > (now or utcnow())
-    saved = services.save_session(session, actor=actor, **data)
-    if was_coming and schedule(saved, services.session_parts(saved.id)) != before:
+    saved = planning.save_session(session, actor=actor, **data)
+    if was_coming and schedule(saved, sessions.session_parts(saved.id)) != before:
         _tell_registrants(saved, MOVED)
     if session is not None:
         registrations.promote_waitlist(saved, actor=actor, now=now)  # a larger capacity frees seats
@@ -80,7 +80,7 @@ def _registrants(session_id):
 def _tell_registrants(session, event, *, now=None):
     """Mail (and, for holders, an updated invitation) to everyone registered or waiting; returns their number."""
     found = _registrants(session.id)
-    parts = services.session_parts(session.id)
+    parts = sessions.session_parts(session.id)
     titles = {language: course_titles([session.course_id], language).get(session.course_id, "")
               for language in {user.language for _, user in found}}
     link = external_url("classroom.session", session_id=session.id)

@@ -121,7 +121,7 @@ class Attendance(db.Model):
     # The part's session, repeated so that reviews filter and aggregate without an extra join.
     session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
     # The part's start, repeated so that review pages read the newest rows through an index (kept in step by
-    # services.save_session when a part moves).
+    # planning.save_session when a part moves).
     part_starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(12), index=True)

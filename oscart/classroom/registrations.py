@@ -7,7 +7,7 @@ from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.classroom.ics import invitation
 from oscart.classroom.models import CANCELLED, REGISTERED, WAITLISTED, Registration
-from oscart.classroom.services import session_parts
+from oscart.classroom.sessions import session_parts
 from oscart.core.database import utcnow
 from oscart.core.exceptions import NotFound, RuleViolation
 from oscart.core.extensions import db

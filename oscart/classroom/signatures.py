@@ -25,7 +25,7 @@ from oscart.classroom.access import check_teaches
 from oscart.classroom.attendance import SheetConflict
 from oscart.classroom.completion import complete_from_attendance
 from oscart.classroom.models import ABSENT, EXCUSED, PRESENT, REGISTERED, Attendance, Registration
-from oscart.classroom.services import get_part
+from oscart.classroom.sessions import get_part
 from oscart.core.database import utcnow
 from oscart.core.exceptions import NotFound, RuleViolation
 from oscart.core.extensions import db

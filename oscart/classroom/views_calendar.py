@@ -5,7 +5,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from oscart.classroom import access, feed, registrations, services
+from oscart.classroom import access, feed, registrations, sessions
 from oscart.classroom.blueprint import bp
 from oscart.core.exceptions import NotFound
 from oscart.core.extensions import db, limiter
@@ -29,7 +29,7 @@ def session_ics(session_id):
     training_session = access.get_session(session_id, actor=current_user)
     mine = registrations.find_registration(session_id, current_user.id)
     title = titles_for(current_user, [training_session.course_id]).get(training_session.course_id, "")
-    data = feed.session_file(training_session, services.session_parts(session_id), title=title,
+    data = feed.session_file(training_session, sessions.session_parts(session_id), title=title,
                              url=external_url("classroom.session", session_id=session_id),
                              sequence=mine.calendar_sequence if mine else 0)
     return _ics(data, f"session-{session_id}.ics")

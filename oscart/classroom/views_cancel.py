@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from oscart.classroom import access, changes, registrations, services
+from oscart.classroom import access, changes, registrations, sessions
 from oscart.classroom.blueprint import bp
 from oscart.classroom.models import CANCELLED
 from oscart.core.database import utcnow
@@ -28,10 +28,10 @@ def confirm_cancel(session_id):
     mine = registrations.find_registration(session_id, current_user.id)
     if mine is None or mine.status == CANCELLED:
         return redirect(url_for("classroom.session", session_id=session_id))
-    _registered, waitlisted = services.counts(session_id)
+    _registered, waitlisted = sessions.counts(session_id)
     return render_template("classroom/cancel.html", session=training_session, mine=mine, waitlisted=waitlisted,
                            title=_title(training_session), now=utcnow(),
-                           parts=services.session_parts(session_id))
+                           parts=sessions.session_parts(session_id))
 
 
 @bp.route("/sessions/<int:session_id>/call-off", methods=["GET", "POST"])
@@ -52,8 +52,8 @@ def cancel_session(session_id):
                            "The session has been cancelled. %(num)s people have been told by e-mail.", told),
                   "success")
         return redirect(url_for("classroom.session", session_id=session_id))
-    registered, waitlisted = services.counts(session_id)
+    registered, waitlisted = sessions.counts(session_id)
     return render_template("classroom/cancel_session.html", session=training_session, form=form,
                            registered=registered, waitlisted=waitlisted, title=_title(training_session),
-                           now=utcnow(), parts=services.session_parts(session_id),
+                           now=utcnow(), parts=sessions.session_parts(session_id),
                            heading=_("Cancel this session"))

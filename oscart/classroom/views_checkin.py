@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from oscart.classroom import access, checkin, services
+from oscart.classroom import access, checkin, sessions
 from oscart.classroom.blueprint import bp
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
@@ -22,7 +22,7 @@ def _title(training_session):
 @bp.get("/parts/<int:part_id>/check-in-code")
 @require("classroom.teach")
 def check_in_code(part_id):
-    training_session, part = services.get_part(part_id, actor=current_user)
+    training_session, part = sessions.get_part(part_id, actor=current_user)
     access.check_teaches(training_session, current_user)
     url = qr = None
     if checkin.is_open(part):
@@ -35,7 +35,7 @@ def check_in_code(part_id):
 @bp.route("/check-in/<int:part_id>/<code>", methods=["GET", "POST"])
 @require("training.follow")
 def check_in(part_id, code):
-    training_session, part = services.get_part(part_id, actor=current_user)
+    training_session, part = sessions.get_part(part_id, actor=current_user)
     form = BaseForm()
     if form.validate_on_submit():
         try:

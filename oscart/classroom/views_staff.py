@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from oscart.classroom import access, attendance, changes, exports, review, services, signatures, today
+from oscart.classroom import access, attendance, changes, exports, planning, review, sessions, signatures, today
 from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import PART_ROWS, ReviewFilterForm, SessionForm, SheetForm, parse_sheet_rows
 from oscart.companies.models import Company
@@ -52,12 +52,12 @@ def plan(session_id):
 
 
 def _session_choices(form):
-    courses = db.session.execute(services.plannable_courses(current_user))
+    courses = db.session.execute(planning.plannable_courses(current_user))
     form.course_id.choices = [(row.id, row.code) for row in courses]
     form.company_id.choices = [(0, _("— open to every company —"))] + [
         (row.id, row.name) for row in db.session.execute(select(Company.id, Company.name).order_by(Company.name))]
     form.trainer_ids.choices = [(row.id, f"{row.first_name} {row.last_name}")
-                                for row in db.session.execute(services.trainer_choices())]
+                                for row in db.session.execute(planning.trainer_choices())]
 
 
 def _prefill(form, training_session):
@@ -67,8 +67,8 @@ def _prefill(form, training_session):
     for name in ("course_id", "language", "capacity", "place", "meeting_url"):
         getattr(form, name).data = getattr(training_session, name)
     form.company_id.data = training_session.company_id or 0
-    form.trainer_ids.data = [row.id for row in services.session_trainers(training_session.id)]
-    for entry, part in zip(form.parts, services.session_parts(training_session.id)[:PART_ROWS], strict=False):
+    form.trainer_ids.data = [row.id for row in sessions.session_trainers(training_session.id)]
+    for entry, part in zip(form.parts, sessions.session_parts(training_session.id)[:PART_ROWS], strict=False):
         start, end = (moment.astimezone(local_time.BRUSSELS) for moment in (part.starts_at, part.ends_at))
         entry.day.data, entry.start.data, entry.end.data = start.date(), start.time(), end.time()
     deadline = training_session.cancellation_deadline_at.astimezone(local_time.BRUSSELS)
@@ -141,7 +141,7 @@ def history(session_id):
     access.check_teaches(training_session, current_user)
     page = paginate(review.list_history(session_id), request.args.get("page", 1, type=int))
     return render_template("classroom/history.html", session=training_session, page=page,
-                           parts={part.id: part for part in services.session_parts(session_id)},
+                           parts={part.id: part for part in sessions.session_parts(session_id)},
                            title=titles_for(current_user, [training_session.course_id])
                            .get(training_session.course_id, ""))
 
@@ -179,7 +179,7 @@ def attendance_sheet(part_id):
 
 
 def _sheet_context(sheet):
-    parts = services.session_parts(sheet.session.id)
+    parts = sessions.session_parts(sheet.session.id)
     return {"parts": parts, "signature_url": signatures.data_url,
             "title": titles_for(current_user, [sheet.session.course_id]).get(sheet.session.course_id, "")}
 
@@ -190,8 +190,8 @@ def signin_sheet(part_id):
     sheet = attendance.load_sheet(part_id, actor=current_user)
     session = sheet.session
     pdf = exports.signin_sheet_pdf(
-        session, sheet.part, rows=sheet.rows, parts=services.session_parts(session.id),
-        trainers=services.session_trainers(session.id), language=session.language,
+        session, sheet.part, rows=sheet.rows, parts=sessions.session_parts(session.id),
+        trainers=sessions.session_trainers(session.id), language=session.language,
         title=course_titles([session.course_id], session.language).get(session.course_id, ""))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="sign-in-{part_id}.pdf"'})

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from oscart.classroom import access, registrations, review, services
+from oscart.classroom import access, registrations, review, sessions, upcoming
 from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import RosterForm
 from oscart.classroom.models import REGISTERED, WAITLISTED
@@ -21,7 +21,7 @@ from oscart.training.titles import titles_for
 @login_required
 def index():
     course_id = request.args.get("course", type=coerce_id)  # a course the reader cannot see lists nothing
-    page = paginate(services.list_open_sessions(current_user, course_id=course_id),
+    page = paginate(upcoming.list_open_sessions(current_user, course_id=course_id),
                     request.args.get("page", 1, type=int))
     titles = titles_for(current_user, [row.course_id for row in page.items])  # never a course the reader cannot see
     return render_template("classroom/index.html", page=page, titles=titles, course_id=course_id)
@@ -30,18 +30,18 @@ def index():
 @bp.get("/mine")
 @require("training.follow")
 def mine():
-    upcoming = services.list_upcoming_registrations(current_user)
+    coming = upcoming.list_upcoming_registrations(current_user)
     page = review.page_attendance(current_user, review.Filters(), request.args.get("page", 1, type=int))
     titles = titles_for(current_user, [row.course_id for row in page.items])
-    return render_template("classroom/mine.html", upcoming=upcoming, page=page, titles=titles)
+    return render_template("classroom/mine.html", upcoming=coming, page=page, titles=titles)
 
 
 @bp.get("/sessions/<int:session_id>")
 @login_required
 def session(session_id):
     training_session = access.get_session(session_id, actor=current_user)
-    parts = services.session_parts(session_id)
-    registered, waitlisted = services.counts(session_id)
+    parts = sessions.session_parts(session_id)
+    registered, waitlisted = sessions.counts(session_id)
     mine = registrations.find_registration(session_id, current_user.id)
     roster = (registrations.company_roster(training_session, current_user)
               if can(current_user, "company.manage") else None)
@@ -50,8 +50,8 @@ def session(session_id):
         "classroom/session.html", session=training_session, parts=parts, registered=registered,
         waitlisted=waitlisted, mine=mine, roster=roster, teaches=teaches, now=utcnow(),
         title=titles_for(current_user, [training_session.course_id]).get(
-            training_session.course_id, ""), trainers=services.session_trainers(session_id), form=RosterForm(),
-        people=services.list_registrations(session_id) if teaches else None)
+            training_session.course_id, ""), trainers=sessions.session_trainers(session_id), form=RosterForm(),
+        people=sessions.list_registrations(session_id) if teaches else None)
 
 
 def _teaches(training_session):

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, select
 
 from oscart.certificates.models import STATUS_LABELS, Certificate, certificate_status
 from oscart.certificates.services import OWN_ORDER, listed_title
-from oscart.classroom.services import upcoming_from_rows, upcoming_with_titles_statement
+from oscart.classroom.upcoming import upcoming_from_rows, upcoming_with_titles_statement
 from oscart.core import dashboard, local_time
 from oscart.core.database import SelectsInOne, prepared, utcnow
 from oscart.core.security import can

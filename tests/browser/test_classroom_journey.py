@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from oscart.classroom.services import session_parts
+from oscart.classroom.sessions import session_parts
 from tests.classroom_helpers import make_world
 from tests.factories import PASSWORD, make_registration, make_training_session, make_user, past_parts
 

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from oscart.classroom import checkin
-from oscart.classroom.services import session_parts
+from oscart.classroom.sessions import session_parts
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from tests.browser.conftest import ARTIFACTS

@@ -1,33 +1,21 @@
-"""Planning classroom sessions and reading them back (titles, parts, trainers, upcoming lists)."""
+"""Planning a classroom session and changing it: course, parts, capacity, place, trainers (audited)."""
 
-from collections import namedtuple
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.classroom.access import get_session, plannable_courses_clause, visible_sessions_clause
-from oscart.classroom.models import (
-    REGISTERED,
-    WAITLISTED,
-    Attendance,
-    Registration,
-    SessionPart,
-    SessionTrainer,
-    TrainingSession,
-)
+from oscart.classroom.access import plannable_courses_clause
+from oscart.classroom.models import Attendance, Registration, SessionPart, SessionTrainer, TrainingSession
 from oscart.companies.models import Company
-from oscart.core.database import prepared, utcnow
-from oscart.core.database import rows as column_rows
-from oscart.core.exceptions import NotFound, PermissionDenied, RuleViolation
+from oscart.core.exceptions import PermissionDenied, RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import is_language
 from oscart.core.security import PLATFORM_ADMIN, TRAINER, can
 from oscart.training.models import BLENDED, CLASSROOM, Course
-from oscart.training.titles import reader_params, reader_title
 
 
 def plannable_courses(actor):
@@ -139,104 +127,3 @@ def _snapshot(session):
     return {"course_id": session.course_id, "capacity": session.capacity, "language": session.language,
             "place": session.place, "meeting_url": session.meeting_url, "company_id": session.company_id,
             "starts_at": session.starts_at.isoformat(), "ends_at": session.ends_at.isoformat()}
-
-
-def session_parts(session_id):
-    return list(db.session.scalars(select(SessionPart).where(SessionPart.session_id == session_id)
-                                   .order_by(SessionPart.starts_at)))
-
-
-def session_trainers(session_id):
-    return db.session.execute(select(User.id, User.first_name, User.last_name).join(
-        SessionTrainer, SessionTrainer.user_id == User.id).where(SessionTrainer.session_id == session_id)
-        .order_by(User.last_name)).all()
-
-
-def session_total_minutes(parts):
-    return sum(part.minutes for part in parts)
-
-
-def get_part(part_id, *, actor):
-    """The part and its session, for an actor who may see the session."""
-    session_id = db.session.scalar(select(SessionPart.session_id).where(SessionPart.id == part_id))
-    if session_id is None:
-        raise NotFound()
-    session = get_session(session_id, actor=actor)
-    part = db.session.get(SessionPart, part_id)
-    return session, part
-
-
-def list_registrations(session_id):
-    """Everyone registered or waiting for a session, for its trainers; rows in one query."""
-    return db.session.execute(
-        select(User.first_name, User.last_name, Company.name.label("company"), Registration.status,
-               Registration.position, Registration.is_walk_in)
-        .join(Registration, Registration.user_id == User.id).outerjoin(Company, Company.id == User.company_id)
-        .where(Registration.session_id == session_id, Registration.status.in_((REGISTERED, WAITLISTED)))
-        .order_by(Registration.status, Registration.position, User.last_name, User.first_name)).all()
-
-
-def counts(session_id):
-    """(registered, waitlisted) of one session in one query."""
-    rows = dict(db.session.execute(select(Registration.status, func.count(Registration.id)).where(
-        Registration.session_id == session_id, Registration.status.in_((REGISTERED, WAITLISTED)))
-        .group_by(Registration.status)).all())
-    return rows.get(REGISTERED, 0), rows.get(WAITLISTED, 0)
-
-
-def list_open_sessions(actor, *, now=None, course_id=None):
-    """Upcoming sessions the actor may register for (of one course, given ``course_id``), with seats taken, as
-    rows."""
-    taken = (select(func.count(Registration.id)).where(Registration.session_id == TrainingSession.id,
-                                                       Registration.status == REGISTERED).scalar_subquery())
-    mine = (select(Registration.status).where(Registration.session_id == TrainingSession.id,
-                                              Registration.user_id == actor.id).scalar_subquery())
-    return (select(TrainingSession.id, TrainingSession.course_id, TrainingSession.starts_at, TrainingSession.ends_at,
-                   TrainingSession.place, TrainingSession.meeting_url, TrainingSession.language,
-                   TrainingSession.capacity, TrainingSession.company_id, taken.label("taken"), mine.label("my_status"))
-            .join(Course, Course.id == TrainingSession.course_id)
-            .where(TrainingSession.starts_at > (now or utcnow()), TrainingSession.cancelled_at.is_(None),
-                   visible_sessions_clause(actor), *([TrainingSession.course_id == course_id] if course_id else []))
-            .order_by(TrainingSession.starts_at, TrainingSession.id))
-
-
-def list_upcoming_registrations(user, *, now=None, limit=20):
-    """Rows of the user's coming sessions (registered or waitlisted), soonest first, for the dashboard; one query.
-
-    Each row: session_id, course_id, course_title (user's language), starts_at, ends_at, place, meeting_url,
-    status, position.
-    """
-    found = column_rows(upcoming_with_titles_statement(), {"user_id": user.id, "now": now or utcnow(),
-                                                           "limit": limit, **reader_params(user)})
-    return upcoming_from_rows(found)
-
-
-def upcoming_from_rows(found):
-    """list_upcoming_registrations() from the rows of upcoming_with_titles_statement(), already read."""
-    return [UpcomingSession(row.session_id, row.course_id, row.title, row.starts_at, row.ends_at, row.place,
-                            row.meeting_url, row.status, row.position) for row in found]
-
-
-# Templates read these by attribute, which a named tuple answers at once (a dict only after a failed getattr).
-UpcomingSession = namedtuple("UpcomingSession", "session_id course_id course_title starts_at ends_at place "
-                                                "meeting_url status position")
-
-
-@prepared
-def upcoming_with_titles_statement():
-    """A user's coming sessions with the course title in the reader's language; bound values user_id, now,
-    limit and those of training.titles.reader_params()."""
-    upcoming = _upcoming_statement().subquery()
-    return (select(upcoming, reader_title(upcoming.c.course_id, "").label("title"))
-            .order_by(upcoming.c.starts_at, upcoming.c.session_id))
-
-
-@prepared
-def _upcoming_statement():
-    return (select(TrainingSession.id.label("session_id"), TrainingSession.course_id, TrainingSession.starts_at,
-                   TrainingSession.ends_at, TrainingSession.place, TrainingSession.meeting_url, Registration.status,
-                   Registration.position)
-            .join(Registration, Registration.session_id == TrainingSession.id)
-            .where(Registration.user_id == bindparam("user_id"), Registration.status.in_((REGISTERED, WAITLISTED)),
-                   TrainingSession.ends_at > bindparam("now"))
-            .order_by(TrainingSession.starts_at, TrainingSession.id).limit(bindparam("limit")))
