@@ -8,7 +8,7 @@ PORT ?= 5000
 # In development the links in mails and on certificates follow the port (config.py), also those seed-demo makes.
 export PORT
 
-.PHONY: run test install lock translations db seed lint extract bench clean
+.PHONY: run test install lock translations db seed lint extract bench load clean
 
 # Exactly the tested set: every package at the version and hashes in requirements.lock, then the portal itself.
 $(STAMP): requirements.lock pyproject.toml
@@ -27,6 +27,11 @@ lock: $(STAMP)
 	UV_FIND_LINKS="$$($(BIN)/python -m pip config get global.find-links 2>/dev/null)" \
 	UV_EXTRA_INDEX_URL="$$($(BIN)/python -m pip config get global.extra-index-url 2>/dev/null)" \
 	$(BIN)/uv pip compile --quiet --universal --generate-hashes --extra dev --output-file requirements.lock pyproject.toml
+	UV_INDEX_STRATEGY=unsafe-best-match \
+	UV_FIND_LINKS="$$($(BIN)/python -m pip config get global.find-links 2>/dev/null)" \
+	UV_EXTRA_INDEX_URL="$$($(BIN)/python -m pip config get global.extra-index-url 2>/dev/null)" \
+	$(BIN)/uv pip compile --quiet --universal --generate-hashes --extra load --constraint requirements.lock \
+		--output-file bench/load/requirements.lock pyproject.toml
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d translations 2>&1 | tail -n 4
@@ -63,6 +68,17 @@ extract: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# The load test (bench/load): Locust lives in a virtualenv of its own (.venv-load, from bench/load/requirements.lock:
+# the project's pins plus Locust), so the portal's .venv and CI never carry it. Needs PostgreSQL and Redis.
+LOAD_STAMP := .venv-load/.installed
+$(LOAD_STAMP): bench/load/requirements.lock
+	test -x .venv-load/bin/python || $(PYTHON) -m venv .venv-load
+	.venv-load/bin/python -m pip install --quiet --require-hashes -r bench/load/requirements.lock
+	touch $(LOAD_STAMP)
+
+load: $(STAMP) $(LOAD_STAMP)
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) instance/*.db .pytest_cache

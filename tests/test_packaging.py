@@ -21,9 +21,10 @@ def normalised(name):
 
 
 def requirements():
-    """{"runtime": [...], "dev": [...]} as written in pyproject.toml."""
+    """{"runtime": [...], "dev": [...], "load": [...]} as written in pyproject.toml."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return {"runtime": project["dependencies"], "dev": project["optional-dependencies"]["dev"]}
+    extras = project["optional-dependencies"]
+    return {"runtime": project["dependencies"], "dev": extras["dev"], "load": extras["load"]}
 
 
 def pins(group=None):
@@ -37,9 +38,9 @@ def pins(group=None):
     return found
 
 
-def locked():
-    """Distribution name → version in requirements.lock."""
-    lines = (ROOT / "requirements.lock").read_text().splitlines()
+def locked(lock="requirements.lock"):
+    """Distribution name → version in a lock file."""
+    lines = (ROOT / lock).read_text().splitlines()
     return {normalised(match["name"]): match["version"]
             for match in map(PIN.match, (line.removesuffix("\\").split(";")[0].strip() for line in lines)) if match}
 
@@ -76,7 +77,9 @@ def installed_distributions():
 
 
 def distributions(module):
-    return {normalised(name) for name in installed_distributions().get(module, [])}
+    found = {normalised(name) for name in installed_distributions().get(module, [])}
+    # The load test's libraries live in .venv-load (`make load`), not where the tests run; each is named as its module.
+    return found or {normalised(module)} & set(pins("load"))
 
 
 def test_every_requirement_is_pinned_to_one_version():
@@ -89,7 +92,7 @@ def test_every_requirement_is_pinned_to_one_version():
 def test_every_third_party_import_is_a_pinned_distribution(sources, group):
     modules = third_party(imported_modules(sources))
     assert "flask" in modules
-    pinned = pins(group)
+    pinned = pins(group) if group else {**pins(), **pins("load")}
     unpinned = {module: sorted(files)[:3] for module, files in modules.items()
                 if not distributions(module) & set(pinned)}
     assert unpinned == {}
@@ -98,6 +101,15 @@ def test_every_third_party_import_is_a_pinned_distribution(sources, group):
 def test_every_pin_is_locked_at_the_same_version():
     lock = locked()
     assert {name: (version, lock.get(name)) for name, version in pins().items() if lock.get(name) != version} == {}
+
+
+def test_the_load_test_lock_has_the_same_pins_plus_its_own():
+    """bench/load/requirements.lock (`make lock`) holds requirements.lock's versions and the load group's pins."""
+    lock, load_lock = locked(), locked("bench/load/requirements.lock")
+    assert {name: (version, load_lock.get(name)) for name, version in lock.items()
+            if name in load_lock and load_lock[name] != version} == {}
+    assert {name: (version, load_lock.get(name)) for name, version in pins("load").items()
+            if load_lock.get(name) != version} == {}
 
 
 def test_the_tests_run_on_the_pinned_versions():
