@@ -40,7 +40,7 @@ from oscart.core.security import COMPANY_ADMIN, PLATFORM_ADMIN
 from oscart.mail.models import OutboxMessage
 from oscart.privacy.models import PrivacyRequest
 from oscart.privacy.requests import file_request
-from oscart.training import services as training
+from oscart.training import enrolling, progress
 from oscart.training.models import Lesson
 from oscart.training.quiz_models import Choice, QuizAttempt
 from tests.factories import (
@@ -259,8 +259,8 @@ def test_a_knowledge_check_is_never_taken_more_often_than_allowed(server):
     person = make_user(company=make_company())
     course = make_elearning_course(lessons=1, completion_rule="lessons_quiz",
                                    quiz={"nl": [("Welk nummer?", ["101", "112"], 1)], "max_attempts": 1})
-    enrolment = training.enrol(person, course.id)
-    training.mark_lesson_done(person, enrolment.id, db.session.scalar(select(Lesson.id)
+    enrolment = enrolling.enrol(person, course.id)
+    progress.mark_lesson_done(person, enrolment.id, db.session.scalar(select(Lesson.id)
                                                                       .where(Lesson.course_id == course.id)))
     db.session.commit()
     clients = _logged_in(server, [person] * CLIENTS)
@@ -410,8 +410,8 @@ def test_pages_that_only_show_take_no_lock(browser, count_queries, page):
     person = make_user(company=make_company())
     session = make_training_session()
     course = make_elearning_course(lessons=1, quiz={"nl": [("Welk nummer?", ["101", "112"], 1)]})
-    enrolment = training.enrol(person, course.id)
-    training.mark_lesson_done(person, enrolment.id, db.session.scalar(select(Lesson.id)
+    enrolment = enrolling.enrol(person, course.id)
+    progress.mark_lesson_done(person, enrolment.id, db.session.scalar(select(Lesson.id)
                                                                       .where(Lesson.course_id == course.id)))
     db.session.commit()
     browser.login(person.email)

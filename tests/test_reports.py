@@ -15,7 +15,7 @@ from oscart.core.database import utcnow
 from oscart.core.extensions import db
 from oscart.core.security import COMPANY_ADMIN
 from oscart.reports import figures
-from oscart.training.services import preferred_languages
+from oscart.training.texts import preferred_languages
 from tests.factories import (
     make_certificate,
     make_company,

@@ -12,8 +12,9 @@ from oscart.core import dashboard, local_time
 from oscart.core.database import SelectsInOne, prepared, utcnow
 from oscart.core.security import can
 from oscart.training.company import NEWS_ORDER, list_news
+from oscart.training.enrolling import is_overdue
 from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
-from oscart.training.services import first_row_per_id, is_overdue, pick_course_texts
+from oscart.training.texts import first_row_per_id, pick_course_texts
 from oscart.training.titles import reader_params
 
 # The template reads these by attribute: a named tuple answers at once where a dict first fails getattr.

@@ -11,7 +11,7 @@ from oscart.core.security import home_endpoint, safe_next_url
 from oscart.main import monitoring  # noqa: F401  (metrics the portal reports)
 from oscart.main.dashboard import load_dashboard
 from oscart.main.readiness import readiness
-from oscart.training.services import preferred_languages
+from oscart.training.texts import preferred_languages
 
 bp = Blueprint("main", __name__)
 

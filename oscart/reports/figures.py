@@ -26,7 +26,7 @@ from oscart.companies.services import visible_employees
 from oscart.core import local_time
 from oscart.core.database import SelectsInOne, prepared, utcnow
 from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
-from oscart.training.services import first_row_per_id, pick_course_texts
+from oscart.training.texts import first_row_per_id, pick_course_texts
 
 PERIODS = (3, 6, 12, 24)  # months
 DEFAULT_PERIOD = 12

@@ -10,7 +10,7 @@ from oscart.core import tabular
 from oscart.core.ids import coerce_id
 from oscart.core.security import require
 from oscart.reports import charts, figures
-from oscart.training.services import preferred_languages
+from oscart.training.texts import preferred_languages
 
 bp = Blueprint("reports", __name__, url_prefix="/company")
 

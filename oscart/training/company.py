@@ -10,8 +10,9 @@ from oscart.core.extensions import db
 from oscart.core.urls import external_url
 from oscart.mail.services import mail_user
 from oscart.training.content import render_markdown
+from oscart.training.enrolling import SELF_ENROL_FORMATS
 from oscart.training.models import COMPLETED, PUBLISHED, CompanyNews, Enrolment
-from oscart.training.services import SELF_ENROL_FORMATS, get_visible_course
+from oscart.training.visibility import get_visible_course
 
 NEWS_ORDER = (CompanyNews.is_pinned.desc(), CompanyNews.created_at.desc(), CompanyNews.id.desc())
 

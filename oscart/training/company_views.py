@@ -11,8 +11,9 @@ from oscart.core.database import rows as column_rows
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.security import require
-from oscart.training import company, services
+from oscart.training import catalogue, company
 from oscart.training.forms import AssignForm, NewsForm, options
+from oscart.training.texts import course_texts, preferred_languages
 
 bp = Blueprint("company", __name__, url_prefix="/company")
 
@@ -52,9 +53,8 @@ def news_delete(news_id):
 @require("company.author")
 def assign():
     form = AssignForm()
-    courses = column_rows(*services.list_catalogue(current_user))
-    texts = services.course_texts({row.id: row.default_language for row in courses},
-                                  services.preferred_languages(current_user))
+    courses = column_rows(*catalogue.list_catalogue(current_user))
+    texts = course_texts({row.id: row.default_language for row in courses}, preferred_languages(current_user))
     form.course_id.choices = options([(row.id, f"{row.code} · {texts[row.id][0].title}" if row.id in texts
                                        else row.code) for row in courses if row.format != "classroom"])
     form.user_ids.choices = options([(row.id, f"{row.last_name}, {row.first_name}")

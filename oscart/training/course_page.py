@@ -11,18 +11,13 @@ from sqlalchemy.orm import aliased
 from oscart.core.database import SelectsInOne, prepared, utcnow
 from oscart.core.exceptions import NotFound
 from oscart.core.extensions import db
+from oscart.training.course_lessons import lessons_from_rows, lessons_part, next_lesson_id
+from oscart.training.enrolling import is_overdue
 from oscart.training.models import COMPLETED, Course, CourseTranslation, CourseView, Enrolment
 from oscart.training.quiz_models import Quiz, QuizAttempt
 from oscart.training.quizzes import next_attempt_at
-from oscart.training.services import (
-    choose_translation,
-    is_overdue,
-    lessons_from_rows,
-    lessons_part,
-    next_lesson_id,
-    ordered_languages,
-    visible_course_statement,
-)
+from oscart.training.texts import choose_translation, ordered_languages
+from oscart.training.visibility import visible_course_statement
 
 VIEW_RECORD_INTERVAL = timedelta(hours=1)
 

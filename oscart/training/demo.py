@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from oscart.core.database import utcnow
 from oscart.core.extensions import db
-from oscart.training import authoring, company, lessons, services
+from oscart.training import authoring, company, course_lessons, enrolling, lessons, progress
 from oscart.training.demo_quiz import seed_bank
 from oscart.training.models import ELEARNING, RULE_LESSONS, RULE_LESSONS_QUIZ, CompanyNews, Course, Enrolment
 
@@ -122,17 +122,17 @@ def _seed_progress(demo, courses):
     anna, pieter, sofie = (demo.user(f"{n}@acme.example") for n in ("anna", "pieter", "sofie"))
     claire, hr_acme = demo.user("claire@globex.example"), demo.user("hr@acme.example")
     if _enrolment(anna, courses["SAFE-101"]) is None:  # Anna: one lesson done, due in three weeks
-        enrolment = services.enrol(anna, courses["SAFE-101"].id)
+        enrolment = enrolling.enrol(anna, courses["SAFE-101"].id)
         enrolment.due_at = now + timedelta(days=21)
         _do_lessons(anna, enrolment, 1, now - timedelta(days=2))
     if _enrolment(pieter, courses["GDPR-100"]) is None:  # Pieter: assigned, overdue since ten days
         company.assign_course(hr_acme, courses["GDPR-100"].id, [pieter.id], due_at=now - timedelta(days=10))
     if _enrolment(sofie, courses["GDPR-100"]) is None:  # Sofie: completed last month
-        enrolment = services.enrol(sofie, courses["GDPR-100"].id)
+        enrolment = enrolling.enrol(sofie, courses["GDPR-100"].id)
         enrolment.enrolled_at = now - timedelta(days=35)
         _do_lessons(sofie, enrolment, 2, now - timedelta(days=30))
     if _enrolment(claire, courses["FORK-201"]) is None:
-        services.enrol(claire, courses["FORK-201"].id)
+        enrolling.enrol(claire, courses["FORK-201"].id)
 
 
 def _enrolment(user, course):
@@ -140,9 +140,9 @@ def _enrolment(user, course):
 
 
 def _do_lessons(user, enrolment, count, at):
-    lesson_ids = [row["id"] for row in services.lesson_rows(enrolment.course_id, [])][:count]
+    lesson_ids = [row["id"] for row in course_lessons.lesson_rows(enrolment.course_id, [])][:count]
     for lesson_id in lesson_ids:
-        services.mark_lesson_done(user, enrolment.id, lesson_id, now=at)
+        progress.mark_lesson_done(user, enrolment.id, lesson_id, now=at)
 
 
 def _warning_sign_png():

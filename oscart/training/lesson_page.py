@@ -7,15 +7,10 @@ from sqlalchemy.orm import aliased
 
 from oscart.core.database import SelectsInOne, prepared
 from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.training.course_lessons import check_lesson_order, lessons_from_rows, lessons_part
 from oscart.training.models import Course, Enrolment, Lesson, LessonTranslation
-from oscart.training.services import (
-    check_lesson_order,
-    choose_translation,
-    lessons_from_rows,
-    lessons_part,
-    ordered_languages,
-    visible_course_statement,
-)
+from oscart.training.texts import choose_translation, ordered_languages
+from oscart.training.visibility import visible_course_statement
 
 
 def load_lesson_page(actor, course_id, lesson_id, preferred):

@@ -17,15 +17,11 @@ from oscart.core.extensions import db
 from oscart.core.i18n import force_locale
 from oscart.core.locking import lock
 from oscart.training.completion import requirement, update_completion
+from oscart.training.course_lessons import lesson_rows, lessons_with_progress
+from oscart.training.enrolling import get_own_enrolment
 from oscart.training.models import BLENDED, ELEARNING, RULE_LESSONS_QUIZ, Enrolment, Lesson, LessonProgress
+from oscart.training.progress import has_passed, refresh_progress
 from oscart.training.quiz_models import MULTIPLE, TRUE_FALSE, Choice, Question, Quiz, QuizAttempt
-from oscart.training.services import (
-    get_own_enrolment,
-    has_passed,
-    lesson_rows,
-    lessons_with_progress,
-    refresh_progress,
-)
 
 _random = random.SystemRandom()
 

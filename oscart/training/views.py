@@ -9,12 +9,16 @@ from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGE_LABELS, is_language, translated_labels
 from oscart.core.pagination import paginate
 from oscart.core.security import require
-from oscart.training import company_views, course_page, manage_views, quiz_views, quizzes, services  # noqa: F401 (quiz_views adds the question bank routes to manage_views.bp)
+from oscart.training import company_views, course_page, enrolling, manage_views, quiz_views, quizzes  # noqa: F401 (quiz_views adds the question bank routes to manage_views.bp)
 from oscart.training.authoring import manageable_clause
+from oscart.training.catalogue import catalogue_cards, list_catalogue, with_course_texts
+from oscart.training.course_lessons import lessons_with_progress, next_lesson_id
 from oscart.training.forms import CatalogueFilterForm
 from oscart.training.lesson_page import load_lesson_page
 from oscart.training.lessons import get_image_for
 from oscart.training.models import FORMAT_LABELS, STATUS_LABELS
+from oscart.training.progress import mark_lesson_done
+from oscart.training.texts import preferred_languages
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 bp.register_blueprint(manage_views.bp)
@@ -30,7 +34,7 @@ def _labels():
 
 def _preferred():
     chosen = request.args.get("lang")
-    return services.preferred_languages(current_user, chosen if is_language(chosen) else None)
+    return preferred_languages(current_user, chosen if is_language(chosen) else None)
 
 
 @bp.get("/")
@@ -38,11 +42,11 @@ def _preferred():
 def catalogue():
     filters = CatalogueFilterForm(request.args)
     filters.validate()
-    query, params = services.list_catalogue(current_user, search=filters.q.data, format=filters.format.data,
-                                            language=filters.language.data)
+    query, params = list_catalogue(current_user, search=filters.q.data, format=filters.format.data,
+                                   language=filters.language.data)
     page = paginate(query, request.args.get("page", 1, type=int), per_page=12, params=params,
-                    expand=services.with_course_texts)
-    page.items = services.catalogue_cards(page.items, _preferred())
+                    expand=with_course_texts)
+    page.items = catalogue_cards(page.items, _preferred())
     return render_template("training/catalogue.html", filters=filters, page=page)
 
 
@@ -59,13 +63,13 @@ def course(course_id):
 @require("training.follow")
 def enrol(course_id):
     try:
-        enrolment = services.enrol(current_user, course_id)
+        enrolment = enrolling.enrol(current_user, course_id)
     except RuleViolation as error:
         flash(error.message, "error")
         return redirect(url_for("training.course", course_id=course_id))
     db.session.commit()
     flash(_("You are enrolled. Enjoy the course!"), "success")
-    next_id = services.next_lesson_id(*services.lessons_with_progress(enrolment.course_id, [], enrolment.id))
+    next_id = next_lesson_id(*lessons_with_progress(enrolment.course_id, [], enrolment.id))
     if next_id:
         return redirect(url_for("training.lesson", course_id=course_id, lesson_id=next_id))
     return redirect(url_for("training.course", course_id=course_id))
@@ -85,9 +89,9 @@ def lesson(course_id, lesson_id):
 @bp.post("/enrolments/<int:enrolment_id>/lessons/<int:lesson_id>/done")
 @require("training.follow")
 def lesson_done(enrolment_id, lesson_id):
-    enrolment = services.get_own_enrolment(current_user, enrolment_id)
+    enrolment = enrolling.get_own_enrolment(current_user, enrolment_id)
     try:
-        enrolment, next_id = services.mark_lesson_done(current_user, enrolment.id, lesson_id)
+        enrolment, next_id = mark_lesson_done(current_user, enrolment.id, lesson_id)
     except RuleViolation as error:
         flash(error.message, "error")
         return redirect(url_for("training.course", course_id=enrolment.course_id))
@@ -104,7 +108,7 @@ def lesson_done(enrolment_id, lesson_id):
 @bp.post("/enrolments/<int:enrolment_id>/quiz")
 @require("training.follow")
 def quiz_start(enrolment_id):
-    enrolment = services.get_own_enrolment(current_user, enrolment_id)
+    enrolment = enrolling.get_own_enrolment(current_user, enrolment_id)
     try:
         attempt = quizzes.start_attempt(current_user, enrolment.id, _preferred())
     except RuleViolation as error:

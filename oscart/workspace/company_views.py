@@ -13,7 +13,7 @@ from oscart.core.extensions import db, limiter
 from oscart.core.ids import coerce_id
 from oscart.core.pagination import paginate
 from oscart.core.security import require
-from oscart.training.services import preferred_languages
+from oscart.training.texts import preferred_languages
 from oscart.workspace import matrix
 
 bp = Blueprint("companies", __name__, url_prefix="/company")

@@ -21,7 +21,7 @@ from oscart.core.extensions import db
 from oscart.core.local_time import local_date
 from oscart.core.pagination import Page, paginate
 from oscart.training.models import Course, CourseTranslation, Enrolment
-from oscart.training.services import first_row_per_id, pick_course_texts
+from oscart.training.texts import first_row_per_id, pick_course_texts
 from oscart.workspace import matrix_cells as mc
 
 COURSES_PER_PAGE = 10
