@@ -84,6 +84,23 @@ def test_filters_by_status_course_and_date(browser, world):
     assert "Jansen" not in browser.get(f"/classroom/attendance?date_from={tomorrow}").text
 
 
+def test_trainer_sessions_filter_by_company_status_and_date(browser, world):
+    absent = marked_session(world, [world.anna], status="absent", minutes=0, company=world.acme)
+    present = marked_session(world, [world.pieter], status="present")
+    browser.login(world.trainer.email)
+
+    def listed(query):
+        table = browser.get(f"/classroom/teach?when=past&{query}").text.split("<table", 1)[1]
+        return {int(number) for number in re.findall(r'href="/classroom/sessions/(\d+)"', table)}
+
+    assert listed("") == {absent.id, present.id}
+    assert listed("status=absent") == {absent.id}
+    assert listed(f"company={world.acme.id}&status=present") == set()
+    day = past_parts()[0][0].date()
+    assert listed(f"date_from={day.isoformat()}&date_to={day.isoformat()}") == {absent.id, present.id}
+    assert listed(f"date_from={(day + timedelta(days=1)).isoformat()}") == set()
+
+
 def test_trainer_review_shows_attendance_rate(browser, world):
     session = marked_session(world, [world.anna], status="late", minutes=180)
     make_registration(session, world.pieter)  # registered, not marked: counts as 0 minutes
@@ -124,8 +141,10 @@ def _bulk(world, sessions, per_session):
         marked_session(world, people)
 
 
-@pytest.mark.parametrize(("who", "path"), [("trainer", "/classroom/teach"), ("hr_acme", "/classroom/attendance"),
-                                           ("trainer", "/classroom/attendance"), ("admin", "/classroom/teach")])
+@pytest.mark.parametrize(("who", "path"), [
+    ("trainer", "/classroom/teach"), ("hr_acme", "/classroom/attendance"), ("trainer", "/classroom/attendance"),
+    ("admin", "/classroom/teach"), ("admin", "/classroom/attendance?status=present&company=1&date_from=2020-01-01"),
+    ("trainer", "/classroom/teach?when=past&status=present&course=1&date_to=2099-01-01"), ("anna", "/classroom/mine")])
 def test_review_pages_run_a_fixed_number_of_queries(browser, world, count_queries, who, path):
     counts = []
     for sessions, per_session in ((1, 2), (6, 12)):

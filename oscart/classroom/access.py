@@ -35,7 +35,12 @@ def teaches_clause(actor):
     """SQL condition on TrainingSession: the actor is one of its trainers (platform admins: any session)."""
     if actor.role == PLATFORM_ADMIN:
         return TrainingSession.id.isnot(None)
-    return exists().where(SessionTrainer.session_id == TrainingSession.id, SessionTrainer.user_id == actor.id)
+    return trainer_clause(actor.id)
+
+
+def trainer_clause(user_id):
+    """SQL condition on TrainingSession: ``user_id`` (a value or a bindparam()) is one of its trainers."""
+    return exists().where(SessionTrainer.session_id == TrainingSession.id, SessionTrainer.user_id == user_id)
 
 
 def get_session(session_id, *, actor):

@@ -75,11 +75,8 @@ def _prefill(form, training_session):
     form.cancellation_deadline.data = deadline.replace(tzinfo=None)
 
 
-def _filters(actor):
+def _filters():
     form = ReviewFilterForm(request.args)
-    courses, companies = review.filter_choices(actor)
-    form.course.choices = [(0, _("All courses"))] + [(row.id, row.code) for row in courses]
-    form.company.choices = [(0, _("All companies"))] + [(row.id, row.name) for row in companies]
     form.validate()
     data = review.Filters(course_id=form.course.data or None, company_id=form.company.data or None,
                           date_from=form.date_from.data if not form.date_from.errors else None,
@@ -88,27 +85,31 @@ def _filters(actor):
     return form, data
 
 
+def _menus(form, found):
+    """The filter menus' choices from the rows read with the page (see review.menu_parts)."""
+    form.course.choices = [(0, _("All courses"))] + [(row.id, row.code) for row in found["courses"]]
+    form.company.choices = [(0, _("All companies"))] + [(row.id, row.name) for row in found.get("companies", ())]
+
+
 @bp.get("/teach")
 @require("classroom.teach")
 def teach():
-    form, filters = _filters(current_user)
+    form, filters = _filters()
     now, past = utcnow(), request.args.get("when") == "past"
-    query = today.split_by_time(review.list_sessions_for_review(current_user, filters), past=past, now=now)
-    page = paginate(query, request.args.get("page", 1, type=int))
-    running, part, coming = today.now_and_next(current_user, now=now)
-    shown = [*page.items, *coming, *([running] if running else [])]
-    titles = titles_for(current_user, [row.course_id for row in shown])
-    return render_template("classroom/teach.html", page=page, filters=form, titles=titles, past=past, now=now,
-                           running=running, running_part=part, coming=coming, rate=review.attendance_rate)
+    found = today.teach_page(current_user, filters, past=past, now=now, number=request.args.get("page", 1, type=int))
+    _menus(form, found)
+    return render_template("classroom/teach.html", page=found["page"], filters=form, past=past, now=now,
+                           running=found["running"], running_part=found["part"], coming=found["coming"],
+                           rate=review.attendance_rate)
 
 
 @bp.get("/attendance")
 @require("classroom.review")
 def attendance_list():
-    form, filters = _filters(current_user)
-    page = review.page_attendance(current_user, filters, request.args.get("page", 1, type=int))
-    titles = titles_for(current_user, [row.course_id for row in page.items])
-    return render_template("classroom/attendance.html", page=page, filters=form, titles=titles)
+    form, filters = _filters()
+    page, menus = review.page_attendance(current_user, filters, request.args.get("page", 1, type=int), menus=True)
+    _menus(form, menus)
+    return render_template("classroom/attendance.html", page=page, filters=form)
 
 
 def _export(query, filename, extension):
@@ -119,7 +120,7 @@ def _export(query, filename, extension):
 @bp.get("/attendance.csv", defaults={"extension": "csv"})
 @require("classroom.review")
 def attendance_csv(extension):
-    _form, filters = _filters(current_user)
+    _form, filters = _filters()
     return _export(review.list_attendance(current_user, filters), "attendance", extension)
 
 

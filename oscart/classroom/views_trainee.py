@@ -31,9 +31,8 @@ def index():
 @require("training.follow")
 def mine():
     coming = upcoming.list_upcoming_registrations(current_user)
-    page = review.page_attendance(current_user, review.Filters(), request.args.get("page", 1, type=int))
-    titles = titles_for(current_user, [row.course_id for row in page.items])
-    return render_template("classroom/mine.html", upcoming=coming, page=page, titles=titles)
+    page, _menus = review.page_attendance(current_user, review.Filters(), request.args.get("page", 1, type=int))
+    return render_template("classroom/mine.html", upcoming=coming, page=page)
 
 
 @bp.get("/sessions/<int:session_id>")
