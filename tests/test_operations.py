@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+import os
 import re
 
 import pytest
@@ -190,6 +191,32 @@ def test_not_ready_when_the_rate_limit_storage_is_unreachable(make_app, migrated
     response = other.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json["checks"] == {"database": "ok", "rate_limit_storage": "failed", "migrations": "ok"}
+
+
+def _with_broker(make_app, broker_url):
+    from config import TestingConfig
+
+    return make_app(CELERY={**TestingConfig.CELERY, "task_always_eager": False, "broker_url": broker_url})
+
+
+def test_not_ready_when_the_celery_broker_is_unreachable(make_app, migrated):
+    response = _with_broker(make_app, "redis://127.0.0.1:9/5").test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["checks"] == {"database": "ok", "rate_limit_storage": "ok", "migrations": "ok",
+                                       "broker": "failed"}
+
+
+def test_ready_when_the_celery_broker_answers(make_app, migrated):
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set: no Redis to be Celery's broker")
+    response = _with_broker(make_app, url).test_client().get("/readyz")
+    assert (response.status_code, response.json["checks"]["broker"]) == (200, "ok")
+
+
+def test_without_a_broker_readiness_does_not_ask_for_one(client, migrated):
+    """Development and the tests run tasks in-process (CELERY_TASK_ALWAYS_EAGER): there is no broker to wait for."""
+    assert "broker" not in client.get("/readyz").json["checks"]
 
 
 def test_healthz_stays_a_liveness_check(client):

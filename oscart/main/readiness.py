@@ -1,5 +1,6 @@
-"""Readiness: may this process take traffic? The database answers, the rate-limit storage answers, and
-the database's schema is at the migrations' head. Each check says only ok or failed: no exception text."""
+"""Readiness: may this process take traffic? The database answers, the rate-limit storage answers, Celery's
+broker answers (when tasks go through one), and the database's schema is at the migrations' head. Each check
+says only ok or failed: no exception text."""
 
 import logging
 
@@ -22,6 +23,12 @@ def check_rate_limit_storage():
         raise ConnectionError("rate-limit storage does not answer")
 
 
+def check_broker():
+    """Redis, as Celery's broker, answers a PING (one try, the configured connect timeout)."""
+    with current_app.extensions["celery"].connection_for_write() as connection:
+        connection.default_channel.client.ping()
+
+
 def check_migrations():
     current = set(MigrationContext.configure(db.session.connection()).get_current_heads())
     if current != migration_heads():
@@ -41,10 +48,17 @@ CHECKS = {"database": check_database, "rate_limit_storage": check_rate_limit_sto
           "migrations": check_migrations}
 
 
+def checks():
+    """The checks of this process; no broker check when tasks run in the process that queues them."""
+    if current_app.extensions["celery"].conf.task_always_eager:
+        return CHECKS
+    return {**CHECKS, "broker": check_broker}
+
+
 def readiness():
     """``{name: "ok" | "failed"}`` for every check; a later check that needs the database still runs."""
     results = {}
-    for name, check in CHECKS.items():
+    for name, check in checks().items():
         try:
             check()
         except Exception:  # any failure means not ready; the log has the details, the answer does not
