@@ -55,6 +55,30 @@ def test_successful_logins_do_not_count(app):
     assert browser.login(user.email, WRONG).status_code == 200
 
 
+@pytest.mark.config(RATELIMIT_LOGIN="1 per 5 minutes")
+def test_an_attempt_holds_its_place_in_the_limit_while_its_password_is_checked(app, monkeypatch):
+    """Two attempts from one address checked at the same moment (on two workers): while the first one's password
+    is being checked, the second finds the address's last place taken and is refused before any hash."""
+    from oscart.auth import attempts, services
+    from oscart.core.exceptions import RuleViolation, TooManyAttempts
+
+    company = make_company()
+    first, second = make_user(company=company), make_user(company=company)
+    check, refused = attempts.verify_password, []
+
+    def check_while_another_arrives(password_hash, password):
+        try:
+            services.authenticate(second.email, WRONG, ip="203.0.113.7")
+        except TooManyAttempts:
+            refused.append(second.email)
+        return check(password_hash, password)
+
+    monkeypatch.setattr(attempts, "verify_password", check_while_another_arrives)
+    with pytest.raises(RuleViolation):
+        services.authenticate(first.email, WRONG, ip="203.0.113.7")
+    assert refused == [second.email]
+
+
 def test_default_limit_lets_an_office_behind_one_address_make_typos(app):
     # Twelve colleagues behind one address each mistype their password twice, then log in.
     company = make_company()

@@ -5,6 +5,11 @@ settings, the data export) call ``check_password_attempt``. Per client address, 
 against RATELIMIT_LOGIN in Flask-Limiter's storage (shared by all workers), in one bucket for all those
 forms; per account, LOGIN_MAX_FAILURES consecutive wrong passwords lock it for LOGIN_LOCKOUT_MINUTES.
 Both are checked before any password hash is, and only failures count.
+
+An attempt takes its place in the address's count before its password is checked, in one atomic increment of
+the shared storage, and gives it back when the password is right: attempts checked at the same moment on several
+workers cannot all find the last place free (the load test saw 33 failures pass a limit of 30 when the count was
+only tested first and increased after the check).
 """
 
 import math
@@ -45,34 +50,43 @@ def check_password_attempt(user, password, *, ip, purpose="login", field="passwo
     """
     now = now or utcnow()
     password = password or ""
-    refuse_limited_address(ip)
+    take_address_attempt(ip)
     if user.is_locked(now) or not user.is_active or user.password_hash is None:
         burn_dummy_hash(password[:PASSWORD_MAX_LENGTH])  # answer as slowly as a real check
-        count_address_failure(ip)
         reason = "locked" if user.is_locked(now) else "inactive"
         record_event("login.failed", subject=user, reason=reason, **_purpose(purpose))
         raise RuleViolation(CANNOT_SIGN_IN, field)
     if len(password) > PASSWORD_MAX_LENGTH or not verify_password(user.password_hash, password):
-        count_address_failure(ip)
         _count_account_failure(user, now, purpose)
         raise RuleViolation(WRONG_PASSWORD, field)
+    give_back_address_attempt(ip)  # only failures count
     if password_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_login_count = 0
     user.locked_until = None
 
 
-def refuse_limited_address(ip):
-    """Raise TooManyAttempts when the client address has used up a limit of RATELIMIT_LOGIN."""
+def take_address_attempt(ip):
+    """Count an attempt from the client address against every limit of RATELIMIT_LOGIN, as a failure until
+    ``give_back_address_attempt``; raise TooManyAttempts, counting nothing, when a limit is used up."""
+    taken = []
     for item in _limits():
-        if not limiter.limiter.test(item, *_key(ip)):
+        taken.append(item)
+        if not limiter.limiter.hit(item, *_key(ip)):  # one atomic increment: no other worker gets this place
             reset_at = limiter.limiter.get_window_stats(item, *_key(ip)).reset_time
+            _give_back(taken, ip)
             raise TooManyAttempts(retry_after=max(1, math.ceil(reset_at - time.time())))
 
 
-def count_address_failure(ip):
-    for item in _limits():
-        limiter.limiter.hit(item, *_key(ip))
+def give_back_address_attempt(ip):
+    """The attempt was not a failure (right password): it does not count."""
+    _give_back(_limits(), ip)
+
+
+def _give_back(items, ip):
+    # Flask-Limiter's fixed windows are counters; limits' storages have no public decrement for all of them.
+    for item in items:
+        limiter.limiter.storage.incr(item.key_for(*_key(ip)), item.get_expiry(), amount=-1)
 
 
 def _limits():

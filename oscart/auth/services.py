@@ -28,11 +28,10 @@ def authenticate(email, password, *, ip, now=None):
 
     Throttled like every password check (oscart.auth.attempts); an unknown address counts as a failure too.
     """
-    attempts.refuse_limited_address(ip)
     user = find_user_by_email(email)
     if user is None:
+        attempts.take_address_attempt(ip)  # before any hash, as for a known account
         burn_dummy_hash((password or "")[:PASSWORD_MAX_LENGTH])
-        attempts.count_address_failure(ip)
         record_event("login.failed", target=normalize_email(email)[:120], reason="unknown")
         raise RuleViolation(INVALID_LOGIN)
     try:
