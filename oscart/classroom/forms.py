@@ -22,12 +22,13 @@ from oscart.classroom.models import (
 from oscart.core.forms import BaseForm
 from oscart.core.i18n import LANGUAGES
 from oscart.core.ids import coerce_id
+from oscart.core.widgets import QuickWidgets
 
 PART_ROWS = 4
 
 
 class PartForm(BaseForm):
-    class Meta:
+    class Meta(QuickWidgets):
         csrf = False
 
     day = DateField(_l("Date"), validators=[Optional()])
@@ -36,6 +37,9 @@ class PartForm(BaseForm):
 
 
 class SessionForm(BaseForm):
+    class Meta(QuickWidgets):
+        pass
+
     course_id = SelectField(_l("Course"), coerce=coerce_id, validate_choice=False)
     language = SelectField(_l("Language"), choices=dict(LANGUAGES))
     capacity = IntegerField(_l("Capacity"), default=12, validators=[DataRequired(), NumberRange(min=1, max=500)])
@@ -61,7 +65,7 @@ class SessionForm(BaseForm):
 
 
 class ReviewFilterForm(BaseForm):
-    class Meta:
+    class Meta(QuickWidgets):
         csrf = False
 
     course = SelectField(_l("Course"), coerce=coerce_id, validate_choice=False, default=0)

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from oscart.core.forms import BaseForm
 from oscart.core.i18n import LANGUAGE_LABELS
 from oscart.core.ids import coerce_id
+from oscart.core.widgets import QuickWidgets
 from oscart.training.models import FORMAT_LABELS, RULE_LABELS
 from oscart.training.quiz_models import MAX_CHOICES
 
@@ -85,6 +86,9 @@ KIND_LABELS = {"single": _l("Single choice (one correct answer)"),
 
 
 class _QuestionFields(BaseForm):
+    class Meta(QuickWidgets):
+        pass
+
     kind = RadioField(_l("Type of question"), choices=options(KIND_LABELS.items()), default="single")
     version = HiddenField()
     correct = SelectMultipleField(_l("Correct answers"), choices=options(
