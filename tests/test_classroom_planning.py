@@ -7,8 +7,9 @@ from oscart.audit.models import AuditEvent
 from oscart.classroom.ics import session_calendar
 from oscart.classroom.models import SessionPart, SessionTrainer, TrainingSession
 from oscart.core.extensions import db
+from oscart.core.security import TRAINER
 from tests.classroom_helpers import make_world
-from tests.factories import make_classroom_course, make_training_session
+from tests.factories import make_classroom_course, make_company, make_course, make_training_session, make_user
 
 
 @pytest.fixture
@@ -83,6 +84,25 @@ def test_trainer_cannot_plan_a_course_they_neither_created_nor_teach(browser, wo
     data = plan_data(world, date(2027, 3, 1), trainer_ids=[str(world.other_trainer.id)])
     response = browser.submit("/classroom/plan", data, form_page="/classroom/plan")
     assert "classroom or blended course you may plan" in response.text
+
+
+def test_plan_menus_offer_what_the_planner_may_choose_in_a_fixed_number_of_queries(browser, world, count_queries):
+    make_classroom_course(code="OWN", created_by_id=world.trainer.id)
+    make_classroom_course(code="THEIRS", created_by_id=world.other_trainer.id)
+    make_course(code="ONLINE", created_by_id=world.trainer.id)  # e-learning: no sessions to plan
+    make_user(role=TRAINER, first_name="Gone", last_name="Away", is_active=False)
+    browser.login(world.trainer.email)
+    browser.get("/classroom/plan")
+    counts = []
+    for _ in range(2):
+        with count_queries() as counter:
+            page = browser.get("/classroom/plan").text
+        counts.append(counter.count)
+        make_company(), make_classroom_course(created_by_id=world.trainer.id), make_user(role=TRAINER)
+    assert counts[0] == counts[1], counts
+    courses = page.split('name="course_id"', 1)[1].split("</select>", 1)[0]
+    assert "OWN" in courses and "THEIRS" not in courses and "ONLINE" not in courses
+    assert "Tess Other" in page and "Away" not in page
 
 
 def test_ics_has_one_event_per_part_folded_and_escaped(world):

@@ -69,8 +69,13 @@ def plannable_courses_clause(actor):
     Platform admins plan any classroom or blended course; a trainer plans courses they created or
     already teach a session of (so a trainer never plans sessions of a colleague's own course).
     """
-    if actor.role == PLATFORM_ADMIN:
+    return planner_courses_clause(actor.role, actor.id)
+
+
+def planner_courses_clause(role, user_id):
+    """plannable_courses_clause() from the actor's role and id (a value or a bindparam())."""
+    if role == PLATFORM_ADMIN:
         return Course.id.isnot(None)
     teaches = exists().where(TrainingSession.course_id == Course.id, SessionTrainer.session_id == TrainingSession.id,
-                             SessionTrainer.user_id == actor.id)
-    return or_(Course.created_by_id == actor.id, teaches)
+                             SessionTrainer.user_id == user_id)
+    return or_(Course.created_by_id == user_id, teaches)

@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
-from oscart.classroom.access import plannable_courses_clause
+from oscart.classroom.access import plannable_courses_clause, planner_courses_clause
 from oscart.classroom.models import Attendance, Registration, SessionPart, SessionTrainer, TrainingSession
 from oscart.companies.models import Company
+from oscart.core.database import SelectsInOne, prepared
 from oscart.core.exceptions import PermissionDenied, RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import is_language
@@ -18,14 +19,21 @@ from oscart.core.security import PLATFORM_ADMIN, TRAINER, can
 from oscart.training.models import BLENDED, CLASSROOM, Course
 
 
-def plannable_courses(actor):
-    return (select(Course.id, Course.code).where(Course.format.in_((CLASSROOM, BLENDED)),
-                                                 plannable_courses_clause(actor)).order_by(Course.code))
+def plan_menus(actor):
+    """Rows of the session form's menus, read in one statement: ``courses`` the actor may plan (id, code),
+    ``companies`` (id, name) and ``trainers`` (active trainers and platform admins: id, first_name, last_name)."""
+    return _plan_menus_statement(actor.role).rows({"actor_id": actor.id})
 
 
-def trainer_choices():
-    return select(User.id, User.first_name, User.last_name).where(
-        User.role.in_((TRAINER, PLATFORM_ADMIN)), User.is_active.is_(True)).order_by(User.last_name, User.first_name)
+@prepared
+def _plan_menus_statement(role):
+    courses = select(Course.id, Course.code).where(Course.format.in_((CLASSROOM, BLENDED)),
+                                                   planner_courses_clause(role, bindparam("actor_id")))
+    trainers = select(User.id, User.first_name, User.last_name).where(
+        User.role.in_((TRAINER, PLATFORM_ADMIN)), User.is_active.is_(True))
+    return SelectsInOne(courses=(courses, (Course.code,)),
+                        companies=(select(Company.id, Company.name), (Company.name,)),
+                        trainers=(trainers, (User.last_name, User.first_name)))
 
 
 def _check_plan(actor, *, course_id, parts, capacity, language, place, meeting_url, company_id, trainer_ids):

@@ -4,12 +4,10 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
 
 from oscart.classroom import access, attendance, changes, exports, planning, review, sessions, signatures, today
 from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import PART_ROWS, ReviewFilterForm, SessionForm, SheetForm, parse_sheet_rows
-from oscart.companies.models import Company
 from oscart.core import local_time, tabular
 from oscart.core.database import utcnow
 from oscart.core.exceptions import RuleViolation
@@ -52,12 +50,10 @@ def plan(session_id):
 
 
 def _session_choices(form):
-    courses = db.session.execute(planning.plannable_courses(current_user))
-    form.course_id.choices = [(row.id, row.code) for row in courses]
-    form.company_id.choices = [(0, _("— open to every company —"))] + [
-        (row.id, row.name) for row in db.session.execute(select(Company.id, Company.name).order_by(Company.name))]
-    form.trainer_ids.choices = [(row.id, f"{row.first_name} {row.last_name}")
-                                for row in db.session.execute(planning.trainer_choices())]
+    menus = planning.plan_menus(current_user)
+    form.course_id.choices = [(row.id, row.code) for row in menus["courses"]]
+    form.company_id.choices = [(0, _("— open to every company —"))] + [(row.id, row.name) for row in menus["companies"]]
+    form.trainer_ids.choices = [(row.id, f"{row.first_name} {row.last_name}") for row in menus["trainers"]]
 
 
 def _prefill(form, training_session):
