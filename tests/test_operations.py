@@ -219,6 +219,30 @@ def test_without_a_broker_readiness_does_not_ask_for_one(client, migrated):
     assert "broker" not in client.get("/readyz").json["checks"]
 
 
+# --- database unavailable ------------------------------------------------------------------------------------
+
+DATABASE_DOWN = "postgresql+psycopg://postgres@127.0.0.1:9/oscart"  # nothing listens there: refused at once
+
+
+def test_a_page_answers_503_while_the_database_does_not(app, make_app):
+    """A database that is restarting or unreachable is a temporary refusal, not an error of the page: 503 in the
+    user's language for a signed-in user too (whose session cannot be read), and the portal is not restarted."""
+    from tests.helpers import Browser
+
+    browser = Browser(app.test_client())
+    assert browser.login(make_user(company=make_company()).email).status_code == 302
+    down = make_app(SQLALCHEMY_DATABASE_URI=DATABASE_DOWN).test_client()
+    down.set_cookie("session", browser.client.get_cookie("session").value)
+    response = down.get("/dashboard")
+    assert response.status_code == 503
+    assert "Tijdelijk niet beschikbaar" in response.text
+
+
+def test_an_anonymous_page_answers_503_while_the_database_does_not(make_app):
+    response = make_app(SQLALCHEMY_DATABASE_URI=DATABASE_DOWN).test_client().get("/verify/4D63-DEP9-F3AR-Q3TR")
+    assert response.status_code == 503
+
+
 def test_healthz_stays_a_liveness_check(client):
     response = client.get("/healthz")
     assert (response.status_code, response.json) == (200, {"status": "ok"})

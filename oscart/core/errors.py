@@ -2,9 +2,10 @@
 
 import logging
 
-from flask import render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from oscart.core import exceptions
@@ -47,18 +48,37 @@ def handle_csrf_error(error):
 
 
 def handle_unexpected(error):
-    db.session.rollback()
     original = getattr(error, "original_exception", None) or error
+    _rollback()
     log.exception("Unhandled error on %s %s", request.method, request.path, exc_info=original)
     if _is_limiter_storage_error(original):
         # Fail closed: without working rate-limit storage, guarded endpoints refuse.
         return render_error(503)
+    if _is_database_unavailable(original):
+        # The database is restarting or unreachable: a temporary refusal, like /healthz's. The page is rendered
+        # for an anonymous visitor, since reading the signed-in user needs the database too.
+        g._login_user = current_app.login_manager.anonymous_user()
+        return render_error(503)
     return render_error(500)
+
+
+def _rollback():
+    try:
+        db.session.rollback()
+    except DBAPIError:  # the connection is gone: the pool replaces it at the next checkout
+        log.warning("Rollback after an error failed", exc_info=True)
 
 
 def _is_limiter_storage_error(error):
     module = type(error).__module__
     return module.startswith(("redis", "limits"))
+
+
+def _is_database_unavailable(error):
+    """A database error that says nothing about the request: the server refused, dropped or ended the
+    connection (OperationalError, InterfaceError, or any error on a connection found dead)."""
+    return isinstance(error, OperationalError | InterfaceError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated)
 
 
 def handle_domain_error(error):
