@@ -4,10 +4,11 @@ from wtforms.validators import Length, Optional
 
 from oscart.core.forms import BaseForm
 from oscart.core.ids import coerce_id
+from oscart.core.widgets import QuickWidgets
 
 
 class AuditFilterForm(BaseForm):
-    class Meta:
+    class Meta(QuickWidgets):
         csrf = False
 
     person = StringField(_l("Person (e-mail address)"), validators=[Optional(), Length(max=100)])
