@@ -100,18 +100,22 @@ def test_inactive_accounts_are_warned_then_anonymised(outbox):
     returning = make_user(company=make_company(), last_login_at=_days_ago(period - 10))
     make_user(role=PLATFORM_ADMIN, last_login_at=_days_ago(period + 10))
     make_user(company=make_company(), last_login_at=_days_ago(5))
+    planned = _counts(purge(now=utcnow(), dry_run=True))
     steps = _counts(purge(now=utcnow(), dry_run=False))
     db.session.commit()
     assert steps["inactive_warned"] == 2 and steps["inactive_accounts"] == 0
+    assert planned == steps
     deliver_pending()
     assert {m["To"] for m in outbox} == {sleeper.email, returning.email}
     assert db.session.scalar(select(func.count(InactivityWarning.id))) == 2
     returning.last_login_at = utcnow()
     db.session.commit()
     later = utcnow() + timedelta(days=policy.INACTIVE_WARNING_DAYS + 1)
+    planned = _counts(purge(now=later, dry_run=True))
     steps = _counts(purge(now=later, dry_run=False))
     db.session.commit()
     assert steps["inactive_accounts"] == 1
+    assert planned["inactive_accounts"] == 1 and planned["inactive_warned"] == steps["inactive_warned"]
     assert db.session.get(User, sleeper.id).is_anonymised
     assert not db.session.get(User, returning.id).is_anonymised
 

@@ -71,26 +71,39 @@ def anonymise_audit_events(user):
     return redact_events((or_(*conditions),), scrub_event, reason="erasure")
 
 
-def redact_failed_logins(before, *, dry_run):
+def failed_logins_past(before):
+    """Conditions on AuditEvent: failed-login records from before ``before`` (a value or a bindparam()) that still
+    hold what was typed."""
+    return AuditEvent.at < before, AuditEvent.action == "login.failed", AuditEvent.redacted_at.is_(None)
+
+
+def redact_failed_logins(before):
     """Failed-login records past their period lose the address typed, the IP and the details."""
     def scrub_event(event):
         event.ip, event.target, event.details = None, None, {}
 
-    condition = (AuditEvent.at < before, AuditEvent.action == "login.failed", AuditEvent.redacted_at.is_(None))
-    return redact_events(condition, scrub_event, reason="retention:failed_logins", dry_run=dry_run)
+    return redact_events(failed_logins_past(before), scrub_event, reason="retention:failed_logins")
 
 
-def purge_audit_events(before, *, dry_run):
+def events_past(before):
+    """Conditions on AuditEvent: the events a purge before ``before`` counts."""
+    return (AuditEvent.at < before,)
+
+
+def purge_audit_events(before):
     """Delete audit events older than ``before``, leaving a checkpoint so the rest still verifies."""
-    if dry_run:
-        return db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.at < before))
     return purge_events(before)
 
 
-def clear_audit_ips(before, *, dry_run, skip_actions=()):
+def ips_past(before, skip_actions=()):
+    """Conditions on AuditEvent: IP addresses older than ``before`` (``skip_actions``: events redacted by a
+    shorter period)."""
+    return AuditEvent.at < before, AuditEvent.ip.is_not(None), AuditEvent.action.not_in(skip_actions)
+
+
+def clear_audit_ips(before, *, skip_actions=()):
     """Remove IP addresses older than ``before`` (``skip_actions``: events redacted by a shorter period)."""
     def scrub_event(event):
         event.ip = None
 
-    condition = (AuditEvent.at < before, AuditEvent.ip.is_not(None), AuditEvent.action.not_in(skip_actions))
-    return redact_events(condition, scrub_event, reason="retention:ip_addresses", dry_run=dry_run)
+    return redact_events(ips_past(before, skip_actions), scrub_event, reason="retention:ip_addresses")
