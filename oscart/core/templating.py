@@ -19,7 +19,7 @@ class _TemplateGlobals(ChainMap):
     """A template's globals, whose key view is a plain dict's.
 
     At every ``{% from … import … %}`` Jinja subtracts the imported template's global names from the page's;
-    with ChainMap's own view each name is looked up in Python, map by map (150,000 instructions an import)."""
+    with ChainMap's own view each name is looked up in Python, map by map."""
 
     def keys(self):
         merged = {}
@@ -55,7 +55,7 @@ _signed_csrf_tokens = {}
 
 def csrf_token():
     """Flask-WTF's CSRF token for the forms a template writes out (log out, language menu, buttons), signed once
-    per session secret in this process rather than at every request: signing costs a page about 70 µs.
+    per session secret in this process rather than at every request, where every page would pay for the HMAC.
 
     Tokens do not expire (``WTF_CSRF_TIME_LIMIT = None``), so one signed earlier for the same secret is as valid
     as a new one; with a time limit, each request signs anew. A FlaskForm that a view builds before the page is
