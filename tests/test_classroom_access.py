@@ -1,10 +1,13 @@
 """Who may open what, across roles and two companies: a foreign id answers 404 like a missing one."""
 
 import pytest
+from sqlalchemy import insert
 
+from oscart.classroom.models import SessionTrainer
 from oscart.classroom.sessions import session_parts
+from oscart.core.extensions import db
 from tests.classroom_helpers import make_world
-from tests.factories import make_registration, make_training_session, past_parts
+from tests.factories import make_registration, make_training_session, make_user, past_parts
 
 
 @pytest.fixture
@@ -66,3 +69,26 @@ def test_trainer_may_edit_only_sessions_of_courses_they_created_or_teach(browser
     foreign = make_training_session(foreign_course, trainers=[world.other_trainer])
     page = browser.get(f"/classroom/sessions/{foreign.id}/edit")
     assert "FOREIGN" not in page.text  # not offered as a course to plan
+
+
+@pytest.mark.parametrize("who", ["pieter", "hr_acme", "trainer", "other_trainer", "admin"])
+def test_a_session_page_runs_a_fixed_number_of_queries(browser, count_queries, who):
+    world = make_world()
+    session = make_training_session(world.course, trainers=[world.trainer], capacity=1)
+    make_registration(session, world.pieter)
+    browser.login(getattr(world, who).email)
+    url = f"/classroom/sessions/{session.id}"
+    browser.get(url)  # the first page after login also checks the privacy statement version once
+    with count_queries() as small:
+        first = browser.get(url).text
+    for position in range(1, 4):
+        make_registration(session, make_user(company=world.globex), status="waitlisted", position=position)
+    db.session.execute(insert(SessionTrainer), [{"session_id": session.id, "user_id": world.other_trainer.id}])
+    db.session.commit()
+    with count_queries() as large:
+        later = browser.get(url).text
+    assert large.count == small.count
+    assert ("Thomas Trainer" in first and "Tess Other" not in first) and "Tess Other" in later
+    assert "1 of 1 taken · 3 on the waiting list" in later
+    participants = later.split("<h2>Participants</h2>", 1)[-1] if "<h2>Participants</h2>" in later else ""
+    assert ("Willems, Pieter" in participants) == (who in ("trainer", "other_trainer", "admin"))

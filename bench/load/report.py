@@ -12,10 +12,11 @@ from bench.load.stack import BIN, ROOT, portal_env
 
 
 def pages(stats_csv):
-    """[(name, requests, failures, p50, p95, p99, max)] per request name, in Locust's order, plus the total."""
+    """[(name, requests, requests/s, failures, p50, p95, p99, max)] per request name, in Locust's order, plus the
+    total."""
     with open(stats_csv, newline="") as handle:
-        return [(row["Name"], int(row["Request Count"]), int(row["Failure Count"]), row["50%"], row["95%"],
-                 row["99%"], row["Max Response Time"]) for row in csv.DictReader(handle)]
+        return [(row["Name"], int(row["Request Count"]), float(row["Requests/s"]), int(row["Failure Count"]),
+                 row["50%"], row["95%"], row["99%"], row["Max Response Time"]) for row in csv.DictReader(handle)]
 
 
 def failures(failures_csv):
@@ -97,10 +98,11 @@ def engine_for(database_url):
 
 def markdown(title, rows, failed, checks, context):
     """The summary: context lines, the latency table, errors, then each check."""
-    lines = [f"# {title}", "", *context, "", "| page | requests | failures | p50 ms | p95 ms | p99 ms | max ms |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
-    lines += [f"| {name} | {count:,} | {fails:,} | {p50} | {p95} | {p99} | {int(float(top)):,} |"
-              for name, count, fails, p50, p95, p99, top in rows]
+    lines = [f"# {title}", "", *context, "",
+             "| page | requests | per second | failures | p50 ms | p95 ms | p99 ms | max ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {name} | {count:,} | {rate:.1f} | {fails:,} | {p50} | {p95} | {p99} | {int(float(top)):,} |"
+              for name, count, rate, fails, p50, p95, p99, top in rows]
     designed = sum(n for key, n in failed.items() if key.endswith("designed 429"))
     other = {key: n for key, n in failed.items() if not key.endswith("designed 429")}
     lines += ["", f"Designed 429s: {designed:,}. Other errors: {sum(other.values()):,}."]

@@ -21,8 +21,7 @@ HOST = "127.0.0.1"
 SERVER_PASSWORD = "bench password 2026"  # noqa: S105 - bench.classroom.PASSWORD: the trainer and company admin
 TRAINER_EMAIL = "trainer@bench.example"
 SECRET_KEY = "load-test-only-secret"  # noqa: S105 - also seals the audit events seed-demo writes
-VICTIMS = range(4501, 4701)  # bench users kept for the lockout check: nobody else logs in as them
-TRAINEES = range(2, 4501)
+VICTIMS = 200  # the last bench users are kept for the lockout check: nobody else logs in as them
 
 
 def portal_env(database_url, *, broker, limits, results, mail_backend="file", **extra):
@@ -75,6 +74,8 @@ def write_plan(database_url, path):
 
     engine = create_engine(database_url)
     with engine.connect() as connection:
+        users = connection.execute(text("SELECT count(*) FROM \"user\" WHERE email LIKE 'user%@bench.example'")
+                                   ).scalar_one() + 1  # user1 is bench-trainee@example.com
         parts = connection.execute(text(
             "SELECT min(p.id) FROM session_part p JOIN session_trainer t ON t.session_id = p.session_id "
             "JOIN \"user\" u ON u.id = t.user_id WHERE u.email = :email GROUP BY p.session_id "
@@ -86,8 +87,9 @@ def write_plan(database_url, path):
         holders = connection.execute(text("SELECT DISTINCT user_id FROM certificate WHERE company_id = :c "
                                           "ORDER BY user_id LIMIT 50"), {"c": company}).scalars().all()
     engine.dispose()
-    plan = {"password": BENCH_PASSWORD, "trainees": [f"user{n}@bench.example" for n in TRAINEES],
-            "victims": [f"user{n}@bench.example" for n in VICTIMS],
+    plan = {"password": BENCH_PASSWORD,
+            "trainees": [f"user{n}@bench.example" for n in range(2, users - VICTIMS + 1)],
+            "victims": [f"user{n}@bench.example" for n in range(users - VICTIMS + 1, users + 1)],
             "trainer": TRAINER_EMAIL, "trainer_password": SERVER_PASSWORD, "parts": parts,
             "admin": COMPANY_EMAIL, "admin_password": SERVER_PASSWORD, "courses": courses, "holders": holders}
     path.write_text(json.dumps(plan))
@@ -96,18 +98,19 @@ def write_plan(database_url, path):
 
 def start_web(env, port, log, workers=4):
     process = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"{HOST}:{port}",
-                                "--timeout", "60", "app:app"], env=env, stdout=log, stderr=subprocess.STDOUT,
-                               cwd=ROOT)
+                                "--timeout", "60", "--no-control-socket", "app:app"],
+                               env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     wait_for(f"http://{HOST}:{port}/healthz", process)
     return process
 
 
-def start_worker(env, log, schedule, concurrency=2):
-    """One Celery worker on both queues, with beat inside it (the sweeps every minute)."""
+def start_worker(env, log, schedule, concurrency=2, new_session=False):
+    """One Celery worker on both queues, with beat inside it (the sweeps every minute); ``new_session``: in a
+    process group of its own, which the fault run kills whole."""
     return subprocess.Popen([str(BIN / "celery"), "-A", "oscart.tasks.worker", "worker", "--queues", "default,bulk",
                              "--concurrency", str(concurrency), "--beat", "--schedule", str(schedule),
                              "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+                            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=new_session)
 
 
 def wait_for(url, process, seconds=60):

@@ -63,6 +63,11 @@ def check_teaches(session, actor):
         raise PermissionDenied(_l("This session is given by another trainer."))
 
 
+def may_teach(actor, *, is_trainer):
+    """check_teaches() as yes or no, given whether ``actor`` is one of the session's trainers."""
+    return can(actor, "classroom.teach") and (actor.role == PLATFORM_ADMIN or is_trainer)
+
+
 def plannable_courses_clause(actor):
     """SQL condition on Course: courses ``actor`` may plan sessions of.
 

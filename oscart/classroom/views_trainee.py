@@ -9,7 +9,7 @@ from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import RosterForm
 from oscart.classroom.models import REGISTERED, WAITLISTED
 from oscart.core.database import utcnow
-from oscart.core.exceptions import PermissionDenied, RuleViolation
+from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.ids import coerce_id
 from oscart.core.pagination import paginate
@@ -39,26 +39,14 @@ def mine():
 @login_required
 def session(session_id):
     training_session = access.get_session(session_id, actor=current_user)
-    parts = sessions.session_parts(session_id)
-    registered, waitlisted = sessions.counts(session_id)
-    mine = registrations.find_registration(session_id, current_user.id)
+    page = sessions.session_page(training_session, current_user)
     roster = (registrations.company_roster(training_session, current_user)
               if can(current_user, "company.manage") else None)
-    teaches = access.is_staff(current_user) and _teaches(training_session)
+    teaches = access.is_staff(current_user) and access.may_teach(current_user, is_trainer=page["is_trainer"])
     return render_template(
-        "classroom/session.html", session=training_session, parts=parts, registered=registered,
-        waitlisted=waitlisted, mine=mine, roster=roster, teaches=teaches, now=utcnow(),
-        title=titles_for(current_user, [training_session.course_id]).get(
-            training_session.course_id, ""), trainers=sessions.session_trainers(session_id), form=RosterForm(),
-        people=sessions.list_registrations(session_id) if teaches else None)
-
-
-def _teaches(training_session):
-    try:
-        access.check_teaches(training_session, current_user)
-    except PermissionDenied:
-        return False
-    return True
+        "classroom/session.html", session=training_session, parts=page["parts"], registered=page["registered"],
+        waitlisted=page["waitlisted"], mine=page["mine"], roster=roster, teaches=teaches, now=utcnow(),
+        title=page["title"], trainers=page["trainers"], form=RosterForm(), people=page["people"] if teaches else None)
 
 
 @bp.post("/sessions/<int:session_id>/register")
