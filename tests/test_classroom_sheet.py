@@ -222,6 +222,26 @@ def test_saving_the_sheet_runs_a_fixed_number_of_queries(browser, world, count_q
     assert counts[0] == counts[1], counts
 
 
+@pytest.mark.parametrize("in_company", [False, True])
+def test_the_sheet_runs_a_fixed_number_of_queries(browser, world, count_queries, in_company):
+    counts = []
+    for size in (2, 20):
+        session = make_training_session(world.course, trainers=[world.trainer], parts=past_parts(count=2),
+                                        company=world.acme if in_company else None)
+        for _ in range(size):
+            make_registration(session, make_user(company=world.acme))
+            make_user(company=world.acme)  # someone who may walk in
+        browser.login(world.trainer.email)
+        url = sheet_url(session)
+        browser.get(url)
+        with count_queries() as loaded:
+            page = browser.get(url).text
+        counts.append(loaded.count)
+        assert "part 1 of 2" in page and page.count('class="sheet-row') == size
+        assert ('name="walk_in"' in page) == in_company
+    assert counts[0] == counts[1], counts
+
+
 def test_guarded_update_refuses_a_save_that_raced_past_the_check(app, world, monkeypatch):
     """Two saves that both passed the version check: the UPDATE … WHERE version = … lets only one through."""
     from oscart.classroom import attendance

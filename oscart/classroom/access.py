@@ -51,14 +51,16 @@ def get_session(session_id, *, actor):
     return session
 
 
-def check_teaches(session, actor):
-    """PermissionDenied unless ``actor`` may mark and export this session's attendance."""
+def check_teaches(session, actor, *, is_trainer=None):
+    """PermissionDenied unless ``actor`` may mark and export this session's attendance (``is_trainer``: whether
+    they are one of its trainers, when already read)."""
     if not can(actor, "classroom.teach"):
         raise PermissionDenied()
     if actor.role == PLATFORM_ADMIN:
         return
-    is_trainer = db.session.scalar(select(exists().where(SessionTrainer.session_id == session.id,
-                                                          SessionTrainer.user_id == actor.id)))
+    if is_trainer is None:
+        is_trainer = db.session.scalar(select(exists().where(SessionTrainer.session_id == session.id,
+                                                              SessionTrainer.user_id == actor.id)))
     if not is_trainer:
         raise PermissionDenied(_l("This session is given by another trainer."))
 

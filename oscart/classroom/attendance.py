@@ -4,14 +4,10 @@ Saving runs a fixed number of statements whatever the number of trainees: one ba
 each row's ``version`` (optimistic locking), one batched INSERT, one batch of audit events.
 """
 
-from dataclasses import dataclass, field
-from functools import cache
-
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_events
@@ -25,11 +21,9 @@ from oscart.classroom.models import (
     REGISTERED,
     Attendance,
     Registration,
-    TrainingSession,
 )
 from oscart.classroom.registrations import register_user
 from oscart.classroom.sessions import get_part
-from oscart.companies.models import Company
 from oscart.core.database import utcnow
 from oscart.core.exceptions import Conflict, RuleViolation
 from oscart.core.extensions import db
@@ -41,54 +35,6 @@ class SheetConflict(Conflict):
     def __init__(self, message, changes):
         super().__init__(message)
         self.changes = changes
-
-
-@dataclass
-class Sheet:
-    session: TrainingSession
-    part: object
-    rows: list
-    walk_in_candidates: list = field(default_factory=list)
-
-
-def load_sheet(part_id, *, actor):
-    session, part = get_part(part_id, actor=actor)
-    check_teaches(session, actor)
-    return Sheet(session, part, _sheet_rows(session, part), _walk_in_candidates(session))
-
-
-# An alias of the user table, built once: setting up an alias's columns costs SQLAlchemy milliseconds a request.
-@cache
-def _marker():
-    return aliased(User, name="marker")
-
-
-def _sheet_rows(session, part):
-    marker = _marker()
-    query = (
-        select(User.id.label("user_id"), User.first_name, User.last_name, User.email, Company.name.label("company"),
-               Registration.is_walk_in, Attendance.status, Attendance.minutes, Attendance.note, Attendance.version,
-               Attendance.updated_at, Attendance.signature, Attendance.signed_at,
-               (marker.first_name + " " + marker.last_name).label("marked_by"))
-        .join(Registration, Registration.user_id == User.id)
-        .outerjoin(Company, Company.id == User.company_id)
-        .outerjoin(Attendance, (Attendance.user_id == User.id) & (Attendance.part_id == part.id))
-        .outerjoin(marker, marker.id == Attendance.marked_by_id)
-        .where(Registration.session_id == session.id, Registration.status == REGISTERED)
-        .order_by(User.last_name, User.first_name, User.id)
-    )
-    return db.session.execute(query).all()
-
-
-def _walk_in_candidates(session):
-    """Employees of an in-company session's company who are not on the sheet yet (open sessions: none)."""
-    if session.company_id is None:
-        return []
-    on_sheet = select(Registration.user_id).where(Registration.session_id == session.id,
-                                                  Registration.status == REGISTERED)
-    return db.session.execute(select(User.id, User.first_name, User.last_name).where(
-        User.company_id == session.company_id, User.is_active.is_(True), User.id.notin_(on_sheet))
-        .order_by(User.last_name, User.first_name).limit(500)).all()
 
 
 def check_entry(entry, part):

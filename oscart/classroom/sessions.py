@@ -26,12 +26,10 @@ def session_trainers(session_id):
 
 def get_part(part_id, *, actor):
     """The part and its session, for an actor who may see the session."""
-    session_id = db.session.scalar(select(SessionPart.session_id).where(SessionPart.id == part_id))
-    if session_id is None:
-        raise NotFound()
-    session = get_session(session_id, actor=actor)
     part = db.session.get(SessionPart, part_id)
-    return session, part
+    if part is None:
+        raise NotFound()
+    return get_session(part.session_id, actor=actor), part
 
 
 def list_registrations(session_id):

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from oscart.classroom import access, attendance, changes, exports, planning, review, sessions, signatures, today
+from oscart.classroom import access, attendance, changes, exports, planning, review, sessions, sheets, signatures, today
 from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import PART_ROWS, ReviewFilterForm, SessionForm, SheetForm, parse_sheet_rows
 from oscart.core import local_time, tabular
@@ -146,7 +146,7 @@ def history(session_id):
 @bp.route("/parts/<int:part_id>/sheet", methods=["GET", "POST"])
 @require("classroom.teach")
 def attendance_sheet(part_id):
-    sheet = attendance.load_sheet(part_id, actor=current_user)
+    sheet = sheets.load_sheet(part_id, actor=current_user)
     form, conflict, row_errors, status = SheetForm(), None, {}, 200
     if form.validate_on_submit():
         entries, row_errors = parse_sheet_rows(request.form)
@@ -156,10 +156,10 @@ def attendance_sheet(part_id):
             except attendance.SheetConflict as error:
                 db.session.rollback()
                 conflict, status = error, 409
-                sheet = attendance.load_sheet(part_id, actor=current_user)
+                sheet = sheets.load_sheet(part_id, actor=current_user)
             except RuleViolation as error:
                 db.session.rollback()
-                sheet = attendance.load_sheet(part_id, actor=current_user)
+                sheet = sheets.load_sheet(part_id, actor=current_user)
                 row_errors = {error.field: error.message} if error.field else {}
                 form.add_error(None, error.message)  # also above the sheet: the row may be far down
                 status = 400
@@ -176,15 +176,14 @@ def attendance_sheet(part_id):
 
 
 def _sheet_context(sheet):
-    parts = sessions.session_parts(sheet.session.id)
-    return {"parts": parts, "signature_url": signatures.data_url,
-            "title": titles_for(current_user, [sheet.session.course_id]).get(sheet.session.course_id, "")}
+    return {"parts": sheet.parts, "part_number": sheet.part_number, "signature_url": signatures.data_url,
+            "title": sheet.title}
 
 
 @bp.get("/parts/<int:part_id>/signin.pdf")
 @require("classroom.teach")
 def signin_sheet(part_id):
-    sheet = attendance.load_sheet(part_id, actor=current_user)
+    sheet = sheets.load_sheet(part_id, actor=current_user)
     session = sheet.session
     pdf = exports.signin_sheet_pdf(
         session, sheet.part, rows=sheet.rows, parts=sessions.session_parts(session.id),
