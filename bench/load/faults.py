@@ -38,6 +38,7 @@ FAULTS = ("postgres", "redis", "smtp", "worker")
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=FAULTS, action="append")
+    parser.add_argument("--report-only", action="store_true", help="print faults.md from the results' faults.json")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--port", type=int, default=8784)
     parser.add_argument("--results", type=Path, default=stack.ROOT / "bench" / "results" / "faults")
@@ -154,8 +155,34 @@ def fault_worker(run):
 SCENARIOS = {"postgres": fault_postgres, "redis": fault_redis, "smtp": fault_smtp, "worker": fault_worker}
 
 
+def summary(results):
+    """faults.md: per fault what the probe saw during it, how soon all answered 200 again, and what was lost."""
+    lines = ["| fault | during (probe answers) | after it ended | Locust errors (all 20 users) | lost or twice |",
+             "|---|---|---|---|---|"]
+    for name, observed in results.items():
+        probe = observed.get("probe", {})
+        during = "; ".join(f"{what} {', '.join(f'{n}× {code}' for code, n in counts.items())}"
+                           for what, counts in probe.get("during", {}).items()) or "–"
+        late = probe.get("last non-200 after the end (s)")
+        after = "all 200 at once" if probe and late is None else (f"last non-200 {late} s after" if probe else "–")
+        errors = ", ".join(f"{n}× {key}" for key, n in sorted(observed["locust"].items())) or "none"
+        checked = observed["after"]
+        lost = (f"outbox {checked['outbox']}, received once {checked['received_once']}, not received "
+                f"{len(checked['not_received'])}, twice {len(checked['received_twice_or_more'])}; lessons done "
+                f"{checked['lessons_done']} = audited {checked['lessons_done_audited']}; progress inconsistent "
+                f"{checked['progress_inconsistent']}; completed without certificate "
+                f"{checked['completed_without_certificate']}; audit chain "
+                f"{'intact' if checked['audit_chain_intact'] else 'NOT intact'}")
+        extra = {key: value for key, value in observed.items() if key not in ("probe", "after", "locust")}
+        lines.append(f"| {name} | {during} | {after} | {errors} | {lost} {json.dumps(extra, default=str)} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None):
     args = parse_args(argv)
+    if args.report_only:
+        results = json.loads((args.results / "faults.json").read_text())
+        return print(summary(results))
     if not stack.LOCUST.exists():
         raise SystemExit(f"{stack.LOCUST} is missing: run `make load` once (it installs Locust there)")
     args.results.mkdir(parents=True, exist_ok=True)
@@ -174,6 +201,8 @@ def main(argv=None):
         finally:
             run.stop()
     (args.results / "faults.json").write_text(json.dumps(results, indent=1, default=str))
+    (args.results / "faults.md").write_text(summary(results))
+    print(summary(results))
 
 
 if __name__ == "__main__":
