@@ -63,6 +63,7 @@ class LessonForm(BaseForm):
     title = StringField(_l("Lesson title"), validators=[DataRequired(), Length(max=200)])
     body_source = TextAreaField(_l("Text (Markdown)"), validators=[Optional(), Length(max=100_000)])
     submit = SubmitField(_l("Save lesson"))
+    preview = SubmitField(_l("Preview"))
 
 
 class ImageForm(BaseForm):

@@ -57,6 +57,11 @@ def save_lesson_translation(lesson, *, actor, language, title, body_source):
     return translation
 
 
+def preview_html(body_source):
+    """What the learner's page would show for this Markdown; nothing is stored."""
+    return render_markdown(body_source)
+
+
 def move_lesson(course, lesson, *, actor, offset):
     """Swap the lesson with its neighbour before (offset -1) or after (+1)."""
     lessons = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id)

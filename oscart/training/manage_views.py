@@ -130,14 +130,22 @@ def lesson(course_id, lesson_id, lang):
         return redirect(url_for("training.manage.editor", course_id=course.id))
     translations = lessons.lesson_translations(lesson)
     form = LessonForm(obj=translations.get(lang))
-    if form.validate_on_submit():
+    is_valid = form.validate_on_submit()
+    if is_valid and not form.preview.data:
         lessons.save_lesson_translation(lesson, actor=current_user, language=lang, title=form.title.data,
                                         body_source=form.body_source.data or "")
         return _done(_("The lesson has been saved."), "training.manage.lesson", course_id=course.id,
                      lesson_id=lesson.id, lang=lang)
     return render_template("training/manage/lesson.html", course=course, lesson=lesson, form=form, lang=lang,
                            source=translations.get(course.default_language), translations=translations,
-                           images=lessons.list_images(course), LANGUAGES=LANGUAGES)
+                           images=lessons.list_images(course), LANGUAGES=LANGUAGES, preview=_preview(form))
+
+
+def _preview(form):
+    """The posted text as the learner's page will show it; only after a preview press with a valid token."""
+    if not (form.is_submitted() and form.preview.data) or {"csrf_token", "body_source"} & set(form.errors):
+        return None
+    return lessons.preview_html(form.body_source.data)
 
 
 @bp.post("/<int:course_id>/lessons/<int:lesson_id>/move")

@@ -1,0 +1,27 @@
+"""The course editor's tools in a real browser, on a desktop and a 360 px phone: a lesson's preview (no
+JavaScript needed), duplicating a course and moving questions in the bank. Screenshots in test-artifacts/."""
+
+from playwright.sync_api import expect
+
+from oscart.core.security import PLATFORM_ADMIN
+from tests.browser.test_classroom_journey import login
+from tests.factories import lesson_ids, make_elearning_course, make_user
+
+VIEWPORTS = (("desktop", {"width": 1280, "height": 860}), ("phone", {"width": 360, "height": 780}))
+
+
+def test_lesson_preview_without_javascript(new_page, screenshot):
+    course = make_elearning_course(status="draft", lessons=1, titles={"nl": "Magazijn"})
+    admin = make_user(role=PLATFORM_ADMIN, language="nl")
+    url = f"/training/manage/{course.id}/lessons/{lesson_ids(course)[0]}/nl"
+    for name, viewport in VIEWPORTS:
+        page = new_page(viewport=viewport, java_script_enabled=False)
+        login(page, admin.email)
+        page.goto(url)
+        page.locator("#body_source").fill("## Veilig heffen\n\n* Buig de **knieën**\n* Houd de last dicht bij u"
+                                          "\n\n<script>alert(1)</script>")
+        page.get_by_role("button", name="Voorbeeld").click()
+        preview = page.locator(".lesson-preview")
+        expect(preview.locator("strong")).to_have_text("knieën")
+        expect(page.locator("#body_source")).to_contain_text("<script>alert(1)</script>")
+        screenshot(page, f"editor-lesson-preview-{name}")
