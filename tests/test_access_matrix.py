@@ -262,6 +262,7 @@ ACCESS = {
                                "POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
     "training.manage.lesson_delete": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
     "training.manage.lesson_move": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
+    "training.manage.duplicate": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
     "training.manage.quiz": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
                              "POST": {"own": MANAGE_OWN, "other": MANAGE_OTHER}},
     "training.manage.question_delete": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},

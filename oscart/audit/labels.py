@@ -102,6 +102,7 @@ ACTION_LABELS = {
     "training.published": _l("Course published"),
     "training.archived": _l("Course archived"),
     "training.deleted": _l("Course deleted"),
+    "training.course_duplicated": _l("Course duplicated"),
     "training.question_deleted": _l("Question deleted"),
     "training.question_created": _l("Question added"),
     "training.question_updated": _l("Question edited"),

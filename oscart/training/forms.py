@@ -53,6 +53,12 @@ class CourseForm(BaseForm):
     submit = SubmitField(_l("Save course"))
 
 
+class DuplicateForm(BaseForm):
+    code = StringField(_l("Code of the copy"), validators=[DataRequired(), Length(max=30)])
+    company_id = SelectField(_l("For company"), validate_choice=False)
+    submit = SubmitField(_l("Duplicate course"))
+
+
 class TranslationForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])

@@ -13,9 +13,10 @@ from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGES, is_language
 from oscart.core.security import can
 from oscart.core.uploads import upload_limit
-from oscart.training import authoring, lessons
+from oscart.training import authoring, duplicating, lessons
 from oscart.training.forms import (
     CourseForm,
+    DuplicateForm,
     ImageForm,
     LessonForm,
     TranslationForm,
@@ -78,7 +79,34 @@ def course(course_id):
             form.add_error(error.field, error.message)
         else:
             return _done(_("The course has been saved."), "training.manage.editor", course_id=course.id)
-    return render_template("training/manage/course.html", form=form, course=course, is_staff=is_staff)
+    return render_template("training/manage/course.html", form=form, course=course, is_staff=is_staff,
+                           duplicate=_duplicate_form(course, companies) if course else None)
+
+
+def _duplicate_form(course, companies):
+    form = DuplicateForm(prefix="copy", formdata=None, data={"code": duplicating.suggested_code(course)})
+    form.company_id.choices = options([("", _("Same companies as this course")), *companies])
+    return form
+
+
+@bp.post("/<int:course_id>/duplicate")
+@require_author
+def duplicate(course_id):
+    course = authoring.get_managed_course(current_user, course_id)
+    form = DuplicateForm(prefix="copy")
+    if not form.validate_on_submit():
+        flash(_("Give the copy a code of at most 30 characters."), "error")
+        return redirect(url_for("training.manage.course", course_id=course.id))
+    company_id = form.company_id.data
+    try:
+        copy = duplicating.duplicate_course(course, actor=current_user, code=form.code.data,
+                                            company_id=int(company_id) if (company_id or "").isdigit() else None)
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("training.manage.course", course_id=course.id))
+    return _done(_("The course has been duplicated: this is the copy, a draft."), "training.manage.editor",
+                 course_id=copy.id)
 
 
 @bp.get("/<int:course_id>/editor")

@@ -25,3 +25,18 @@ def test_lesson_preview_without_javascript(new_page, screenshot):
         expect(preview.locator("strong")).to_have_text("knieën")
         expect(page.locator("#body_source")).to_contain_text("<script>alert(1)</script>")
         screenshot(page, f"editor-lesson-preview-{name}")
+
+
+def test_duplicate_a_course(new_page, screenshot):
+    admin = make_user(role=PLATFORM_ADMIN, language="nl")
+    for name, viewport in VIEWPORTS:
+        course = make_elearning_course(status="published", lessons=2, titles={"nl": f"Heffen {name}"})
+        page = new_page(viewport=viewport)
+        login(page, admin.email)
+        page.goto(f"/training/manage/{course.id}")
+        expect(page.locator("#copy-code")).to_have_value(f"{course.code}-2")
+        screenshot(page, f"editor-course-duplicate-{name}")
+        page.get_by_role("button", name="Opleiding kopiëren").click()
+        expect(page.locator(".flash")).to_contain_text("De opleiding is gekopieerd")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(f"{course.code}-2")
+        screenshot(page, f"editor-course-duplicated-{name}")
