@@ -266,6 +266,7 @@ ACCESS = {
     "training.manage.quiz": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
                              "POST": {"own": MANAGE_OWN, "other": MANAGE_OTHER}},
     "training.manage.question_delete": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
+    "training.manage.question_move": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
     # A question's editor; an empty form is refused with its errors (400).
     "training.manage.question": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
                                  "POST": {"own": per_role(302, 403, 404, 400, 404), "other": MANAGE_OTHER}},
@@ -344,25 +345,32 @@ class World:
         """A course of company ``key`` with a lesson, an image and a quiz; its trainee's enrolment and attempt."""
         if key not in self._training:
             from oscart.training.models import CompanyNews, LessonImage
-            from oscart.training.quiz_models import Question, Quiz
             from tests.factories import lesson_ids, make_attempt, make_elearning_course, make_enrolment
 
             company = self.companies[key]
-            course = make_elearning_course(owner=company, quiz={"nl": [("Vraag?", ["Ja", "Nee"], 0)]})
+            # Two questions: the question's routes run in URL order, and /delete removes one before /move.
+            course = make_elearning_course(owner=company, quiz={"nl": [("Vraag?", ["Ja", "Nee"], 0),
+                                                                       ("Vraag 2?", ["Ja", "Nee"], 1)]})
             enrolment = make_enrolment(self.people[(TRAINEE, key)], course)
             image = LessonImage(course_id=course.id, content_type="image/jpeg", width=8, height=8, data=_tiny_jpeg(),
                                 sha256="0" * 64)
             news = CompanyNews(company_id=company.id, title="Nieuws", body_source="Tekst", body_html="<p>Tekst</p>")
             db.session.add_all([image, news])
             db.session.flush()
-            question = db.session.scalar(select(Question).join(Quiz, Quiz.id == Question.quiz_id)
-                                         .where(Quiz.course_id == course.id))
             db.session.commit()
             attempt = make_attempt(enrolment)
             lesson = db.session.get(Lesson, lesson_ids(course)[0])
-            self._training[key] = {"course": course, "lesson": lesson, "image": image, "question": question,
+            self._training[key] = {"course": course, "lesson": lesson, "image": image,
                                    "enrolment": enrolment, "attempt": attempt, "news": news}
         return self._training[key]
+
+    def question_id(self, key):
+        """The first question still in the bank of company ``key``'s course."""
+        from oscart.training.quiz_models import Question, Quiz
+
+        course = self.training(key)["course"]
+        return db.session.scalar(select(Question.id).join(Quiz, Quiz.id == Question.quiz_id)
+                                 .where(Quiz.course_id == course.id).order_by(Question.id).limit(1))
 
     def people_import(self, key):
         """A new upload of company ``key``'s admin each time (a confirmation may have completed one)."""
@@ -494,7 +502,7 @@ ID_PROVIDERS = {
     "course_id": lambda world, side, role, home: world.training(world.key(side, home))["course"].id,
     "lesson_id": lambda world, side, role, home: world.training(world.key(side, home))["lesson"].id,
     "image_id": lambda world, side, role, home: world.training(world.key(side, home))["image"].id,
-    "question_id": lambda world, side, role, home: world.training(world.key(side, home))["question"].id,
+    "question_id": lambda world, side, role, home: world.question_id(world.key(side, home)),
     "enrolment_id": lambda world, side, role, home: world.training(world.key(side, home))["enrolment"].id,
     "attempt_id": lambda world, side, role, home: world.training(world.key(side, home))["attempt"].id,
     "news_id": lambda world, side, role, home: world.training(world.key(side, home))["news"].id,

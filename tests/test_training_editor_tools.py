@@ -175,3 +175,58 @@ def test_duplicate_with_a_taken_code_copies_nothing(browser):
     assert response.headers["Location"] == f"/training/manage/{course.id}"
     assert "Een andere opleiding gebruikt deze code al." in browser.get(response.headers["Location"]).text
     assert db.session.scalar(select(func.count(Course.id))) == 2
+
+
+# --- Reordering the question bank -------------------------------------------------------------------
+
+def _bank(course):
+    quiz_id = select(Quiz.id).where(Quiz.course_id == course.id).scalar_subquery()
+    return list(db.session.scalars(select(QuestionTranslation.text).join(Question)
+                                   .where(Question.quiz_id == quiz_id, QuestionTranslation.language == "nl")
+                                   .order_by(Question.position)))
+
+
+def _question_id(course, text):
+    return db.session.scalar(select(Question.id).join(QuestionTranslation).join(Quiz)
+                             .where(Quiz.course_id == course.id, QuestionTranslation.text == text))
+
+
+def test_questions_move_up_and_down(browser):
+    quiz = {"nl": [("Vraag 1", ["Ja", "Nee"], 0), ("Vraag 2", ["Ja", "Nee"], 0), ("Vraag 3", ["Ja", "Nee"], 0)]}
+    course = make_elearning_course(titles={"nl": "Cursus"}, quiz=quiz)
+    browser.login(make_user(role=PLATFORM_ADMIN).email)
+    url = f"/training/manage/{course.id}/quiz/questions/{_question_id(course, 'Vraag 3')}/move"
+    response = browser.submit(url, {"direction": "up"}, form_page=f"/training/manage/{course.id}/quiz")
+    assert response.headers["Location"] == f"/training/manage/{course.id}/quiz"
+    assert _bank(course) == ["Vraag 1", "Vraag 3", "Vraag 2"]
+    browser.submit(f"/training/manage/{course.id}/quiz/questions/{_question_id(course, 'Vraag 1')}/move",
+                   {"direction": "down"})
+    assert _bank(course) == ["Vraag 3", "Vraag 1", "Vraag 2"]
+    browser.submit(url, {"direction": "up"})  # already first: nothing changes
+    assert _bank(course) == ["Vraag 3", "Vraag 1", "Vraag 2"]
+    page = browser.get(f"/training/manage/{course.id}/quiz").text
+    assert page.index("Vraag 3") < page.index("Vraag 1") < page.index("Vraag 2")
+    assert "De volgorde is bewaard." in page
+    moves = db.session.scalars(select(AuditEvent.details).where(AuditEvent.action == "training.question_moved"))
+    assert [details["position"] for details in moves] == [2, 2]
+
+
+def test_an_attempt_keeps_the_order_it_was_asked_in(browser):
+    course = make_elearning_course(titles={"nl": "Cursus"}, quiz={"nl": QUIZ["nl"]})
+    attempt = make_attempt(make_enrolment(make_user(), course))
+    asked = [question["id"] for question in attempt.questions]
+    browser.login(make_user(role=PLATFORM_ADMIN).email)
+    browser.submit(f"/training/manage/{course.id}/quiz/questions/{_question_id(course, 'Vraag 2')}/move",
+                   {"direction": "up"})
+    assert _bank(course) == ["Vraag 2", "Vraag 1"]
+    db.session.refresh(attempt)
+    assert [question["id"] for question in attempt.questions] == asked
+
+
+def test_company_admin_cannot_move_another_company_question(browser):
+    acme, globex = make_company(), make_company()
+    course = make_elearning_course(owner=globex, is_global=False, quiz={"nl": QUIZ["nl"]})
+    browser.login(make_user(role=COMPANY_ADMIN, company=acme).email)
+    response = browser.submit(
+        f"/training/manage/{course.id}/quiz/questions/{_question_id(course, 'Vraag 2')}/move", {"direction": "up"})
+    assert response.status_code == 404 and _bank(course) == ["Vraag 1", "Vraag 2"]

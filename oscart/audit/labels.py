@@ -106,6 +106,7 @@ ACTION_LABELS = {
     "training.question_deleted": _l("Question deleted"),
     "training.question_created": _l("Question added"),
     "training.question_updated": _l("Question edited"),
+    "training.question_moved": _l("Question moved"),
     "training.quiz_settings_saved": _l("Knowledge check settings saved"),
 }
 

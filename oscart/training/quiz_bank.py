@@ -230,6 +230,24 @@ def _write_content(question, kind, texts, written, used, correct):
     db.session.flush()
 
 
+def move_question(course, question_id, *, actor, offset):
+    """Swap the question with its neighbour before (offset -1) or after (+1) in the bank. Attempts keep the
+    order they were asked in: it is stored with each attempt."""
+    question = get_question(course, question_id)
+    questions = db.session.scalars(select(Question).where(Question.quiz_id == question.quiz_id)
+                                   .order_by(Question.position, Question.id)).all()
+    index = questions.index(question)
+    other = index + offset
+    if not 0 <= other < len(questions):
+        return
+    questions[index], questions[other] = questions[other], questions[index]
+    for position, item in enumerate(questions, start=1):
+        item.position = position
+    db.session.flush()
+    record_event("training.question_moved", actor=actor, company_id=course.owner_company_id,
+                 target=f"course:{course.id}", question_id=question.id, position=other + 1)
+
+
 def delete_question(course, question_id, *, actor):
     """Attempts keep what they asked, so a question can go even when people answered it."""
     question = get_question(course, question_id)

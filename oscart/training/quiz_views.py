@@ -70,6 +70,15 @@ def question(course_id, question_id):
                            conflict=conflict, LANGUAGES=LANGUAGES, MAX_CHOICES=MAX_CHOICES), status
 
 
+@bp.post("/<int:course_id>/quiz/questions/<int:question_id>/move")
+@require_author
+def question_move(course_id, question_id):
+    course = authoring.get_managed_course(current_user, course_id)
+    quiz_bank.move_question(course, question_id, actor=current_user,
+                            offset=-1 if request.form.get("direction") == "up" else 1)
+    return _done(_("The order has been saved."), "training.manage.quiz", course_id=course.id)
+
+
 @bp.post("/<int:course_id>/quiz/questions/<int:question_id>/delete")
 @require_author
 def question_delete(course_id, question_id):

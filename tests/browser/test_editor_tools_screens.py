@@ -40,3 +40,17 @@ def test_duplicate_a_course(new_page, screenshot):
         expect(page.locator(".flash")).to_contain_text("De opleiding is gekopieerd")
         expect(page.get_by_role("heading", level=1)).to_contain_text(f"{course.code}-2")
         screenshot(page, f"editor-course-duplicated-{name}")
+
+
+def test_move_questions_without_javascript(new_page, screenshot):
+    admin = make_user(role=PLATFORM_ADMIN, language="nl")
+    quiz = {"nl": [("Wat draagt u in het magazijn?", ["Veiligheidsschoenen", "Slippers"], 0),
+                   ("Hoe heft u een doos?", ["Met rechte rug", "Met kromme rug"], 0)]}
+    for name, viewport in VIEWPORTS:
+        course = make_elearning_course(status="draft", lessons=1, titles={"nl": "Magazijn"}, quiz=dict(quiz))
+        page = new_page(viewport=viewport, java_script_enabled=False)
+        login(page, admin.email)
+        page.goto(f"/training/manage/{course.id}/quiz")
+        page.get_by_role("button", name="Vraag 2 omhoog").click()
+        expect(page.locator(".question-row strong").first).to_have_text("Hoe heft u een doos?")
+        screenshot(page, f"editor-quiz-moved-{name}")
