@@ -25,7 +25,7 @@ def test_readme_gives_the_demo_password():
 
 
 # Commands run by hand, once or when something happens; every other command is run on a schedule.
-ONE_OFF = {"db", "seed-demo", "audit checkpoint", "backup restore"}
+ONE_OFF = {"db", "seed-demo", "audit checkpoint", "backup restore", "summaries rebuild"}
 
 
 def scheduled_commands(group, prefix=()):

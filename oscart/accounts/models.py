@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -13,7 +13,11 @@ from oscart.core.security import PLATFORM_ADMIN, ROLES, TRAINEE
 
 class User(TimestampMixin, db.Model):
     __table_args__ = (one_of("role", ROLES), one_of("language", LANGUAGES), at_least("failed_login_count", 0),
-                      UniqueConstraint("company_id", "employee_number"))
+                      UniqueConstraint("company_id", "employee_number"),
+                      # A company's people by name, with who is shown: a page of a list of thousands read in
+                      # index order, and counted from the index alone.
+                      Index("ix_user_company_name", "company_id", "last_name", "first_name", "id", "is_active",
+                            "is_restricted", "is_anonymised"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored normalised (NFKC, case-folded), so uniqueness is case-insensitive.

@@ -1,5 +1,6 @@
 """The daily follow-up of required training: the next rounds that have come, then every reminder due."""
 
+from oscart.assignments import cells
 from oscart.assignments.applying import end_orphans
 from oscart.assignments.cycles import start_next_rounds
 from oscart.assignments.digest import send_digests
@@ -11,6 +12,7 @@ from oscart.assignments.reminders import (
 )
 from oscart.core import local_time
 from oscart.core.database import utcnow
+from oscart.core.extensions import db
 
 
 def send_reminders(*, now=None):
@@ -22,8 +24,9 @@ def send_reminders(*, now=None):
 
 
 def follow_up(*, now=None):
-    """End what deleted groups and job roles no longer require, start the next rounds of rules that repeat, then
-    send the reminders; returns {what: count}."""
+    """End what deleted groups and job roles no longer require, start the next rounds of rules that repeat, send
+    the reminders, then rewrite the training matrix's cells whose status changed with time; returns {what: count}."""
     now = now or utcnow()
-    return {"ended": end_orphans(), "renewed": start_next_rounds(today=local_time.local_date(now)),
+    done = {"ended": end_orphans(), "renewed": start_next_rounds(today=local_time.local_date(now)),
             **send_reminders(now=now)}
+    return {**done, "cells": cells.refresh(db.session.connection())}

@@ -6,7 +6,10 @@ from oscart.core import navigation
 
 
 def init_app(app):
-    from oscart.reports import views
+    from oscart.assignments import counts
+    from oscart.reports import summary, views
 
     app.register_blueprint(views.bp)
+    for counter in summary.COUNTERS:
+        counts.add_counter(counter)
     navigation.add_link("more", 40, "reports.dashboard", _l("Reports"), lambda viewer: viewer.is_manager)

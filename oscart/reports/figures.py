@@ -1,31 +1,32 @@
-"""The figures of a company's report, aggregated in SQL in one statement whatever the company's size.
+"""The figures of a company's report, read from the counts kept in summary_count (reports.summary) in one statement,
+whatever the company's size.
 
 Every figure counts the company's current people (visible, not deactivated), or those of one of its groups:
 
-- completion rate per course and per group: of the enrolments open at some time in the period (enrolled before
-  its end, not completed before its start), the share completed by its end;
+- completion rate per course and per group: of the enrolments open at some time in the period (not completed
+  before its start), the share completed by its end;
 - overdue per month: required courses whose due date fell in that month and passed without completion by then;
 - certificates expiring per month: current certificates whose last valid day falls in that month (the months
   ahead, as many as the period has);
 - attendance rate per month: of the session parts held in that month with attendance taken, the share attended
   (present, late or left early; excused absences are left out).
+
+``from_rows.load_report`` computes the same from the enrolment, certificate and attendance rows.
 """
 
 from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Integer, and_, bindparam, case, cast, func, literal, or_, select
+from sqlalchemy import Integer, and_, bindparam, case, cast, func, literal, select
 
-from oscart.accounts.models import User
+from oscart.assignments.summary_models import SummaryCount
 from oscart.certificates import dates
-from oscart.certificates.models import Certificate
-from oscart.classroom.models import ABSENT, EXCUSED, Attendance
-from oscart.companies.models import Group, GroupMember
-from oscart.companies.services import visible_employees
+from oscart.companies.models import Group
 from oscart.core import local_time
 from oscart.core.database import SelectsInOne, prepared, utcnow
-from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
+from oscart.reports import summary
+from oscart.training.models import Course, CourseTranslation
 from oscart.training.texts import first_row_per_id, pick_course_texts
 
 PERIODS = (3, 6, 12, 24)  # months
@@ -58,20 +59,29 @@ def month_starts(first, count):
     return [dates.add_months(first.replace(day=1), index) for index in range(count + 1)]
 
 
-def load_report(actor, preferred, filters, *, now=None):
-    now = now or utcnow()
+def report_params(actor, filters, now):
+    """The bound values of a report's statement, and its past and coming months."""
     today = now.astimezone(local_time.BRUSSELS).date()
     past = month_starts(dates.add_months(today.replace(day=1), 1 - filters.months), filters.months)
     coming = month_starts(today, filters.months)
-    params = {"company_id": actor.company_id, "now": now, "period_start": _moment(past[0]),
-              "period_end": _moment(past[-1])}
-    if filters.group_id is not None:
-        params["group_id"] = filters.group_id
+    params = {"company_id": actor.company_id, "now": now, "period_start": moment(past[0]),
+              "period_end": moment(past[-1])}
     for index, day in enumerate(past):
-        params[f"past_{index}"] = _moment(day)
+        params[f"past_{index}"] = moment(day)
     for index, day in enumerate(coming):
         params[f"coming_{index}"] = day
-    found = _statement(filters.months, filters.group_id is not None).rows(params)
+    return params, past, coming
+
+
+def load_report(actor, preferred, filters, *, now=None):
+    params, past, coming = report_params(actor, filters, now or utcnow())
+    params["scope_id"] = filters.group_id or 0
+    for index, day in enumerate(coming):
+        params[f"coming_{index}"] = moment(day)
+    return build_report(_statement(filters.months).rows(params), preferred, past, coming)
+
+
+def build_report(found, preferred, past, coming):
     return Report(courses=_course_rates(found["courses"], preferred),
                   groups=[Rate(row.id, row.name, row.done, row.total) for row in found["group_rates"]],
                   overdue=_months(past, found["overdue"]), expiring=_months(coming, found["expiring"]),
@@ -80,7 +90,7 @@ def load_report(actor, preferred, filters, *, now=None):
                   period_start=past[0], period_end=past[-1] - timedelta(days=1))
 
 
-def _moment(day):
+def moment(day):
     """The start of a Brussels calendar day as an aware datetime."""
     return datetime.combine(day, time(0), tzinfo=local_time.BRUSSELS)
 
@@ -99,57 +109,56 @@ def _course_rates(found, preferred):
             for row in courses]
 
 
-def _bucket(column, prefix, count):
+def bucket(column, prefix, count):
     """The index of the month ``column`` falls in (bounds ``prefix_0`` … ``prefix_count``)."""
     return case(*((column < bindparam(f"{prefix}_{index + 1}"), literal(index)) for index in range(count)),
                 else_=literal(count)).label("month")
 
 
+def _sum(kind):
+    return func.sum(case((SummaryCount.kind == kind, SummaryCount.count), else_=0))
+
+
 @prepared
-def _statement(months, by_group):
-    people = select(User.id).where(User.company_id == bindparam("company_id"), User.is_active.is_(True),
-                                   *visible_employees())
-    if by_group:
-        people = people.where(User.id.in_(select(GroupMember.user_id)
-                                          .where(GroupMember.group_id == bindparam("group_id"))))
-    done = func.sum(case((and_(Enrolment.status == COMPLETED, Enrolment.completed_at < bindparam("period_end")),
-                          1), else_=0))
-    open_in_period = and_(Enrolment.user_id.in_(people), Enrolment.enrolled_at < bindparam("period_end"),
-                          or_(Enrolment.completed_at.is_(None), Enrolment.completed_at >= bindparam("period_start")))
-    per_course = (select(Enrolment.course_id, done.label("done"), func.count().label("total"))
-                  .where(open_in_period).group_by(Enrolment.course_id).subquery("per_course"))
-    courses = (select(Course.id, Course.code, Course.default_language, cast(per_course.c.done, Integer).label("done"),
-                      per_course.c.total, Course.id.label("course_id"), CourseTranslation.language,
-                      CourseTranslation.title)
+def _statement(months):
+    mine = and_(SummaryCount.company_id == bindparam("company_id"), SummaryCount.scope_id == bindparam("scope_id"))
+    since_start = SummaryCount.at >= bindparam("period_start")
+    done = cast(func.sum(case((and_(SummaryCount.kind.in_([summary.DONE, summary.G_DONE]),
+                                    SummaryCount.at < bindparam("period_end")), SummaryCount.count), else_=0)),
+                Integer)
+    per_course = (select(SummaryCount.item_id.label("course_id"), done.label("done"),
+                         _sum(summary.ENROLLED).label("total"))
+                  .where(mine, SummaryCount.kind.in_([summary.ENROLLED, summary.DONE]), since_start)
+                  .group_by(SummaryCount.item_id).subquery("per_course"))
+    courses = (select(Course.id, Course.code, Course.default_language, per_course.c.done, per_course.c.total,
+                      Course.id.label("course_id"), CourseTranslation.language, CourseTranslation.title)
                .join(per_course, per_course.c.course_id == Course.id)
-               .outerjoin(CourseTranslation, CourseTranslation.course_id == Course.id))
-    group_rates = (select(Group.id, Group.name, cast(done, Integer).label("done"), func.count().label("total"))
-                   .join(GroupMember, GroupMember.group_id == Group.id)
-                   .join(Enrolment, Enrolment.user_id == GroupMember.user_id)
-                   .where(Group.company_id == bindparam("company_id"), open_in_period)
-                   .group_by(Group.id, Group.name))
-    due_month = _bucket(Enrolment.due_at, "past", months)
-    overdue = (select(due_month, func.count().label("count"), literal(0).label("total"))
-               .where(Enrolment.user_id.in_(people), Enrolment.due_at >= bindparam("past_0"),
-                      Enrolment.due_at < bindparam(f"past_{months}"), Enrolment.due_at < bindparam("now"),
-                      or_(Enrolment.completed_at.is_(None), Enrolment.completed_at > Enrolment.due_at))
-               .group_by(due_month))
-    expiry_month = _bucket(Certificate.valid_until, "coming", months)
-    expiring = (select(expiry_month, func.count().label("count"), literal(0).label("total"))
-                .where(Certificate.user_id.in_(people), Certificate.revoked_at.is_(None),
-                       Certificate.superseded_at.is_(None), Certificate.valid_until >= bindparam("coming_0"),
-                       Certificate.valid_until < bindparam(f"coming_{months}"))
-                .group_by(expiry_month))
-    part_month = _bucket(Attendance.part_starts_at, "past", months)
-    attendance = (select(part_month, func.sum(case((Attendance.status == ABSENT, 0), else_=1)).label("count"),
-                         func.count().label("total"))
-                  .where(Attendance.user_id.in_(people), Attendance.status != EXCUSED,
-                         Attendance.part_starts_at >= bindparam("past_0"),
-                         Attendance.part_starts_at < bindparam(f"past_{months}"))
-                  .group_by(part_month))
-    groups = select(Group.id, Group.name).where(Group.company_id == bindparam("company_id"))
+               .outerjoin(CourseTranslation, CourseTranslation.course_id == Course.id)
+               .where(per_course.c.total > 0))
+    per_group = (select(SummaryCount.item_id.label("group_id"), done.label("done"),
+                        _sum(summary.G_ENROLLED).label("total"))
+                 .where(mine, SummaryCount.kind.in_([summary.G_ENROLLED, summary.G_DONE]), since_start)
+                 .group_by(SummaryCount.item_id).subquery("per_group"))
+    group_rates = (select(Group.id, Group.name, per_group.c.done, per_group.c.total)
+                   .join(per_group, per_group.c.group_id == Group.id)
+                   .where(Group.company_id == bindparam("company_id"), per_group.c.total > 0))
     return SelectsInOne(
         courses=(courses, [per_course.c.total.desc(), Course.code, Course.id]),
         group_rates=(group_rates, [Group.name, Group.id]),
-        overdue=(overdue, [due_month]), expiring=(expiring, [expiry_month]), attendance=(attendance, [part_month]),
-        groups=(groups, [Group.name, Group.id]))
+        overdue=_per_month(mine, summary.DUE, None, "past", months, SummaryCount.at < bindparam("now")),
+        expiring=_per_month(mine, summary.EXPIRING, None, "coming", months),
+        attendance=_per_month(mine, summary.ATTENDED, summary.MARKED, "past", months),
+        groups=(select(Group.id, Group.name).where(Group.company_id == bindparam("company_id")),
+                [Group.name, Group.id]))
+
+
+def _per_month(mine, kind, total_kind, prefix, months, *conditions):
+    """(statement, order) of the counts of ``kind`` (and of ``total_kind`` as the total) per month."""
+    month = bucket(SummaryCount.at, prefix, months)
+    total = _sum(total_kind) if total_kind else literal(0)
+    statement = (select(month, _sum(kind).label("count"), total.label("total"))
+                 .where(mine, SummaryCount.kind.in_([kind, total_kind] if total_kind else [kind]),
+                        SummaryCount.at >= bindparam(f"{prefix}_0"), SummaryCount.at < bindparam(f"{prefix}_{months}"),
+                        *conditions)
+                 .group_by(month))
+    return statement, [month]

@@ -24,12 +24,9 @@ PERIOD_LABELS = {3: _l("Last 3 months"), 6: _l("Last 6 months"), 12: _l("Last 12
 def dashboard():
     filters = _filters()
     report = figures.load_report(current_user, preferred_languages(current_user), filters)
-    drawn = {"courses": charts.rate_bars(report.courses, COURSES_CHARTED), "groups": charts.rate_bars(report.groups),
-             "overdue": charts.month_columns(report.overdue), "expiring": charts.month_columns(report.expiring),
-             "attendance": charts.month_columns(report.attendance, as_rate=True)}
-    return render_template("reports/dashboard.html", report=report, filters=filters, charts=drawn,
-                           periods=[(months, str(label)) for months, label in PERIOD_LABELS.items()],
-                           rate=charts.rate, percent=charts.percent)
+    drawn, tables = _charts_and_tables(report)
+    return render_template("reports/dashboard.html", report=report, filters=filters, charts=drawn, tables=tables,
+                           periods=[(months, str(label)) for months, label in PERIOD_LABELS.items()])
 
 
 @bp.get("/reports.xlsx", defaults={"extension": "xlsx"})
@@ -40,6 +37,17 @@ def export(extension):
     report = figures.load_report(current_user, preferred_languages(current_user), filters)
     header = [_("Figure"), _("Item"), _("Count"), _("Out of"), _("Rate (%)")]
     return tabular.export_response(extension, "training-report", header, _export_rows(report), title=_("Report"))
+
+
+def _charts_and_tables(report):
+    formats = charts.Formats()
+    drawn = {"courses": charts.rate_bars(report.courses, formats, COURSES_CHARTED),
+             "groups": charts.rate_bars(report.groups, formats)}
+    tables = {"courses": charts.rate_rows(report.courses, formats), "groups": charts.rate_rows(report.groups, formats)}
+    for name, as_rate in (("overdue", False), ("expiring", False), ("attendance", True)):
+        drawn[name] = charts.month_columns(getattr(report, name), formats, as_rate=as_rate)
+        tables[name] = charts.month_rows(getattr(report, name), formats, as_rate=as_rate)
+    return drawn, tables
 
 
 def _filters():

@@ -14,7 +14,7 @@ from oscart.core.ids import coerce_id
 from oscart.core.pagination import paginate
 from oscart.core.security import require
 from oscart.training.texts import preferred_languages
-from oscart.workspace import matrix
+from oscart.workspace import matrix, matrix_texts
 
 bp = Blueprint("companies", __name__, url_prefix="/company")
 
@@ -52,7 +52,8 @@ def training_matrix():
     statuses = [(key, str(label)) for key, label in matrix.STATUS_LABELS.items()]
     return render_template("companies/training.html", filters=filters, search=filters.search,
                            course_id=filters.course_id, choices=choices, statuses=statuses,
-                           status_labels=matrix.STATUS_LABELS, **data)
+                           texts=matrix_texts.cell_texts(data["cells"], matrix.STATUS_LABELS),
+                           not_enrolled=_("Not enrolled"), **data)
 
 
 @bp.get("/training.xlsx", defaults={"extension": "xlsx"})

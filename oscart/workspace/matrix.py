@@ -1,7 +1,9 @@
 """The training matrix: which of the company's employees follow which course, and where each of them stands.
 
 Paged on both axes (people, and the courses as columns); filtered by name, group, job role, course and a cell's
-status; deactivated people only when asked. Three statements a page whatever the company's size.
+status; deactivated people only when asked. Three statements a page whatever the company's size, none of which
+reads more than the page's people and cells: the column order comes from the counts kept in summary_count, the
+cells and the status filter from matrix_cell (see oscart.assignments.cells and tracking).
 """
 
 from collections import namedtuple
@@ -9,22 +11,25 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, or_, select, union_all
+from sqlalchemy import bindparam, func, or_, select
 
 from oscart.accounts.models import User
+from oscart.assignments import cells
+from oscart.assignments.counts import ALWAYS, FOLLOWED
+from oscart.assignments.summary_models import SummaryCount
 from oscart.classroom.exports import BATCH
-from oscart.classroom.models import REGISTERED, Registration, TrainingSession
 from oscart.companies.models import Group, JobRole
-from oscart.companies.services import visible_employees
 from oscart.core.database import LIKE_ESCAPE, SelectsInOne, contains_pattern, prepared, rows
 from oscart.core.extensions import db
 from oscart.core.local_time import local_date
 from oscart.core.pagination import Page, paginate
-from oscart.training.models import Course, CourseTranslation, Enrolment
+from oscart.training.models import Course, CourseTranslation
 from oscart.training.texts import first_row_per_id, pick_course_texts
 from oscart.workspace import matrix_cells as mc
 
-COURSES_PER_PAGE = 10
+# What a laptop screen shows without scrolling much: 20 people down, 8 courses across.
+PEOPLE_PER_PAGE = 20
+COURSES_PER_PAGE = 8
 STATUS_LABELS = {mc.NOT_STARTED: _l("Not started"), mc.BOOKED: _l("Registered"), mc.STARTED: _l("In progress"),
                  mc.DONE: _l("Completed"), mc.VALID: _l("Valid"), mc.EXPIRING: _l("Expiring"),
                  mc.EXPIRED: _l("Expired"), mc.OVERDUE: _l("Overdue")}
@@ -49,7 +54,7 @@ class MatrixFilters:
                 self.include_inactive)
 
     def params(self, actor):
-        params = {"company_id": actor.company_id, **mc.cell_params()}
+        params = {"company_id": actor.company_id, **mc.moments()}
         if self.search:
             params["pattern"] = contains_pattern(self.search.strip().lower())
         if self.group_id is not None:
@@ -70,7 +75,8 @@ def load_matrix(actor, preferred, filters, *, page_number=1, course_page=1):
     chosen = [course for course in courses if course.id == filters.course_id] if filters.course_id else courses
     columns = _course_page(chosen, course_page)
     params = filters.params(actor)
-    page = paginate(_people_statement(*filters.shape(), bool(filters.course_id)), page_number, params=params)
+    page = paginate(_people_statement(*filters.shape(), bool(filters.course_id)), page_number, PEOPLE_PER_PAGE,
+                    params=params)
     cells = matrix_cells([row.id for row in page.items], [course.id for course in columns.items], params)
     return {"courses": courses, "columns": columns, "shown": columns.items, "page": page, "cells": cells,
             "groups": [(row.id, row.name) for row in found["groups"]],
@@ -107,13 +113,14 @@ def matrix_cells(user_ids, course_ids, params):
 
 @prepared
 def _menus_statement():
-    """The followed courses (one row per title language), the company's groups and job roles, in one statement."""
-    people = select(User.id).where(User.company_id == bindparam("company_id"), *visible_employees())
-    followed = union_all(
-        select(Enrolment.course_id).where(Enrolment.user_id.in_(people)),
-        select(TrainingSession.course_id).join(Registration, Registration.session_id == TrainingSession.id)
-        .where(Registration.status == REGISTERED, Registration.user_id.in_(people))).subquery("followed")
-    counted = select(followed.c.course_id, func.count().label("people")).group_by(followed.c.course_id).subquery()
+    """The followed courses (one row per title language), the company's groups and job roles, in one statement.
+
+    How many follow each course (its enrolments and places in its sessions of the company's visible people) is
+    kept in summary_count (oscart.assignments.counts.FOLLOWED).
+    """
+    counted = (select(SummaryCount.item_id.label("course_id"), SummaryCount.count.label("people"))
+               .where(SummaryCount.company_id == bindparam("company_id"), SummaryCount.scope_id == 0,
+                      SummaryCount.kind == FOLLOWED, SummaryCount.at == ALWAYS).subquery("counted"))
     courses = (select(Course.id, Course.code, Course.default_language, counted.c.people,
                       Course.id.label("course_id"), CourseTranslation.language, CourseTranslation.title)
                .join(counted, counted.c.course_id == Course.id)
@@ -133,25 +140,22 @@ def _people(search, group, job_role, status, include_inactive, course):
                                 func.lower(User.first_name + " " + User.last_name).like(pattern,
                                                                                         escape=LIKE_ESCAPE)))
     if status:
-        cells = mc.cells_subquery(mc.company_people(include_inactive=include_inactive))
-        matching = select(cells.c.user_id).where(cells.c.status == bindparam("status"))
-        if course:
-            matching = matching.where(cells.c.course_id.in_(bindparam("course_ids", expanding=True)))
-        query = query.where(User.id.in_(matching))
+        query = query.where(mc.has_status(User.id, course))
     return query
 
 
 @prepared
 def _people_statement(search, group, job_role, status, include_inactive, course):
-    ids = _people(search, group, job_role, status, include_inactive, course).subquery("matrix_people")
-    return (select(User.id, User.first_name, User.last_name, User.email, User.is_active)
-            .join(ids, ids.c.id == User.id).order_by(User.last_name, User.first_name, User.id))
+    # The people's own columns from the same select (no join to it): a page is read in the order of the index on
+    # the company's names, and counted from that index alone.
+    people = _people(search, group, job_role, status, include_inactive, course)
+    return (people.with_only_columns(User.id, User.first_name, User.last_name, User.email, User.is_active)
+            .order_by(User.last_name, User.first_name, User.id))
 
 
 @prepared
 def _cells_statement():
-    cells = mc.cells_subquery(select(User.id).where(User.id.in_(bindparam("user_ids", expanding=True))))
-    return select(cells).where(cells.c.course_id.in_(bindparam("column_ids", expanding=True)))
+    return mc.page_cells()
 
 
 # --- export ---------------------------------------------------------------------------------------------------
@@ -177,13 +181,14 @@ def matrix_rows(actor, preferred, filters):
 
 @prepared
 def _export_statement(search, group, job_role, status, include_inactive, course):
-    people = _people(search, group, job_role, status, include_inactive, course)
-    cells = mc.cells_subquery(people)
-    query = (select(User.last_name, User.first_name, User.email, Course.code, cells)
-             .join(cells, cells.c.user_id == User.id).join(Course, Course.id == cells.c.course_id)
+    people = _people(search, group, job_role, status, include_inactive, course).subquery("export_people")
+    cell = mc.CELL
+    query = (select(User.last_name, User.first_name, User.email, Course.code, *mc.cell_columns(cell))
+             .join(people, people.c.id == User.id).join(cell, cell.c.user_id == User.id)
+             .join(Course, Course.id == cell.c.course_id).where(cells.is_cell(cell.c))
              .order_by(User.last_name, User.first_name, User.id, Course.code))
     if status:
-        query = query.where(cells.c.status == bindparam("status"))
+        query = query.where(cells.status(cell.c) == bindparam("status"))
     if course:
-        query = query.where(cells.c.course_id.in_(bindparam("course_ids", expanding=True)))
+        query = query.where(cell.c.course_id.in_(bindparam("course_ids", expanding=True)))
     return query

@@ -1,98 +1,61 @@
-"""The status of one cell of the training matrix (one person, one course), computed in SQL.
+"""The training matrix's cells, read from matrix_cell (oscart.assignments.cells says what a cell and its status are).
 
-A cell exists when the person has an enrolment in the course, a place in one of its coming classroom sessions or
-a current certificate of it. Its status is the one an HR person acts on first:
-
-overdue        a due date has passed and the course is not completed
-expired        the newest current certificate's last valid day has passed
-expiring       it stops being valid within EXPIRING_DAYS
-valid          a certificate valid until a later date
-completed      completed (without a certificate, or with one that never expires)
-registered     a place in a coming classroom session of the course
-in_progress    started (some progress)
-not_started    enrolled (or assigned) without progress
-
-A cell is *required* when its enrolment has a due date (a company admin or a rule assigned it), else optional.
+A page reads the stored cells of its people and course columns by their key; the status filter asks, per person,
+whether a stored cell has that status, through an index; a cell whose stored status has passed its ``changes_at``
+gets its status computed from the stored parts instead, so the answer is right at any moment.
 """
 
-from datetime import timedelta
-
-from sqlalchemy import and_, bindparam, case, func, literal, select, union
+from sqlalchemy import and_, bindparam, or_, select
 
 from oscart.accounts.models import User
-from oscart.certificates.models import Certificate
-from oscart.classroom.models import REGISTERED, Registration, TrainingSession
+from oscart.assignments import cells
+from oscart.assignments.cells import (  # noqa: F401  (the statuses, for the matrix's users)
+    BOOKED,
+    DONE,
+    EXPIRED,
+    EXPIRING,
+    NOT_STARTED,
+    OVERDUE,
+    STARTED,
+    STATUSES,
+    VALID,
+    moments,
+)
+from oscart.assignments.summary_models import MatrixCell
 from oscart.companies.models import GroupMember
 from oscart.companies.services import visible_employees
-from oscart.core import local_time
-from oscart.core.database import utcnow
-from oscart.training.models import COMPLETED, Enrolment
 
-EXPIRING_DAYS = 60
-
-OVERDUE = "overdue"
-EXPIRED = "expired"
-EXPIRING = "expiring"
-VALID = "valid"
-DONE = "completed"
-BOOKED = "registered"
-STARTED = "in_progress"
-NOT_STARTED = "not_started"
-STATUSES = (NOT_STARTED, BOOKED, STARTED, DONE, VALID, EXPIRING, EXPIRED, OVERDUE)
+CELL = MatrixCell.__table__
 
 
-def cell_params(now=None):
-    """The moments every cell statement compares with: now, today and the last day counted as expiring."""
-    now = now or utcnow()
-    today = now.astimezone(local_time.BRUSSELS).date()
-    return {"now": now, "today": today, "expiring_until": today + timedelta(days=EXPIRING_DAYS)}
+def cell_columns(cell):
+    """The columns a cell shows: user_id, course_id, status, is_required, progress_percent, due_at, completed_at,
+    valid_until, completed_on, session_starts_at. Bound: moments()."""
+    return [cell.c.user_id, cell.c.course_id, cells.status(cell.c).label("status"),
+            cell.c.due_at.is_not(None).label("is_required"), cell.c.progress_percent, cell.c.due_at,
+            cell.c.completed_at, cell.c.valid_until, cell.c.completed_on,
+            cells.next_session_start(cell.c).label("session_starts_at")]
 
 
-def cells_subquery(people):
-    """A subquery of the cells of the people ``people`` selects (a select of User.id) with their status.
+def has_status(user_id, by_course):
+    """SQL condition: the person ``user_id`` (a column) has a cell with the bound ``status`` (in one of the bound
+    ``course_ids`` if ``by_course``)."""
+    stored, moved = CELL.alias("status_cell"), CELL.alias("moved_cell")
+    holds = and_(stored.c.user_id == user_id, stored.c.status == bindparam("status"), cells.is_fresh(stored.c))
+    changed = and_(moved.c.user_id == user_id, moved.c.changes_at <= bindparam("now"), cells.is_cell(moved.c),
+                   cells.status(moved.c) == bindparam("status"))
+    if by_course:
+        holds = and_(holds, stored.c.course_id.in_(bindparam("course_ids", expanding=True)))
+        changed = and_(changed, moved.c.course_id.in_(bindparam("course_ids", expanding=True)))
+    # EXISTS of a column the index holds: answered from the index without reading the rows.
+    return or_(select(stored.c.user_id).where(holds).exists(), select(moved.c.user_id).where(changed).exists())
 
-    Columns: user_id, course_id, status, is_required, progress_percent, due_at, completed_at, valid_until,
-    session_starts_at. Bound parameters: those of ``people`` and of cell_params().
-    """
-    current = and_(Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None))  # models.CURRENT
-    certificates = (select(Certificate.user_id, Certificate.course_id,
-                           func.max(Certificate.valid_until).label("valid_until"),
-                           func.max(case((Certificate.valid_until.is_(None), 1), else_=0)).label("is_lasting"),
-                           func.max(Certificate.completed_on).label("completed_on"))
-                    .where(current, Certificate.user_id.in_(people))
-                    .group_by(Certificate.user_id, Certificate.course_id).subquery("cell_certificates"))
-    bookings = (select(Registration.user_id, TrainingSession.course_id,
-                       func.min(TrainingSession.starts_at).label("starts_at"))
-                .join(TrainingSession, TrainingSession.id == Registration.session_id)
-                .where(Registration.status == REGISTERED, TrainingSession.ends_at >= bindparam("now"),
-                       Registration.user_id.in_(people))
-                .group_by(Registration.user_id, TrainingSession.course_id).subquery("cell_bookings"))
-    keys = union(select(Enrolment.user_id, Enrolment.course_id).where(Enrolment.user_id.in_(people)),
-                 select(bookings.c.user_id, bookings.c.course_id),
-                 select(certificates.c.user_id, certificates.c.course_id)).subquery("cell_keys")
-    enrolment = Enrolment.__table__.alias("cell_enrolment")
-    is_completed = enrolment.c.status == COMPLETED
-    status = case(
-        (and_(~is_completed, enrolment.c.due_at < bindparam("now")), literal(OVERDUE)),
-        (certificates.c.is_lasting == 1, literal(DONE)),
-        (certificates.c.valid_until < bindparam("today"), literal(EXPIRED)),
-        (certificates.c.valid_until <= bindparam("expiring_until"), literal(EXPIRING)),
-        (certificates.c.valid_until.is_not(None), literal(VALID)),
-        (is_completed, literal(DONE)),
-        (bookings.c.starts_at.is_not(None), literal(BOOKED)),
-        (enrolment.c.progress_percent > 0, literal(STARTED)),
-        else_=literal(NOT_STARTED))
-    return (select(keys.c.user_id, keys.c.course_id, status.label("status"),
-                   enrolment.c.due_at.is_not(None).label("is_required"), enrolment.c.progress_percent,
-                   enrolment.c.due_at, enrolment.c.completed_at, certificates.c.valid_until,
-                   certificates.c.completed_on, bookings.c.starts_at.label("session_starts_at"))
-            .select_from(keys)
-            .outerjoin(enrolment, and_(enrolment.c.user_id == keys.c.user_id,
-                                       enrolment.c.course_id == keys.c.course_id))
-            .outerjoin(certificates, and_(certificates.c.user_id == keys.c.user_id,
-                                          certificates.c.course_id == keys.c.course_id))
-            .outerjoin(bookings, and_(bookings.c.user_id == keys.c.user_id, bookings.c.course_id == keys.c.course_id))
-            .subquery("cells"))
+
+def page_cells():
+    """A select of the shown cells of some people (bound ``user_ids``) in some courses (``column_ids``)."""
+    return (select(*cell_columns(CELL))
+            .where(CELL.c.user_id.in_(bindparam("user_ids", expanding=True)),
+                   CELL.c.course_id.in_(bindparam("column_ids", expanding=True)), cells.is_cell(CELL.c)))
 
 
 def company_people(*, include_inactive, group=False, job_role=False):
@@ -106,4 +69,3 @@ def company_people(*, include_inactive, group=False, job_role=False):
     if job_role:
         query = query.where(User.job_role_id == bindparam("job_role_id"))
     return query
-
