@@ -103,7 +103,8 @@ ACCESS = {
     "companies.invitations_page": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},  # empty form: errors
     "companies.resend_invitation": {"POST": {"own": only(COMPANY_ADMIN, ok=302),
                                              "other": only(COMPANY_ADMIN, ok=404)}},
-    "companies.revoke_invitation": {"POST": {"own": only(COMPANY_ADMIN, ok=302),
+    "companies.revoke_invitation": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
+                                    "POST": {"own": only(COMPANY_ADMIN, ok=302),
                                              "other": only(COMPANY_ADMIN, ok=404)}},
     "companies.accept_invitation": {"GET": everyone(410), "POST": everyone(410)},  # invalid token
     # workspace (company admin area: groups, job roles, employee pages)
@@ -117,7 +118,8 @@ ACCESS = {
     # A group's members: an empty form shows its error; removing someone who is not in the group changes nothing.
     "workspace.group": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
                         "POST": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)}},
-    "workspace.remove_group_member": {"POST": {"own": only(COMPANY_ADMIN, ok=302),
+    "workspace.remove_group_member": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
+                                      "POST": {"own": only(COMPANY_ADMIN, ok=302),
                                                "other": only(COMPANY_ADMIN, ok=404)}},
     "workspace.logo": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},  # an empty form: its error
     "workspace.remove_logo_view": {"POST": only(COMPANY_ADMIN, ok=302)},
@@ -130,7 +132,11 @@ ACCESS = {
     "workspace.edit_employee": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
                                 "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
     **{f"workspace.{name}": {"POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}}
-       for name in ("deactivate_employee", "reactivate_employee", "appoint_admin", "revoke_admin")},
+       for name in ("reactivate_employee", "appoint_admin")},
+    # Deactivating and removing admin rights ask first (a page whose button posts).
+    **{f"workspace.{name}": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
+                             "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}}
+       for name in ("deactivate_employee", "revoke_admin")},
     # people import (an upload belongs to the admin who sent it; an empty form shows its errors)
     "people_import.upload": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},
     "people_import.sample": {"GET": only(COMPANY_ADMIN)},
@@ -235,7 +241,8 @@ ACCESS = {
     "assignments.rule": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
                          "POST": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)}},
     "assignments.reminder_days": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},  # empty form: error
-    "assignments.delete": {"POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
+    "assignments.delete": {"GET": {"own": only(COMPANY_ADMIN), "other": only(COMPANY_ADMIN, ok=404)},
+                           "POST": {"own": only(COMPANY_ADMIN, ok=302), "other": only(COMPANY_ADMIN, ok=404)}},
     "reminders.settings": {"GET": LOGGED_IN, "POST": everyone(302)},  # an empty form turns them off
     # training (ids: a course authored by the side's company, with its lesson, image, quiz and news, and the
     # enrolment and quiz attempt of that company's trainee). A company's own courses are seen by that company

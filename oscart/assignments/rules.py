@@ -38,6 +38,14 @@ def list_rules(actor):
             .order_by(Course.code, Group.name, JobRole.name, TrainingRule.id))
 
 
+def describe_rule(actor, rule_id):
+    """The row of list_rules of one of the company's rules (NotFound for any other)."""
+    found = db.session.execute(list_rules(actor).where(TrainingRule.id == rule_id)).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def get_rule(actor, rule_id):
     rule = db.session.scalar(select(TrainingRule).where(TrainingRule.id == rule_id,
                                                         TrainingRule.company_id == actor.company_id))

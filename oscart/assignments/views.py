@@ -3,6 +3,7 @@
 import click
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from oscart.assignments import dashboard, rules  # noqa: F401  (dashboard: adds its part to the page)
@@ -80,10 +81,21 @@ def rule(rule_id):
     return render_template("assignments/rule.html", form=form, item=item)
 
 
-@bp.post("/<int:rule_id>/delete")
+@bp.route("/<int:rule_id>/delete", methods=["GET", "POST"])
 @require("company.manage")
 def delete(rule_id):
-    rules.delete_rule(rules.get_rule(current_user, rule_id), actor=current_user)
+    item = rules.get_rule(current_user, rule_id)
+    if request.method == "GET":  # asks first; the page's button posts here
+        found = rules.describe_rule(current_user, rule_id)
+        who = " · ".join(name for name in (found.group_name, found.job_role_name) if name)
+        return render_template(
+            "confirm.html", title=_("Delete the rule"), button=_("Delete rule"),
+            question=_("Delete the rule that requires %(course)s of %(who)s?", course=found.course_title, who=who),
+            notes=[ngettext("%(num)d open assignment the rule made ends.",
+                            "%(num)d open assignments the rule made end.", found.open_count),
+                   _("Completed courses and certificates stay.")],
+            back=url_for("assignments.rule", rule_id=rule_id))
+    rules.delete_rule(item, actor=current_user)
     db.session.commit()
     flash(_("The rule has been deleted. Open assignments it made have ended; completed training stays."), "success")
     return redirect(url_for("assignments.index"))

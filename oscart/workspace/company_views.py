@@ -149,10 +149,16 @@ def resend_invitation(invitation_id):
                               _("A new invitation has been sent to %(email)s.", email=invitation.email))
 
 
-@bp.post("/invitations/<int:invitation_id>/revoke")
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
 @require("company.manage")
 def revoke_invitation(invitation_id):
     invitation = invitations.get_invitation(current_user, invitation_id)
+    if request.method == "GET":  # asks first; the page's button posts here
+        return render_template(
+            "confirm.html", title=_("Withdraw the invitation"), button=_("Withdraw"),
+            question=_("Withdraw the invitation of %(email)s?", email=invitation.email),
+            notes=[_("The link in the invitation mail stops working. You can invite this address again later.")],
+            back=url_for("companies.invitations_page"))
     return _change_invitation(invitations.revoke_invitation, invitation,
                               _("The invitation of %(email)s has been withdrawn.", email=invitation.email))
 

@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -65,9 +65,15 @@ def _manager_email(person):
     return manager.email if manager is not None else ""
 
 
-@bp.post("/employees/<int:user_id>/deactivate")
+@bp.route("/employees/<int:user_id>/deactivate", methods=["GET", "POST"])
 @require("company.manage")
 def deactivate_employee(user_id):
+    if request.method == "GET":
+        return _confirm(user_id, title=_("Deactivate"), button=_("Deactivate"),
+                        question=lambda name: _("Deactivate %(name)s?", name=name),
+                        note=_("Deactivating ends this person's sessions at once: they can no longer log in and get "
+                               "no reminders. Their training record and certificates are kept, and you can "
+                               "reactivate them at any time."))
     return _change(user_id, people.deactivate_person,
                    lambda name: _("%(name)s has been deactivated and can no longer log in.", name=name))
 
@@ -85,11 +91,22 @@ def appoint_admin(user_id):
     return _change(user_id, people.appoint_admin, lambda name: _("%(name)s is now a company admin.", name=name))
 
 
-@bp.post("/employees/<int:user_id>/remove-admin")
+@bp.route("/employees/<int:user_id>/remove-admin", methods=["GET", "POST"])
 @require("company.manage")
 def revoke_admin(user_id):
+    if request.method == "GET":
+        return _confirm(user_id, title=_("Remove admin rights"), button=_("Remove admin rights"),
+                        question=lambda name: _("Remove the admin rights of %(name)s?", name=name),
+                        note=_("They keep their account and training record, but can no longer manage your "
+                               "company's people, training and settings."))
     return _change(user_id, people.revoke_admin,
                    lambda name: _("%(name)s is no longer a company admin.", name=name))
+
+
+def _confirm(user_id, *, title, button, question, note):
+    person = directory.get_person(current_user, user_id)
+    return render_template("confirm.html", title=title, button=button, question=question(person.full_name),
+                           notes=[note], back=url_for("workspace.employee", user_id=user_id))
 
 
 def _change(user_id, change, done):

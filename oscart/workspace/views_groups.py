@@ -57,11 +57,18 @@ def group(group_id):
                            states=directory.STATE_LABELS, kinds=KIND_LABELS)
 
 
-@bp.post("/groups/<int:group_id>/members/<int:user_id>/remove")
+@bp.route("/groups/<int:group_id>/members/<int:user_id>/remove", methods=["GET", "POST"])
 @require("company.manage")
 def remove_group_member(group_id, user_id):
     item = groups.get_group(current_user, group_id)
     person = directory.get_person(current_user, user_id)
+    if request.method == "GET":  # asks first; the page's button posts here
+        return render_template(
+            "confirm.html", title=_("Remove from the group"), button=_("Remove from the group"),
+            question=_("Remove %(name)s from the group %(group)s?", name=person.full_name, group=item.name),
+            notes=[_("Training the group required is no longer required of them: the open assignments its rules "
+                     "made end. What they completed and their certificates stay.")],
+            back=url_for("workspace.group", group_id=group_id))
     groups.remove_member(item, person, actor=current_user)
     db.session.commit()
     flash(_("%(name)s has been removed from %(group)s. Training the group required is no longer required of them; "
