@@ -98,7 +98,8 @@ def next_session_start(c):
              .where(Registration.user_id == c.user_id, TrainingSession.course_id == c.course_id,
                     Registration.status == REGISTERED, TrainingSession.ends_at >= bindparam("now"))
              .scalar_subquery())
-    return case((c.next_ends_at >= bindparam("now"), c.next_starts_at), else_=later)
+    # Read from the rows only when the first booked session has ended and a later one has not (seldom).
+    return case((c.next_ends_at >= bindparam("now"), c.next_starts_at), (c.booked_until >= bindparam("now"), later))
 
 
 def units_rows(user_column, course_column, by_pairs):
