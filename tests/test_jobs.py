@@ -225,7 +225,7 @@ def test_the_features_register_their_job_kinds_when_the_app_is_built():
               "create_app({'TESTING': True})\n"
               "print(before, services.registered_kinds())\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
-    assert done.stdout.split("\n")[-2] == "[] ['certificates.pdf', 'certificates.zip']"
+    assert done.stdout.split("\n")[-2] == "[] ['certificates.pdf', 'certificates.zip', 'people.import']"
 
 
 def test_an_unknown_kind_fails_loudly(admin, company):

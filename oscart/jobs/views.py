@@ -32,4 +32,6 @@ def download(job_id):
 
 
 def _page(item, refresh):
-    return render_template("jobs/job.html", job=item, kind=services.kind_of(item), refresh=refresh)
+    # A kind's own page (templates/jobs/<kind>.html, extending jobs/job.html) when its feature gives one.
+    return render_template([f"jobs/{item.kind}.html", "jobs/job.html"], job=item, kind=services.kind_of(item),
+                           refresh=refresh)

@@ -7,7 +7,7 @@ from oscart.core import navigation
 
 
 def init_app(app):
-    from oscart.workspace import company_views, import_views, views
+    from oscart.workspace import company_views, import_job, import_views, views  # noqa: F401  (import_job: its kind)
 
     app.register_blueprint(company_views.bp)
     app.register_blueprint(views.bp)

@@ -9,7 +9,7 @@ from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGES
 from oscart.core.security import require
 from oscart.core.uploads import upload_limit
-from oscart.workspace import imports
+from oscart.workspace import import_job, imports
 from oscart.workspace.company_views import limit_invitations
 from oscart.workspace.import_columns import FIELDS, sample_response
 from oscart.workspace.import_files import MAX_BYTES
@@ -64,6 +64,8 @@ def columns(import_id):
     people_import = _open_import(import_id)
     if people_import.completed_at is not None:
         return redirect(url_for("people_import.result", import_id=import_id))
+    if (importing := _importing(people_import)) is not None:
+        return importing
     form = mapping_form(people_import)
     if form.validate_on_submit():
         try:
@@ -83,6 +85,8 @@ def preview(import_id):
     people_import = _open_import(import_id)
     if people_import.completed_at is not None:
         return redirect(url_for("people_import.result", import_id=import_id))
+    if (importing := _importing(people_import)) is not None:
+        return importing
     if not people_import.mapping or "email" not in people_import.mapping:
         return redirect(url_for("people_import.columns", import_id=import_id))
     plan = imports.preview_import(people_import, current_user)
@@ -101,6 +105,10 @@ def confirm(import_id):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    if import_job.runs_as_job(people_import) and people_import.completed_at is None:
+        job_id = import_job.start_import(people_import, actor=current_user, digest=request.form.get("digest", ""))
+        db.session.commit()
+        return redirect(url_for("jobs.job", job_id=job_id))
     try:
         imports.confirm_import(people_import, actor=current_user, digest=request.form.get("digest", ""))
     except RuleViolation as error:
@@ -116,7 +124,7 @@ def confirm(import_id):
 def result(import_id):
     people_import = _open_import(import_id)
     if people_import.completed_at is None:
-        return redirect(url_for("people_import.preview", import_id=import_id))
+        return _importing(people_import) or redirect(url_for("people_import.preview", import_id=import_id))
     return render_template("workspace/import/result.html", people_import=people_import,
                            result=people_import.result or {}, waiting=imports.count_waiting(current_user))
 
@@ -133,3 +141,9 @@ def invite_waiting():
 
 def _open_import(import_id):
     return imports.get_import(current_user, import_id)
+
+
+def _importing(people_import):
+    """A redirect to the page of the job importing the upload, while one runs."""
+    job_id = import_job.running_job(people_import)
+    return redirect(url_for("jobs.job", job_id=job_id)) if job_id is not None else None

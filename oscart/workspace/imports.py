@@ -88,16 +88,32 @@ def confirm_import(upload, *, actor, digest, now=None):
     plan = plan_import(company, upload.header, upload.rows, upload.mapping or {})
     if plan.digest != digest:
         raise RuleViolation(import_plan.PREVIEW_STALE, STALE)
+    return import_plan_rows(upload, plan, company=company, actor=actor, now=now)
+
+
+def import_plan_rows(upload, plan, *, company, actor, now, step=None, everyone=False):
+    """Write what ``plan`` says, store the counts on the upload and return them. ``step(part)``, when given, is
+    told how far it is (0 to 1) between the writes (a bulk job commits there); ``everyone``: the rules follow
+    up on every person of the file, not only on those this run created or changed (a job run again after a
+    failure, whose first run may have created people)."""
+    step = step or (lambda part: None)
     created = _create_people(plan, company)
+    step(.4)
     changed = _update_people(plan)
     changed |= _set_groups(plan)
     _set_managers(plan, created)
+    step(.6)
     invited = _invite(plan, company, actor, now) if upload.invite_now else 0
     db.session.flush()
-    if created or changed:
-        people_changed.send(company.id, user_ids=sorted(set(created.values()) | changed), actor=actor)
+    step(.8)
+    followed = set(created.values()) | changed
+    if everyone:
+        followed |= {row.user_id for row in plan.rows if row.user_id is not None}
+    if followed:
+        people_changed.send(company.id, user_ids=sorted(followed), actor=actor)
     result = {**plan.counts, "invited": invited}
-    db.session.execute(update(PeopleImport).where(PeopleImport.id == upload.id).values(result=result, rows=[]))
+    db.session.execute(update(PeopleImport).where(PeopleImport.id == upload.id)
+                       .values(result=result, rows=[], completed_at=upload.completed_at or now))
     record_event("people.imported", actor=actor, company_id=company.id, target=f"import:{upload.id}", **result)
     db.session.refresh(upload)
     return result
