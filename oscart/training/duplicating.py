@@ -6,6 +6,7 @@ about people (enrolments, progress, attempts, completions, certificates, session
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import exists, select
 from sqlalchemy.orm import undefer
 
@@ -49,7 +50,8 @@ def duplicate_course(course, *, actor, code, company_id=None):
     manageable_clause(actor)
     code = (code or "").strip().upper()
     if not code or len(code) > CODE_LENGTH:
-        raise RuleViolation(_l("Enter a code of at most %(count)s characters.", count=CODE_LENGTH), "code")
+        raise RuleViolation(lazy_ngettext("Enter a code of at most %(num)d character.",
+                                          "Enter a code of at most %(num)d characters.", CODE_LENGTH), "code")
     if db.session.scalar(select(exists().where(Course.code == code))):
         raise RuleViolation(_l("Another course already uses this code."), "code")
     if company_id is not None and (not can(actor, "training.author") or db.session.get(Company, company_id) is None):

@@ -234,6 +234,10 @@ def demo_values(email):
         "unsubscribe_token": unsubscribe_token(anna, policy.NEWSLETTER),
         "reset_token": make_reset_token(anna),
         "invitation_token": invitation_token(anna.company_id),
+        "invitation_id": db.session.scalar(select(Invitation.id).where(Invitation.company_id == anna.company_id,
+                                                                       Invitation.accepted_at.is_(None),
+                                                                       Invitation.revoked_at.is_(None))
+                                           .order_by(Invitation.id)),
         **workspace_values(user, anna.company_id),
     }
     return {key: value for key, value in values.items() if value is not None}

@@ -18,6 +18,7 @@ from oscart.core.demo import seed_demo
 from oscart.core.extensions import db
 from oscart.mail.models import OutboxMessage
 from oscart.training.models import Course
+from oscart.workspace.matrix import PEOPLE_PER_PAGE
 from tests.browser.test_narrow_screens import MEASURE, PHONE, log_in
 
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -138,7 +139,7 @@ def test_an_admin_imports_invites_and_requires_a_course_that_an_invited_person_t
     page.goto(f"/company/training?group={group_id}&course={course_id}")
     person = page.locator("tr", has_text="Nachtegaal, Noor")
     expect(person).to_contain_text("Verplicht")
-    expect(page.locator("tbody tr")).to_have_count(25)  # the first page of 50 people
+    expect(page.locator("tbody tr")).to_have_count(PEOPLE_PER_PAGE)  # the first page of 50 people
     look(page, screenshot, "12-matrix")
     page.goto(f"/company/reports?group={group_id}")
     course_row = page.locator("#courses-heading + * tr, section:has(#courses-heading) tr",
