@@ -41,14 +41,15 @@ IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
 ENROLMENT_STATUSES = (IN_PROGRESS, COMPLETED)
 
-LESSON_KINDS = ("text",)
+TEXT_LESSON, VIDEO_LESSON, DOCUMENT_LESSON = "text", "video", "document"
+LESSON_KINDS = (TEXT_LESSON, VIDEO_LESSON, DOCUMENT_LESSON)
 
 
 class Course(TimestampMixin, db.Model):
     __table_args__ = (
         one_of("format", FORMATS), one_of("status", COURSE_STATUSES), one_of("default_language", LANGUAGES),
         one_of("completion_rule", COMPLETION_RULES), CheckConstraint("duration_hours > 0", name="duration_hours"),
-        at_least("validity_months", 1), percent("attendance_threshold_percent"),
+        at_least("validity_months", 1), percent("attendance_threshold_percent"), at_least("version", 1),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +69,8 @@ class Course(TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completion_rule: Mapped[str] = mapped_column(String(20), default=RULE_LESSONS, server_default=RULE_LESSONS)
+    # Grows with every save of the course screen: an editor that loaded an older version gets a conflict.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     translations = relationship("CourseTranslation", back_populates="course", lazy="raise",
                                 cascade="all, delete-orphan")
@@ -83,6 +86,9 @@ class CourseTranslation(db.Model):
     language: Mapped[str] = mapped_column(String(2))
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # What a learner can do after the course, one per line.
+    objectives: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Title and summary folded for the catalogue search (see fold_for_search), kept in step at every save.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -205,5 +211,6 @@ class CompanyNews(TimestampMixin, db.Model):
 
 # Labels beside the constants they name (forms, pages and exports read them).
 FORMAT_LABELS = {"elearning": _l("E-learning"), "classroom": _l("Classroom"), "blended": _l("Blended")}
+LESSON_KIND_LABELS = {"text": _l("Text"), "video": _l("Video"), "document": _l("Document (PDF)")}
 RULE_LABELS = {"lessons": _l("All lessons done"), "lessons_quiz": _l("All lessons done and knowledge check passed")}
 STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "archived": _l("Archived")}
