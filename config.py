@@ -135,6 +135,13 @@ class Config:
 
     # Training: largest lesson image accepted for upload (it is decoded and re-encoded anyway).
     LESSON_IMAGE_MAX_BYTES = _env_int("LESSON_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
+    # Lesson videos, captions and documents (oscart/core/storage.py): kept in the database ("database") or in
+    # the folder FILE_STORAGE_PATH ("folder"), named by their content's SHA-256. Largest file accepted per kind.
+    FILE_STORAGE = os.environ.get("FILE_STORAGE", "database")
+    FILE_STORAGE_PATH = os.environ.get("FILE_STORAGE_PATH", str(BASE_DIR / "instance" / "files"))
+    LESSON_VIDEO_MAX_BYTES = _env_int("LESSON_VIDEO_MAX_BYTES", 500 * 1024 * 1024)
+    LESSON_DOCUMENT_MAX_BYTES = _env_int("LESSON_DOCUMENT_MAX_BYTES", 50 * 1024 * 1024)
+    LESSON_CAPTIONS_MAX_BYTES = _env_int("LESSON_CAPTIONS_MAX_BYTES", 1024 * 1024)
 
     # Background work on Celery (oscart/tasks): Redis as the broker; no result backend (tasks write their outcome
     # to the database). Eager (tasks run in the process that queues them) in development and tests.

@@ -252,6 +252,7 @@ ACCESS = {
     "training.enrol": {"POST": {"own": per_role(302, 302, 404, 302, 404), "other": per_role(302, 404, 404, 404, 404)}},
     "training.lesson": {"GET": {"own": per_role(302, 200, 404, 200, 404), "other": per_role(302, 404, 404, 404, 404)}},
     "training.image": {"GET": {"own": per_role(302, 200, 404, 200, 404), "other": per_role(302, 404, 404, 404, 404)}},
+    "training.media": {"GET": {"own": per_role(302, 200, 404, 200, 404), "other": per_role(302, 404, 404, 404, 404)}},
     "training.lesson_done": {"POST": {"own": per_role(302, 302, 404, 404, 404), "other": per_role(302, 404, 404, 404, 404)}},
     "training.quiz_start": {"POST": {"own": per_role(302, 302, 404, 404, 404), "other": per_role(302, 404, 404, 404, 404)}},
     "training.attempt": {"GET": {"own": per_role(302, 200, 404, 404, 404), "other": per_role(302, 404, 404, 404, 404)},
@@ -268,6 +269,9 @@ ACCESS = {
     "training.manage.lesson": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
                                "POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
     "training.manage.lesson_delete": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
+    # An empty form names no file: back to the lesson with the reason, nothing stored or removed.
+    "training.manage.lesson_file": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
+    "training.manage.lesson_file_remove": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
     "training.manage.lesson_move": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
     "training.manage.duplicate": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
     "training.manage.quiz": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
@@ -353,6 +357,7 @@ class World:
         if key not in self._training:
             from oscart.training.models import CompanyNews, LessonImage
             from tests.factories import lesson_ids, make_attempt, make_elearning_course, make_enrolment
+            from tests.media_helpers import PDF, add_media
 
             company = self.companies[key]
             # Two questions: the question's routes run in URL order, and /delete removes one before /move.
@@ -367,7 +372,8 @@ class World:
             db.session.commit()
             attempt = make_attempt(enrolment)
             lesson = db.session.get(Lesson, lesson_ids(course)[0])
-            self._training[key] = {"course": course, "lesson": lesson, "image": image,
+            media = add_media(lesson, "nl", "document", PDF, "application/pdf")
+            self._training[key] = {"course": course, "lesson": lesson, "image": image, "media": media,
                                    "enrolment": enrolment, "attempt": attempt, "news": news}
         return self._training[key]
 
@@ -509,6 +515,7 @@ ID_PROVIDERS = {
     "course_id": lambda world, side, role, home: world.training(world.key(side, home))["course"].id,
     "lesson_id": lambda world, side, role, home: world.training(world.key(side, home))["lesson"].id,
     "image_id": lambda world, side, role, home: world.training(world.key(side, home))["image"].id,
+    "media_id": lambda world, side, role, home: world.training(world.key(side, home))["media"].id,
     "question_id": lambda world, side, role, home: world.question_id(world.key(side, home)),
     "enrolment_id": lambda world, side, role, home: world.training(world.key(side, home))["enrolment"].id,
     "attempt_id": lambda world, side, role, home: world.training(world.key(side, home))["attempt"].id,

@@ -1,6 +1,7 @@
 """Duplicating a course into a new draft, for instance a company's own variant of an Oscart course.
 
-The copy takes the course's content only: its settings, texts, lessons, images and question bank. Nothing
+The copy takes the course's content only: its settings, texts, lessons (with their videos, captions and
+documents), images and question bank. Nothing
 about people (enrolments, progress, attempts, completions, certificates, sessions) is ever copied."""
 
 import re
@@ -18,6 +19,7 @@ from oscart.core.extensions import db
 from oscart.core.security import can
 from oscart.training.authoring import manageable_clause
 from oscart.training.content import IMAGE_URL_PREFIX
+from oscart.training.media import copy_media
 from oscart.training.models import (
     DRAFT,
     Course,
@@ -96,6 +98,7 @@ def _copy_lessons(course, copy, images):
     for row in translations.all():
         _clone(row, lesson_id=new_ids[row.lesson_id], body_source=moved(row.body_source),
                body_html=moved(row.body_html), updated_at=utcnow())
+    copy_media(new_ids)
 
 
 def _copy_quiz(course, copy):

@@ -20,7 +20,8 @@ from oscart.core.forms import BaseForm
 from oscart.core.i18n import LANGUAGE_LABELS
 from oscart.core.ids import coerce_id
 from oscart.core.widgets import QuickWidgets
-from oscart.training.models import FORMAT_LABELS, RULE_LABELS
+from oscart.training.media_models import FILE_LABELS
+from oscart.training.models import FORMAT_LABELS, LESSON_KIND_LABELS, RULE_LABELS
 from oscart.training.quiz_models import MAX_CHOICES
 
 
@@ -70,6 +71,17 @@ class LessonForm(BaseForm):
     body_source = TextAreaField(_l("Text (Markdown)"), validators=[Optional(), Length(max=100_000)])
     submit = SubmitField(_l("Save lesson"))
     preview = SubmitField(_l("Preview"))
+
+
+class NewLessonForm(BaseForm):
+    title = StringField(_l("Lesson title"), validators=[DataRequired(), Length(max=200)])
+    kind = RadioField(_l("Kind of lesson"), choices=options(LESSON_KIND_LABELS.items()), default="text")
+
+
+class LessonFileForm(BaseForm):
+    role = SelectField(_l("Kind of file"), choices=options(FILE_LABELS.items()))
+    file = FileField(_l("File"))
+    submit = SubmitField(_l("Upload file"))
 
 
 class ImageForm(BaseForm):

@@ -3,12 +3,23 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, exists, func, select
 
+from oscart.audit.services import record_event
 from oscart.core.database import prepared
 from oscart.core.exceptions import NotFound, RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import is_language
 from oscart.training.content import IMAGE_URL_PREFIX, process_image, render_markdown
-from oscart.training.models import PUBLISHED, Course, Enrolment, Lesson, LessonImage, LessonTranslation
+from oscart.training.media import discard_files_of
+from oscart.training.models import (
+    LESSON_KINDS,
+    PUBLISHED,
+    TEXT_LESSON,
+    Course,
+    Enrolment,
+    Lesson,
+    LessonImage,
+    LessonTranslation,
+)
 from oscart.training.visibility import visible_to_company_clause
 
 
@@ -17,6 +28,11 @@ def get_lesson(course, lesson_id):
     if lesson is None:
         raise NotFound()
     return lesson
+
+
+def lesson_kinds(course):
+    """{lesson id: kind} of a course's lessons."""
+    return dict(db.session.execute(select(Lesson.id, Lesson.kind).where(Lesson.course_id == course.id)).all())
 
 
 def lesson_translations(lesson):
@@ -30,18 +46,22 @@ def _translations_statement():
     return select(LessonTranslation).where(LessonTranslation.lesson_id == bindparam("lesson_id"))
 
 
-def add_lesson(course, *, actor, title, body_source=""):
-    """Append a lesson, written in the course's default language."""
+def add_lesson(course, *, actor, title, body_source="", kind=TEXT_LESSON):
+    """Append a lesson of ``kind`` (text, video or document), written in the course's default language."""
+    if kind not in LESSON_KINDS:
+        raise RuleViolation(_l("Choose one of the offered kinds of lesson."), "kind")
     last = db.session.scalar(select(func.max(Lesson.position)).where(Lesson.course_id == course.id)) or 0
-    lesson = Lesson(course_id=course.id, position=last + 1)
+    lesson = Lesson(course_id=course.id, position=last + 1, kind=kind)
     db.session.add(lesson)
     db.session.flush()
+    record_event("training.lesson_added", actor=actor, company_id=course.owner_company_id,
+                 target=f"lesson:{lesson.id}", course_id=course.id, kind=kind)
     save_lesson_translation(lesson, actor=actor, language=course.default_language, title=title,
-                            body_source=body_source)
+                            body_source=body_source, course=course)
     return lesson
 
 
-def save_lesson_translation(lesson, *, actor, language, title, body_source):
+def save_lesson_translation(lesson, *, actor, language, title, body_source, course=None):
     """Store the Markdown as written and the HTML sanitised with nh3."""
     if not is_language(language):
         raise NotFound()
@@ -54,7 +74,15 @@ def save_lesson_translation(lesson, *, actor, language, title, body_source):
     translation.body_source = body_source or ""
     translation.body_html = render_markdown(body_source)
     db.session.flush()
+    record_event("training.lesson_saved", actor=actor, company_id=_company_of(lesson, course),
+                 target=f"lesson:{lesson.id}", language=language)
     return translation
+
+
+def _company_of(lesson, course):
+    if course is None:
+        course = db.session.get(Course, lesson.course_id)
+    return course.owner_company_id
 
 
 def preview_html(body_source):
@@ -73,15 +101,20 @@ def move_lesson(course, lesson, *, actor, offset):
     for position, item in enumerate(lessons, start=1):
         item.position = position
     db.session.flush()
+    record_event("training.lesson_moved", actor=actor, company_id=course.owner_company_id,
+                 target=f"lesson:{lesson.id}", position=lesson.position)
 
 
 def delete_lesson(course, lesson, *, actor):
     """Lessons of a course someone follows stay, so that progress keeps its meaning."""
     if db.session.scalar(select(exists().where(Enrolment.course_id == course.id))):
         raise RuleViolation(_l("People are enrolled in this course: its lessons can no longer be removed."))
+    discard_files_of(lesson.id)
     db.session.execute(LessonTranslation.__table__.delete().where(LessonTranslation.lesson_id == lesson.id))
     db.session.delete(lesson)
     db.session.flush()
+    record_event("training.lesson_removed", actor=actor, company_id=course.owner_company_id,
+                 target=f"lesson:{lesson.id}", course_id=course.id)
 
 
 # --- Images ---------------------------------------------------------------------------------------

@@ -13,15 +13,18 @@ from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGES, is_language
 from oscart.core.security import can
 from oscart.core.uploads import upload_limit
-from oscart.training import authoring, duplicating, lessons
+from oscart.training import authoring, duplicating, lessons, media
 from oscart.training.forms import (
     CourseForm,
     DuplicateForm,
     ImageForm,
+    LessonFileForm,
     LessonForm,
+    NewLessonForm,
     TranslationForm,
     options,
 )
+from oscart.training.media_models import FILE_LABELS, KIND_ROLES
 from oscart.training.publishing import publish_checklist
 
 # Only the portal's languages match, so /lessons/<id>/delete is never read as a language.
@@ -115,7 +118,8 @@ def editor(course_id):
     course = authoring.get_managed_course(current_user, course_id)
     course_status, lesson_list = authoring.translation_matrix(course)
     return render_template("training/manage/editor.html", course=course, course_status=course_status,
-                           lessons=lesson_list, new_lesson=LessonForm(prefix="new"),
+                           lessons=lesson_list, kinds=lessons.lesson_kinds(course),
+                           new_lesson=NewLessonForm(prefix="new"),
                            checklist=publish_checklist(course) if course.status == "draft" else None)
 
 
@@ -140,11 +144,11 @@ def texts(course_id, lang):
 @require_author
 def lesson_new(course_id):
     course = authoring.get_managed_course(current_user, course_id)
-    form = LessonForm(prefix="new")
+    form = NewLessonForm(prefix="new")
     if not form.validate_on_submit():
         flash(_("Give the new lesson a title."), "error")
         return redirect(url_for("training.manage.editor", course_id=course.id))
-    lesson = lessons.add_lesson(course, actor=current_user, title=form.title.data)
+    lesson = lessons.add_lesson(course, actor=current_user, title=form.title.data, kind=form.kind.data)
     return _done(_("The lesson has been added."), "training.manage.lesson", course_id=course.id,
                  lesson_id=lesson.id, lang=course.default_language)
 
@@ -166,7 +170,27 @@ def lesson(course_id, lesson_id, lang):
                      lesson_id=lesson.id, lang=lang)
     return render_template("training/manage/lesson.html", course=course, lesson=lesson, form=form, lang=lang,
                            source=translations.get(course.default_language), translations=translations,
-                           images=lessons.list_images(course), LANGUAGES=LANGUAGES, preview=_preview(form))
+                           images=lessons.list_images(course), LANGUAGES=LANGUAGES, preview=_preview(form),
+                           **_files_part(lesson))
+
+
+def _files_part(lesson):
+    """The files section of a video or document lesson's editor."""
+    roles = KIND_ROLES[lesson.kind]
+    if not roles:
+        return {"file_roles": ()}
+    form = LessonFileForm(formdata=None)
+    form.role.choices = options((role, FILE_LABELS[role]) for role in roles)
+    config = current_app.config
+    megabytes = {key: config[key] // (1024 * 1024) for key in
+                 ("LESSON_VIDEO_MAX_BYTES", "LESSON_CAPTIONS_MAX_BYTES", "LESSON_DOCUMENT_MAX_BYTES")}
+    if lesson.kind == "video":
+        hint = _("A video in MP4 or WebM of at most %(video)s MB; captions in WebVTT of at most %(captions)s MB.",
+                 video=megabytes["LESSON_VIDEO_MAX_BYTES"], captions=megabytes["LESSON_CAPTIONS_MAX_BYTES"])
+    else:
+        hint = _("A PDF of at most %(size)s MB.", size=megabytes["LESSON_DOCUMENT_MAX_BYTES"])
+    return {"file_roles": roles, "files": media.lesson_media(lesson.id), "file_form": form, "file_hint": hint,
+            "FILE_LABELS": FILE_LABELS}
 
 
 def _preview(form):

@@ -9,14 +9,23 @@ from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGE_LABELS, is_language, translated_labels
 from oscart.core.pagination import paginate
 from oscart.core.security import require
-from oscart.training import company_views, course_page, enrolling, manage_views, quiz_views, quizzes  # noqa: F401 (quiz_views adds the question bank routes to manage_views.bp)
+from oscart.training import (  # noqa: F401 (quiz_views adds the question bank routes to manage_views.bp)
+    company_views,
+    course_page,
+    enrolling,
+    manage_views,
+    media_views,  # adds the lesson file routes to manage_views.bp
+    quiz_views,
+    quizzes,
+)
 from oscart.training.authoring import manageable_clause
 from oscart.training.catalogue import catalogue_cards, list_catalogue, with_course_texts
 from oscart.training.course_lessons import lessons_with_progress, next_lesson_id
 from oscart.training.forms import CatalogueFilterForm
 from oscart.training.lesson_page import load_lesson_page
 from oscart.training.lessons import get_image_for
-from oscart.training.models import FORMAT_LABELS, STATUS_LABELS
+from oscart.training.media import get_media_for
+from oscart.training.models import FORMAT_LABELS, LESSON_KIND_LABELS, STATUS_LABELS
 from oscart.training.progress import mark_lesson_done
 from oscart.training.texts import preferred_languages
 
@@ -29,7 +38,8 @@ bp.register_blueprint(company_views.bp)
 def _labels():
     # Plain strings, translated once per language: a lazy string is translated again at every use in a loop.
     return {"FORMAT_LABELS": translated_labels(FORMAT_LABELS), "STATUS_LABELS": translated_labels(STATUS_LABELS),
-            "LANGUAGE_LABELS": translated_labels(LANGUAGE_LABELS)}
+            "LANGUAGE_LABELS": translated_labels(LANGUAGE_LABELS),
+            "LESSON_KIND_LABELS": translated_labels(LESSON_KIND_LABELS)}
 
 
 def _preferred():
@@ -146,14 +156,25 @@ def attempt(attempt_id):
                            result=quizzes.attempt_result(attempt, quiz), used=used, next_at=next_at)
 
 
+def _manageable():
+    try:
+        return manageable_clause(current_user)
+    except PermissionDenied:
+        return None
+
+
+@bp.get("/media/<int:media_id>")
+@require("training.follow")
+def media(media_id):
+    """A lesson's video, captions or document, in byte ranges; ``?download=1`` as a download."""
+    row = get_media_for(current_user, media_id, manageable=_manageable())
+    return media_views.media_response(row, download=request.args.get("download") == "1")
+
+
 @bp.get("/images/<int:image_id>")
 @require("training.follow")
 def image(image_id):
-    try:
-        manageable = manageable_clause(current_user)
-    except PermissionDenied:
-        manageable = None
-    row = get_image_for(current_user, image_id, manageable=manageable)
+    row = get_image_for(current_user, image_id, manageable=_manageable())
     response = Response(row.data, mimetype=row.content_type)
     response.headers["Content-Disposition"] = "inline"
     response.headers["ETag"] = row.sha256
