@@ -76,6 +76,8 @@ def test_authoring_list_by_role(browser, world, role, status):
 @pytest.mark.parametrize("page", ["", "/editor", "/images", "/quiz", "/texts/fr"])
 def test_authoring_pages_are_scoped(browser, world, role, course, status, page):
     browser.login(_user(role, world["acme"]).email)
+    if page == "/texts/fr" and status == 200:
+        status = 302  # the former page of one language leads to its part of the course screen
     assert browser.get(f"/training/manage/{world[course].id}{page}").status_code == status
 
 

@@ -15,7 +15,7 @@ from oscart.training.models import CompanyNews, Course, CourseCompany, Enrolment
 from tests.factories import lesson_ids, make_company, make_elearning_course, make_enrolment, make_user
 
 COURSE_FORM = {"code": "fire-1", "format": "elearning", "duration_hours": "2", "validity_months": "",
-               "completion_rule": "lessons", "default_language": "nl"}
+               "completion_rule": "lessons", "default_language": "nl", "title_nl": "Brandveiligheid"}
 
 
 def test_trainer_creates_a_draft_assigned_to_chosen_companies(browser):
@@ -35,7 +35,7 @@ def test_course_code_must_be_unique(browser):
     browser.login(make_user(role=PLATFORM_ADMIN).email)
     response = browser.submit("/training/manage/new", {**COURSE_FORM, "is_global": "y"},
                               form_page="/training/manage/new")
-    assert response.status_code == 200 and "Een andere opleiding gebruikt deze code al." in response.text
+    assert response.status_code == 400 and "Een andere opleiding gebruikt deze code al." in response.text
 
 
 def test_company_admin_course_is_only_the_company_own(browser):

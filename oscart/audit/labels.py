@@ -103,6 +103,8 @@ ACTION_LABELS = {
     "training.archived": _l("Course archived"),
     "training.deleted": _l("Course deleted"),
     "training.course_duplicated": _l("Course duplicated"),
+    "training.course_created": _l("Course created"),
+    "training.course_saved": _l("Course settings or texts saved"),
     "training.lesson_added": _l("Lesson added"),
     "training.lesson_saved": _l("Lesson saved"),
     "training.lesson_moved": _l("Lesson moved"),

@@ -82,6 +82,7 @@ def _course_statement(for_staff):
     return (visible_course_statement(for_staff)
             .with_only_columns(Course.id, Course.code, Course.format, Course.duration_hours, Course.default_language,
                                CourseTranslation.language, CourseTranslation.title, CourseTranslation.summary,
+                               CourseTranslation.description, CourseTranslation.objectives,
                                Quiz.id.label("quiz_id"), Quiz.pass_percent, Quiz.max_attempts, Quiz.wait_minutes,
                                viewed_at.label("viewed_at"), attempts.c.attempts, attempts.c.best,
                                attempts.c.passed, attempts.c.last_at, attempts.c.last_id,

@@ -60,12 +60,6 @@ class DuplicateForm(BaseForm):
     submit = SubmitField(_l("Duplicate course"))
 
 
-class TranslationForm(BaseForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
-    submit = SubmitField(_l("Save texts"))
-
-
 class LessonForm(BaseForm):
     title = StringField(_l("Lesson title"), validators=[DataRequired(), Length(max=200)])
     body_source = TextAreaField(_l("Text (Markdown)"), validators=[Optional(), Length(max=100_000)])

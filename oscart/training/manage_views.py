@@ -13,15 +13,14 @@ from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGES, is_language
 from oscart.core.security import can
 from oscart.core.uploads import upload_limit
-from oscart.training import authoring, duplicating, lessons, media
+from oscart.training import authoring, course_screen, duplicating, lessons, media
+from oscart.training.course_forms import CourseScreenForm, screen_data
 from oscart.training.forms import (
-    CourseForm,
     DuplicateForm,
     ImageForm,
     LessonFileForm,
     LessonForm,
     NewLessonForm,
-    TranslationForm,
     options,
 )
 from oscart.training.media_models import FILE_LABELS, KIND_ROLES
@@ -63,27 +62,49 @@ def courses():
 @bp.route("/<int:course_id>", methods=["GET", "POST"])
 @require_author
 def course(course_id):
+    """The course screen: settings and the texts in every language, saved in one submission."""
     course = authoring.get_managed_course(current_user, course_id) if course_id else None
-    form = CourseForm(obj=course)
+    translations = course_screen.course_translations(course)
     is_staff = can(current_user, "training.author")
     companies = db.session.execute(select(Company.id, Company.name).order_by(Company.name)).all() if is_staff else []
+    loaded = course is not None and request.method == "GET"
+    form = CourseScreenForm(data=screen_data(course, translations, authoring.course_company_ids(course))
+                            if loaded else None)
     form.company_ids.choices = options(companies)
-    if request.method == "GET" and course is not None:
-        form.company_ids.data = authoring.course_company_ids(course)
+    conflict, status = None, 200
     if form.validate_on_submit():
         try:
-            course = authoring.save_course(
-                course, actor=current_user, code=form.code.data, format=form.format.data,
-                duration_hours=form.duration_hours.data, validity_months=form.validity_months.data,
-                completion_rule=form.completion_rule.data, default_language=form.default_language.data,
-                is_global=form.is_global.data, company_ids=form.company_ids.data or [])
+            saved = course_screen.save_course_screen(course, actor=current_user, version=form.version.data,
+                                                     settings=form.settings(), texts=form.texts())
+        except course_screen.CourseConflict as error:
+            db.session.rollback()
+            course, conflict, status = authoring.get_managed_course(current_user, course_id), error, 409
+            translations = course_screen.course_translations(course)
+            conflict.fields = course_screen.differences(course, translations, form.settings(), form.texts())
+            form.version.data = str(course.version)  # saving again replaces their version, knowingly
         except RuleViolation as error:
             db.session.rollback()
             form.add_error(error.field, error.message)
+            status = 400
         else:
-            return _done(_("The course has been saved."), "training.manage.editor", course_id=course.id)
+            return _done(_("The course has been saved."), "training.manage.course", course_id=saved.id)
+    elif request.method == "POST":
+        status = 400
+    if status == 400:
+        flash(_("The course was not saved: correct the fields marked below."), "error")
     return render_template("training/manage/course.html", form=form, course=course, is_staff=is_staff,
-                           duplicate=_duplicate_form(course, companies) if course else None)
+                           conflict=conflict, **_screen_parts(course, translations, companies)), status
+
+
+def _screen_parts(course, translations, companies):
+    """The languages in the screen's order (the course's default first) with their status, and the copy form."""
+    first = course.default_language if course else request.form.get("default_language", "nl")
+    order = [first, *(code for code in LANGUAGES if code != first)] if first in LANGUAGES else list(LANGUAGES)
+    if course is None:
+        return {"order": order, "statuses": None, "duplicate": None, "shown": None}
+    course_status, lesson_list = authoring.translation_matrix(course)
+    return {"order": order, "statuses": course_screen.language_statuses(course_status, lesson_list),
+            "duplicate": _duplicate_form(course, companies), "shown": request.args.get("lang")}
 
 
 def _duplicate_form(course, companies):
@@ -118,26 +139,18 @@ def editor(course_id):
     course = authoring.get_managed_course(current_user, course_id)
     course_status, lesson_list = authoring.translation_matrix(course)
     return render_template("training/manage/editor.html", course=course, course_status=course_status,
+                           languages=course_screen.language_statuses(course_status, lesson_list),
                            lessons=lesson_list, kinds=lessons.lesson_kinds(course),
                            new_lesson=NewLessonForm(prefix="new"),
                            checklist=publish_checklist(course) if course.status == "draft" else None)
 
 
-@bp.route(f"/<int:course_id>/texts/{LANG}", methods=["GET", "POST"])
+@bp.get(f"/<int:course_id>/texts/{LANG}")
 @require_author
 def texts(course_id, lang):
+    """The texts of one language are a part of the course screen: links to the former page open that part."""
     course = authoring.get_managed_course(current_user, course_id)
-    if not is_language(lang):
-        return redirect(url_for("training.manage.editor", course_id=course.id))
-    existing = {t.language: t for t in db.session.scalars(
-        select(authoring.CourseTranslation).where(authoring.CourseTranslation.course_id == course.id))}
-    form = TranslationForm(obj=existing.get(lang))
-    if form.validate_on_submit():
-        authoring.save_course_translation(course, actor=current_user, language=lang, title=form.title.data,
-                                          summary=form.summary.data or "")
-        return _done(_("The texts have been saved."), "training.manage.editor", course_id=course.id)
-    return render_template("training/manage/texts.html", course=course, form=form, lang=lang,
-                           source=existing.get(course.default_language))
+    return redirect(url_for("training.manage.course", course_id=course.id, lang=lang, _anchor=f"texts-{lang}"))
 
 
 @bp.post("/<int:course_id>/lessons")

@@ -19,7 +19,8 @@ from oscart.training.quiz_models import ChoiceTranslation, QuestionTranslation, 
 
 # Free text that may name someone: news about colleagues, and authored course content.
 free_text(CompanyNews.title, CompanyNews.body_source, CompanyNews.body_html, mentions_people=True)
-free_text(CourseTranslation.title, CourseTranslation.summary, CourseTranslation.search_text,
+free_text(CourseTranslation.title, CourseTranslation.summary, CourseTranslation.description,
+          CourseTranslation.objectives, CourseTranslation.search_text,
           LessonTranslation.title, LessonTranslation.body_source, LessonTranslation.body_html,
           QuestionTranslation.text, QuestionTranslation.explanation, ChoiceTranslation.text)
 

@@ -41,14 +41,14 @@ from tests.browser.conftest import ARTIFACTS
 PHONE = {"width": 360, "height": 740}
 ROLES = ("admin@oscart.example", "trainer@oscart.example", "hr@acme.example", "hr@globex.example",
          "anna@acme.example")
-# GET rules that answer with a file or JSON rather than a page.
+# GET rules that answer with a file or JSON rather than a page, or that lead to a part of another page.
 NOT_PAGES = {"static", "main.healthz", "main.readyz", "metrics", "accounts.photo_image", "training.image",
              "certificates.download",
              "certificates.company_list", "certificates.company_pdf", "certificates.company_zip",
              "certificates.manage_list", "classroom.signin_sheet", "classroom.session_csv",
              "classroom.attendance_csv", "companies.training_matrix_csv", "audit.export", "reports.export",
              "people_import.sample", "classroom.session_ics", "classroom.calendar_feed",
-             "jobs.download"}
+             "jobs.download", "training.manage.texts"}
 # Rules whose argument "token" is a token of its own kind.
 TOKENS = {"privacy.unsubscribe": "unsubscribe_token", "auth.reset_password": "reset_token",
           "companies.accept_invitation": "invitation_token"}
