@@ -225,3 +225,46 @@ def test_the_course_page_shows_the_description_and_objectives(browser):
     page = browser.get(f"/training/courses/{course.id}").text
     assert "Over deze opleiding" in page and "<p>Eerste alinea.</p><p>Tweede alinea.</p>" in page
     assert "<li>Veilig heffen</li><li>Hulp vragen</li>" in page
+
+
+def test_the_screen_and_the_overview_run_a_fixed_number_of_statements(browser, count_queries):
+    from decimal import Decimal
+
+    from sqlalchemy import insert
+
+    from oscart.training.models import Lesson
+
+    course = make_elearning_course(titles=dict(TEXTS), lessons=2, status="draft")
+    browser.login(make_user(role=PLATFORM_ADMIN).email)
+    url = f"/training/manage/{course.id}"
+
+    def counts(round_):
+        """Statements of the screen, the overview and a save that writes two languages."""
+        found = []
+        for path in (url, f"{url}/editor"):
+            with count_queries() as counter:
+                assert browser.get(path).status_code == 200
+            found.append(counter.count)
+        db.session.refresh(course)
+        with count_queries() as counter:
+            response = browser.submit(url, screen_form(course, summary_fr=f"Résumé {round_}",
+                                                       summary_en=f"Summary {round_}"))
+        assert response.status_code == 302
+        return found + [counter.count]
+
+    counts(0)  # the settings as the form posts them, once
+    small = counts(1)
+    # 400 more courses in four languages, and the course itself with 20 lessons more in four languages.
+    codes = [f"BULK-{n}" for n in range(400)]
+    db.session.execute(insert(Course), [{"code": code, "format": "elearning", "status": "published",
+                                         "duration_hours": Decimal("1.0"), "default_language": "nl"}
+                                        for code in codes])
+    ids = db.session.scalars(select(Course.id).where(Course.code.in_(codes))).all()
+    db.session.execute(insert(CourseTranslation), [{"course_id": course_id, "language": code, "title": title}
+                                                   for course_id in ids for code, title in TEXTS.items()])
+    db.session.execute(insert(Lesson), [{"course_id": course.id, "position": n} for n in range(3, 23)])
+    lessons = db.session.scalars(select(Lesson.id).where(Lesson.course_id == course.id, Lesson.position > 2)).all()
+    db.session.execute(insert(LessonTranslation), [{"lesson_id": lesson_id, "language": code, "title": "Les"}
+                                                   for lesson_id in lessons for code in TEXTS])
+    db.session.commit()
+    assert counts(2) == small
