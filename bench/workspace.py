@@ -3,6 +3,8 @@
     .venv/bin/python -m bench.workspace                      # SQLite file instance/bench-workspace.db
     .venv/bin/python -m bench.workspace --database-url postgresql+psycopg://postgres@127.0.0.1:5432/oscart_bench
     .venv/bin/python -m bench.workspace --no-generate --rounds 5
+    .venv/bin/python -m bench.workspace --no-generate --rounds 0 --cpu      # in-process CPU share only
+    .venv/bin/python -m bench.workspace --no-generate --rounds 0 --cpu --pages 'matrix|reports'
 
 1. Empties the database (drop_all / create_all: never point it at real data) and bulk-inserts one company with
    ``--people`` employees in 5 groups and 6 job roles, ``--courses`` courses in four languages, an enrolment of
@@ -14,20 +16,24 @@
    (bench/crawl.py: employees, an employee's page, groups, attendance, certificates, rules, ...) besides the
    matrix and report variants below, counts each page's SQL statements in-process and loads each page right after
    the bare endpoint; the median ratio of the rounds counts.
+3. With ``--cpu``, also each page's in-process CPU share (bench.run.count_statements: the process time of the bare
+   endpoint divided by the page's, through the Flask test client, the median of five alternating batches).
+   ``--pages REGEX`` keeps the pages whose name matches.
 """
 
 import argparse
 import os
 import random
+import re
 import sys
 import time
 from datetime import timedelta
 from statistics import median
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select
 
 from bench.crawl import crawl
-from bench.run import HOST, TARGET_RATIO, login, measure, start_server, stop
+from bench.run import HOST, TARGET_RATIO, bench_app, count_statements, login, measure, start_server, stop
 from oscart import create_app
 from oscart.accounts.models import User
 from oscart.assignments import tracking
@@ -58,6 +64,8 @@ def parse_args(argv=None):
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-generate", action="store_true")
+    parser.add_argument("--cpu", action="store_true", help="also each page's in-process CPU share")
+    parser.add_argument("--pages", help="only the pages whose name matches this regular expression")
     return parser.parse_args(argv)
 
 
@@ -170,8 +178,12 @@ def generate(args):
         if db.engine.dialect.name == "postgresql":
             # As autovacuum leaves the tables of a running portal: statistics, and a visibility map that lets an
             # index answer a count without reading the rows.
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(text("VACUUM ANALYZE"))
+            # Straight through the driver in autocommit: the portal's engine sends BEGIN before any statement that
+            # is not a plain SELECT (oscart.core.database), and VACUUM cannot run inside a transaction.
+            with db.engine.connect() as connection:
+                driver = connection.connection.dbapi_connection
+                driver.autocommit = True
+                driver.execute("VACUUM ANALYZE")
         group_id = db.session.scalar(select(Group.id).where(Group.name == "Workspace group 1"))
         counts = {"enrolments": db.session.query(Enrolment).count(), "certificates": db.session.query(Certificate)
                   .count()}
@@ -190,26 +202,10 @@ def pages(group_id):
 
 
 def statements(args, urls):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench-only-secret"})
-    client = app.test_client()
-    client.post("/login", data={"email": ADMIN_EMAIL, "password": PASSWORD})
-    with app.app_context():
-        engine = db.engine
-    counts = {}
-    for name, path in urls.items():
-        assert client.get(path).status_code == 200, path
-        seen = []
-        listener = lambda *_, seen=seen: seen.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            client.get(path).close()
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        counts[name] = len(seen)
-    with app.app_context():
-        db.engine.dispose()
-    return counts
+    """{name: statements} and, with ``--cpu``, {name: in-process CPU share} of each page (bench.run)."""
+    found = count_statements(bench_app(args.database_url), {ADMIN_EMAIL: PASSWORD},
+                             {name: (path, ADMIN_EMAIL) for name, path in urls.items()}, cpu=args.cpu)
+    return found if args.cpu else (found, {})
 
 
 def main(argv=None):
@@ -233,6 +229,8 @@ def main(argv=None):
         known = set(urls.values())
         urls.update({f"{endpoint} {path}": path for endpoint, path in crawl(HOST, args.port, admin, url_map, limit=80)
                      if path not in known})
+        if args.pages:
+            urls = {name: path for name, path in urls.items() if re.search(args.pages, name)}
         samples.update({name: [] for name in urls})
         targets = {"empty logged-in page": "/bench/empty", **urls}
         for _ in range(args.rounds):
@@ -249,18 +247,20 @@ def main(argv=None):
                 samples[name].append((rps, rps / reference))
     finally:
         stop(server)
-    counts = statements(args, urls)
+    counts, shares = statements(args, urls)
     load = os.getloadavg()
     print(f"\ngunicorn {args.workers} workers on {HOST} · {args.connections} connections × {args.seconds} s · median "
           f"of {args.rounds} rounds · load average at the end {load[0]:.2f}\n")
-    print("| page | requests/s | ratio to bare | SQL statements |\n|---|---:|---:|---:|")
+    print("| page | requests/s | ratio to bare | SQL statements |" + (" in-process CPU share |" if args.cpu else "")
+          + "\n|---|---:|---:|---:|" + ("---:|" if args.cpu else ""))
     for name, measured in samples.items():
+        cpu = f" {100 * shares[name]:.1f}%{'' if shares[name] >= TARGET_RATIO else ' ⚠'} |" if name in shares else ""
         if not measured:
-            print(f"| {name} | errors | – | {counts.get(name, '–')} |")
+            print(f"| {name} | {'errors' if args.rounds else '–'} | – | {counts.get(name, '–')} |{cpu}")
             continue
         rps, ratio = median(m[0] for m in measured), median(m[1] for m in measured)
         flag = "" if name.startswith(("bare", "empty")) or ratio >= TARGET_RATIO else " ⚠ below 15%"
-        print(f"| {name} | {rps:,.0f} | {100 * ratio:.1f}%{flag} | {counts.get(name, '–')} |")
+        print(f"| {name} | {rps:,.0f} | {100 * ratio:.1f}%{flag} | {counts.get(name, '–')} |{cpu}")
     return 0
 
 

@@ -229,6 +229,17 @@ def test_matrix_never_shows_other_companies_or_hidden_people(browser):
     assert "Olga" not in exported and "Globex" not in exported
 
 
+def test_matrix_cells_and_names_are_escaped(browser):
+    _acme, hr, anna, *_rest = _company_with_people()
+    anna.first_name, anna.last_name = "<b>Anna</b>", "Aerts & Co"
+    make_enrolment(anna, make_elearning_course(titles={"nl": "Heffen <veilig>"}), progress_percent=30)
+    db.session.commit()
+    browser.login(hr.email)
+    html = browser.get("/company/training").text
+    assert '<th scope="row">Aerts &amp; Co, &lt;b&gt;Anna&lt;/b&gt;</th>' in html
+    assert "<th scope=\"col\">Heffen &lt;veilig&gt;</th>" in html and "<b>" not in html
+
+
 def test_matrix_without_followed_courses_points_to_assigning_one(browser):
     _acme, hr, *_people = _company_with_people()
     browser.login(hr.email)

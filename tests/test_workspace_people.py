@@ -204,7 +204,9 @@ def test_the_employee_page_takes_the_same_queries_whatever_the_record(hr, compan
         make_certificate(anna, make_course(titles={"en": f"Certified {n}"}))
         make_registration(make_training_session(make_classroom_course(title=f"Session {n}")), anna)
         make_group(company, f"Group {n}", members=[anna])
-    assert count() == small
+        make_user(company=company)  # more people in the company
+    # the session load; the person, their groups, courses, sessions and certificates in one statement
+    assert (small, count()) == (2, 2)
 
 
 # --- Details and groups ------------------------------------------------------------------------------

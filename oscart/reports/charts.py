@@ -1,5 +1,5 @@
-"""The geometry of the report's charts, for the SVG written by templates/reports/_charts.html, and the rows of the
-tables beside them.
+"""The geometry of the report's charts, for the SVG written by oscart/reports/markup.py, and the rows of the tables
+beside them.
 
 Charts take the width of their column: horizontal positions are percentages of it, heights and text sizes are
 pixels, so the text stays readable at 360 pixels and nothing scrolls sideways. Every number shown is formatted by

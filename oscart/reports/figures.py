@@ -26,8 +26,8 @@ from oscart.companies.models import Group
 from oscart.core import local_time
 from oscart.core.database import SelectsInOne, prepared, utcnow
 from oscart.reports import summary
-from oscart.training.models import Course, CourseTranslation
-from oscart.training.texts import first_row_per_id, pick_course_texts
+from oscart.training.models import Course
+from oscart.training.titles import READER_COMPANY, READER_LANGUAGE, reader_title
 
 PERIODS = (3, 6, 12, 24)  # months
 DEFAULT_PERIOD = 12
@@ -59,13 +59,15 @@ def month_starts(first, count):
     return [dates.add_months(first.replace(day=1), index) for index in range(count + 1)]
 
 
-def report_params(actor, filters, now):
-    """The bound values of a report's statement, and its past and coming months."""
+def report_params(actor, preferred, filters, now):
+    """The bound values of a report's statement, and its past and coming months. Course titles are in the
+    reader's language (``preferred``: preferred_languages(actor)), then the company's, the course's own, then any
+    (oscart.training.titles)."""
     today = now.astimezone(local_time.BRUSSELS).date()
     past = month_starts(dates.add_months(today.replace(day=1), 1 - filters.months), filters.months)
     coming = month_starts(today, filters.months)
     params = {"company_id": actor.company_id, "now": now, "period_start": moment(past[0]),
-              "period_end": moment(past[-1])}
+              "period_end": moment(past[-1]), READER_LANGUAGE: preferred.wanted, READER_COMPANY: actor.company_id}
     for index, day in enumerate(past):
         params[f"past_{index}"] = moment(day)
     for index, day in enumerate(coming):
@@ -74,15 +76,16 @@ def report_params(actor, filters, now):
 
 
 def load_report(actor, preferred, filters, *, now=None):
-    params, past, coming = report_params(actor, filters, now or utcnow())
+    params, past, coming = report_params(actor, preferred, filters, now or utcnow())
     params["scope_id"] = filters.group_id or 0
     for index, day in enumerate(coming):
         params[f"coming_{index}"] = moment(day)
-    return build_report(_statement(filters.months).rows(params), preferred, past, coming)
+    return build_report(_statement(filters.months).rows(params), past, coming)
 
 
-def build_report(found, preferred, past, coming):
-    return Report(courses=_course_rates(found["courses"], preferred),
+def build_report(found, past, coming):
+    return Report(courses=[Rate(row.id, row.code if row.title is None else row.title, row.done, row.total)
+                           for row in found["courses"]],
                   groups=[Rate(row.id, row.name, row.done, row.total) for row in found["group_rates"]],
                   overdue=_months(past, found["overdue"]), expiring=_months(coming, found["expiring"]),
                   attendance=_months(past, found["attendance"]),
@@ -100,13 +103,6 @@ def _months(starts, found):
     return [Month(start, int(by_index[index].count) if index in by_index else 0,
                   int(by_index[index].total or 0) if index in by_index else 0)
             for index, start in enumerate(starts[:-1])]
-
-
-def _course_rates(found, preferred):
-    courses = first_row_per_id(found)
-    texts = pick_course_texts(found, {row.id: row.default_language for row in courses}, preferred)
-    return [Rate(row.id, texts[row.id][0].title if row.id in texts else row.code, row.done, row.total)
-            for row in courses]
 
 
 def bucket(column, prefix, count):
@@ -130,10 +126,9 @@ def _statement(months):
                          _sum(summary.ENROLLED).label("total"))
                   .where(mine, SummaryCount.kind.in_([summary.ENROLLED, summary.DONE]), since_start)
                   .group_by(SummaryCount.item_id).subquery("per_course"))
-    courses = (select(Course.id, Course.code, Course.default_language, per_course.c.done, per_course.c.total,
-                      Course.id.label("course_id"), CourseTranslation.language, CourseTranslation.title)
+    courses = (select(Course.id, Course.code, per_course.c.done, per_course.c.total,
+                      reader_title(Course.id).label("title"))
                .join(per_course, per_course.c.course_id == Course.id)
-               .outerjoin(CourseTranslation, CourseTranslation.course_id == Course.id)
                .where(per_course.c.total > 0))
     per_group = (select(SummaryCount.item_id.label("group_id"), done.label("done"),
                         _sum(summary.G_ENROLLED).label("total"))

@@ -10,15 +10,15 @@ from oscart.companies.models import Group, GroupMember
 from oscart.companies.services import visible_employees
 from oscart.core.database import SelectsInOne, prepared, utcnow
 from oscart.reports.figures import bucket, build_report, report_params
-from oscart.training.models import COMPLETED, Course, CourseTranslation, Enrolment
+from oscart.training.models import COMPLETED, Course, Enrolment
+from oscart.training.titles import reader_title
 
 
 def load_report(actor, preferred, filters, *, now=None):
-    params, past, coming = report_params(actor, filters, now or utcnow())
+    params, past, coming = report_params(actor, preferred, filters, now or utcnow())
     if filters.group_id is not None:
         params["group_id"] = filters.group_id
-    return build_report(_statement(filters.months, filters.group_id is not None).rows(params), preferred, past,
-                        coming)
+    return build_report(_statement(filters.months, filters.group_id is not None).rows(params), past, coming)
 
 
 @prepared
@@ -34,11 +34,9 @@ def _statement(months, by_group):
                           or_(Enrolment.completed_at.is_(None), Enrolment.completed_at >= bindparam("period_start")))
     per_course = (select(Enrolment.course_id, done.label("done"), func.count().label("total"))
                   .where(open_in_period).group_by(Enrolment.course_id).subquery("per_course"))
-    courses = (select(Course.id, Course.code, Course.default_language, cast(per_course.c.done, Integer).label("done"),
-                      per_course.c.total, Course.id.label("course_id"), CourseTranslation.language,
-                      CourseTranslation.title)
-               .join(per_course, per_course.c.course_id == Course.id)
-               .outerjoin(CourseTranslation, CourseTranslation.course_id == Course.id))
+    courses = (select(Course.id, Course.code, cast(per_course.c.done, Integer).label("done"), per_course.c.total,
+                      reader_title(Course.id).label("title"))
+               .join(per_course, per_course.c.course_id == Course.id))
     group_rates = (select(Group.id, Group.name, cast(done, Integer).label("done"), func.count().label("total"))
                    .join(GroupMember, GroupMember.group_id == Group.id)
                    .join(Enrolment, Enrolment.user_id == GroupMember.user_id)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from oscart.core import tabular
 from oscart.core.ids import coerce_id
 from oscart.core.security import require
-from oscart.reports import charts, figures
+from oscart.reports import charts, figures, markup
 from oscart.training.texts import preferred_languages
 
 bp = Blueprint("reports", __name__, url_prefix="/company")
@@ -26,7 +26,8 @@ def dashboard():
     report = figures.load_report(current_user, preferred_languages(current_user), filters)
     drawn, tables = _charts_and_tables(report)
     return render_template("reports/dashboard.html", report=report, filters=filters, charts=drawn, tables=tables,
-                           periods=[(months, str(label)) for months, label in PERIOD_LABELS.items()])
+                           periods=[(months, str(label)) for months, label in PERIOD_LABELS.items()],
+                           bar_chart=markup.bar_chart, rate_table=markup.rate_table, month_card=markup.month_card)
 
 
 @bp.get("/reports.xlsx", defaults={"extension": "xlsx"})

@@ -50,10 +50,11 @@ def training_matrix():
                               course_page=request.args.get("cpage", 1, type=int))
     choices = [(course.id, course.title) for course in data["courses"]]
     statuses = [(key, str(label)) for key, label in matrix.STATUS_LABELS.items()]
+    texts = matrix_texts.cell_texts(data["cells"], matrix.STATUS_LABELS)
     return render_template("companies/training.html", filters=filters, search=filters.search,
                            course_id=filters.course_id, choices=choices, statuses=statuses,
-                           texts=matrix_texts.cell_texts(data["cells"], matrix.STATUS_LABELS),
-                           not_enrolled=_("Not enrolled"), **data)
+                           rows=matrix_texts.body_rows(data["page"].items, data["shown"], texts, _("Not enrolled")),
+                           **data)
 
 
 @bp.get("/training.xlsx", defaults={"extension": "xlsx"})

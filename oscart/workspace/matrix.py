@@ -23,8 +23,8 @@ from oscart.core.database import LIKE_ESCAPE, SelectsInOne, contains_pattern, pr
 from oscart.core.extensions import db
 from oscart.core.local_time import local_date
 from oscart.core.pagination import Page, paginate
-from oscart.training.models import Course, CourseTranslation
-from oscart.training.texts import first_row_per_id, pick_course_texts
+from oscart.training.models import Course
+from oscart.training.titles import READER_COMPANY, READER_LANGUAGE, reader_title
 from oscart.workspace import matrix_cells as mc
 
 # What a laptop screen shows without scrolling much: 20 people down, 8 courses across.
@@ -70,8 +70,8 @@ class MatrixFilters:
 
 def load_matrix(actor, preferred, filters, *, page_number=1, course_page=1):
     """The page of people against the page of course columns, with the filters' choices."""
-    found = _menus_statement().rows({"company_id": actor.company_id})
-    courses = _titled(found["courses"], preferred)
+    found = _menus_statement().rows(_menu_params(actor, preferred))
+    courses = _titled(found["courses"])
     chosen = [course for course in courses if course.id == filters.course_id] if filters.course_id else courses
     columns = _course_page(chosen, course_page)
     params = filters.params(actor)
@@ -91,16 +91,20 @@ def _course_page(courses, number):
                 total=len(courses))
 
 
-def _titled(found, preferred):
-    courses = first_row_per_id(found)
-    texts = pick_course_texts(found, {row.id: row.default_language for row in courses}, preferred)
-    return [MatrixCourse(row.id, row.code, texts[row.id][0].title if row.id in texts else row.code, row.people)
-            for row in courses]
+def _titled(found):
+    return [MatrixCourse(row.id, row.code, row.code if row.title is None else row.title, row.people)
+            for row in found]
+
+
+def _menu_params(actor, preferred):
+    """The titles in the reader's language (``preferred``: preferred_languages(actor)), then the company's, the
+    course's own, then any (oscart.training.titles follows the same chain in SQL, one title row per course)."""
+    return {"company_id": actor.company_id, READER_LANGUAGE: preferred.wanted, READER_COMPANY: actor.company_id}
 
 
 def followed_courses(actor, preferred):
     """[MatrixCourse] of the courses the company's people follow or booked, the most followed first (one query)."""
-    return _titled(_menus_statement().rows({"company_id": actor.company_id})["courses"], preferred)
+    return _titled(_menus_statement().rows(_menu_params(actor, preferred))["courses"])
 
 
 def matrix_cells(user_ids, course_ids, params):
@@ -113,7 +117,7 @@ def matrix_cells(user_ids, course_ids, params):
 
 @prepared
 def _menus_statement():
-    """The followed courses (one row per title language), the company's groups and job roles, in one statement.
+    """The followed courses with their titles, the company's groups and job roles, in one statement.
 
     How many follow each course (its enrolments and places in its sessions of the company's visible people) is
     kept in summary_count (oscart.assignments.counts.FOLLOWED).
@@ -121,10 +125,8 @@ def _menus_statement():
     counted = (select(SummaryCount.item_id.label("course_id"), SummaryCount.count.label("people"))
                .where(SummaryCount.company_id == bindparam("company_id"), SummaryCount.scope_id == 0,
                       SummaryCount.kind == FOLLOWED, SummaryCount.at == ALWAYS).subquery("counted"))
-    courses = (select(Course.id, Course.code, Course.default_language, counted.c.people,
-                      Course.id.label("course_id"), CourseTranslation.language, CourseTranslation.title)
-               .join(counted, counted.c.course_id == Course.id)
-               .outerjoin(CourseTranslation, CourseTranslation.course_id == Course.id))
+    courses = (select(Course.id, Course.code, counted.c.people, reader_title(Course.id).label("title"))
+               .join(counted, counted.c.course_id == Course.id))
     groups = select(Group.id, Group.name).where(Group.company_id == bindparam("company_id"))
     job_roles = select(JobRole.id, JobRole.name).where(JobRole.company_id == bindparam("company_id"))
     return SelectsInOne(courses=(courses, [counted.c.people.desc(), Course.code, Course.id]),

@@ -3,14 +3,17 @@
 A page shows a few hundred cells; written in the template, each cell's badge and due date cost several
 translation calls, date formats and escapes through Jinja's machinery, more than the rest of the page. Here each
 message is looked up once per page and each date formatted once per page (and remembered across pages by the date
-filter), and the template writes four prepared values per cell.
+filter), and the table's rows are written here too (``body_rows``): a template loop looks up every cell's values
+through Jinja's attribute access and escapes each one, which cost more than the rest of the page.
 """
 
 from collections import namedtuple
 from functools import lru_cache
 
 from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from oscart.workspace import matrix_cells as mc
 
@@ -72,3 +75,33 @@ def cell_texts(cells, status_labels):
             tag = required if status == mc.OVERDUE else due % {"date": day(cell.due_at)}
         texts[key] = CellText(css, badge, label, tag)
     return texts
+
+
+def body_rows(people, shown, texts, not_enrolled):
+    """The ``<tr>`` rows of the matrix's body (what templates/companies/training.html wrote in a loop, to the
+    character): a person per row, a cell per shown course (``texts`` from cell_texts)."""
+    if not people:
+        return Markup(f'    <tr><td colspan="{len(shown) + 1}">{_("No employees found.")}</td></tr>\n')  # noqa: S704
+    course_ids = [course.id for course in shown]
+    none = (f'<td class="cell-none"><span aria-hidden="true">—</span><span class="visually-hidden">'
+            f'{escape(not_enrolled)}</span></td>\n')
+    deactivated = f' <span class="badge">{_("Deactivated")}</span>'  # a template's {% trans %}: not escaped
+    written = {}  # each distinct cell's markup once per page
+    parts = []
+    for person in people:
+        parts.append(f'    <tr>\n      <th scope="row">{escape(person.last_name)}, {escape(person.first_name)}'
+                     f'{"" if person.is_active else deactivated}</th>\n')
+        user_id = person.id
+        for course_id in course_ids:
+            text = texts.get((user_id, course_id))
+            if text is None:
+                parts.append(none)
+                continue
+            html = written.get(text)
+            if html is None:
+                tag = f' <span class="required-tag">{escape(text.required)}</span>' if text.required else ""
+                html = written[text] = (f'<td class="{escape(text.css)}"><span class="{escape(text.badge)}">'
+                                        f'{escape(text.label)}</span>{tag}</td>')
+            parts.append(html)
+        parts.append("    </tr>\n")
+    return Markup("".join(parts))  # noqa: S704 - every value is escaped above

@@ -15,7 +15,7 @@ from oscart.core.database import utcnow
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.security import COMPANY_ADMIN, require
-from oscart.workspace import people, record
+from oscart.workspace import people, record, record_rows
 from oscart.workspace.blueprint import bp
 from oscart.workspace.forms import KIND_LABELS, PersonForm
 
@@ -28,14 +28,11 @@ import_module("oscart.workspace.views_logo")
 @bp.get("/employees/<int:user_id>")
 @require("company.manage")
 def employee(user_id):
-    person = directory.person_summary(current_user, user_id)
     return render_template(
-        "workspace/employee.html", person=person, groups=directory.person_groups(user_id), kinds=KIND_LABELS,
-        courses=record.list_courses(current_user, user_id), sessions=record.list_sessions(current_user, user_id),
-        certificates=record.list_certificates(current_user, user_id), now=utcnow(), today=local_time.today(),
-        certificate_status=certificate_status, certificate_labels=CERTIFICATE_LABELS,
-        registration_labels=REGISTRATION_LABELS, COMPANY_ADMIN=COMPANY_ADMIN,
-        is_self=user_id == current_user.id)
+        "workspace/employee.html", **record.employee_page(current_user, user_id), kinds=KIND_LABELS, now=utcnow(),
+        today=local_time.today(), certificate_status=certificate_status, certificate_labels=CERTIFICATE_LABELS,
+        registration_labels=REGISTRATION_LABELS, COMPANY_ADMIN=COMPANY_ADMIN, is_self=user_id == current_user.id,
+        course_rows=record_rows.course_rows)
 
 
 @bp.route("/employees/<int:user_id>/edit", methods=["GET", "POST"])
