@@ -235,6 +235,8 @@ ACCESS = {
     "certificates.reissue": {"POST": only(PLATFORM_ADMIN, ok=400)},  # a reason is required
     "certificates.revoke": {"POST": only(PLATFORM_ADMIN, ok=400)},
     "certificates.issue": {"GET": ADMIN, "POST": ADMIN},
+    # An empty form: the reason is required, the page answers with the error.
+    "certificates.reissue_many": {"GET": ADMIN, "POST": ADMIN},
     # required training (company admin area; ids: a rule of the side's company)
     "assignments.index": {"GET": only(COMPANY_ADMIN)},
     "assignments.rule /company/rules/new": {"GET": only(COMPANY_ADMIN), "POST": only(COMPANY_ADMIN)},  # errors

@@ -225,7 +225,8 @@ def test_the_features_register_their_job_kinds_when_the_app_is_built():
               "create_app({'TESTING': True})\n"
               "print(before, services.registered_kinds())\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
-    assert done.stdout.split("\n")[-2] == "[] ['certificates.pdf', 'certificates.zip', 'people.import']"
+    assert done.stdout.split("\n")[-2] == ("[] ['certificates.pdf', 'certificates.reissue', 'certificates.zip', "
+                                          "'people.import', 'privacy.campaign']")
 
 
 def test_an_unknown_kind_fails_loudly(admin, company):
@@ -277,3 +278,39 @@ def _queued_job(owner):
     db.session.commit()
     assert job.status == QUEUED
     return job
+
+
+def test_a_run_cut_off_by_the_database_takes_its_claim_back_at_the_retry(run_task, app, monkeypatch, admin,
+                                                                          company):
+    """PostgreSQL stopped mid-job: the run cannot even release the job; its retry takes the job back at once
+    instead of leaving it to the sweep after the lease."""
+    from sqlalchemy.exc import OperationalError
+
+    job = _queued_job(admin)
+    kind, calls = services.kind_of(job), []
+
+    def database_gone_once(job, progress):
+        calls.append(job.attempts)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE job", {}, Exception("server closed the connection"))
+        return kind.build(job, progress)
+
+    def release_fails(*args, **kwargs):
+        raise OperationalError("UPDATE job", {}, Exception("connection refused"))
+
+    monkeypatch.setitem(services._KINDS, "certificates.zip", services.Kind(database_gone_once, kind.label,
+                                                                          kind.back_endpoint, kind.back_label))
+    monkeypatch.setattr(services, "release_job", release_fails)
+    monkeypatch.setitem(app.extensions["celery"].conf, "task_eager_propagates", False)
+    run_task.apply(args=[job.id])
+    job = _job()
+    assert calls == [1, 2] and (job.status, job.attempts, job.progress) == (DONE, 2, 3)
+
+
+def test_a_held_claim_taken_over_by_the_sweep_is_not_taken_back(admin, company):
+    job_id = _queued_job(admin).id
+    assert services.claim_job(job_id) == 1
+    Job.query.filter_by(id=job_id).update({"lease_until": utcnow() - timedelta(seconds=1)})
+    db.session.commit()
+    assert services.claim_job(job_id) == 2  # the sweep's run
+    assert services.claim_job(job_id, held=1) is None

@@ -8,7 +8,8 @@ from oscart.core.security import TRAINEE, TRAINER
 
 
 def init_app(app):
-    from oscart.certificates import bulk, cli, views  # noqa: F401  (bulk: the ZIP and PDF job kinds)
+    # bulk and reissue_job register their job kinds; views_reissue adds its page to the blueprint.
+    from oscart.certificates import bulk, cli, reissue_job, views, views_reissue  # noqa: F401
     from oscart.certificates import demo as certificates_demo
 
     app.register_blueprint(views.bp)

@@ -103,11 +103,18 @@ def get_job(actor, job_id, *, with_result=False):
     return job
 
 
-def claim_job(job_id):
-    """Take the job for this run; returns the claim number, or None when it is done, failed, held or gone."""
+def claim_job(job_id, *, held=None):
+    """Take the job for this run; returns the claim number, or None when it is done, failed, held or gone.
+
+    ``held``: the claim of this task's earlier attempt that could not release the job (the database was down):
+    the retry takes it back at once instead of waiting for its lease to lapse. Only that claim matches; if the
+    sweep took the job over meanwhile, the number differs and the retry stops.
+    """
     now = utcnow()
-    claimed = claim_many(update(Job).where(
-        Job.id == job_id, or_(Job.status == QUEUED, (Job.status == RUNNING) & (Job.lease_until < now)))
+    takeable = or_(Job.status == QUEUED, (Job.status == RUNNING) & (Job.lease_until < now))
+    if held is not None:
+        takeable = or_(takeable, (Job.status == RUNNING) & (Job.attempts == held))
+    claimed = claim_many(update(Job).where(Job.id == job_id, takeable)
         .values(status=RUNNING, attempts=Job.attempts + 1, progress=0, lease_until=now + LEASE, error=None)
         .returning(Job.attempts))
     db.session.commit()

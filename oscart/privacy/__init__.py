@@ -8,7 +8,7 @@ from oscart.core.signals import remember_me_chosen
 
 
 def init_app(app):
-    from oscart.privacy import admin_views, cli, views
+    from oscart.privacy import admin_views, campaign_job, cli, views  # noqa: F401  (campaign_job: its job kind)
     from oscart.privacy import demo as privacy_demo
 
     remember_me_chosen.connect(record_remember_me)

@@ -16,9 +16,8 @@ from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGES
 from oscart.core.security import require
-from oscart.privacy import campaigns, incidents, policy, requests, retention, statement
+from oscart.privacy import campaign_job, campaigns, incidents, policy, requests, retention, statement
 from oscart.privacy.forms import CampaignForm, DecisionForm, IncidentForm, PublishForm, choices
-from oscart.privacy.models import CampaignDelivery
 
 bp = Blueprint("privacy_admin", __name__, url_prefix="/admin/privacy")
 
@@ -105,21 +104,24 @@ def campaign(campaign_id):
             db.session.commit()
             flash(_("The campaign has been saved."), "success")
             return redirect(url_for("privacy_admin.campaign", campaign_id=item.id))
-    pending = delivered = None
+    pending = delivered = sending = None
     if item is not None:
-        pending = db.session.scalar(select(func.count()).select_from(campaigns.pending_recipients(item).subquery()))
-        delivered = db.session.scalar(select(func.count(CampaignDelivery.id))
-                                      .where(CampaignDelivery.campaign_id == item.id))
+        pending, delivered = campaign_job.pending_count(item), campaign_job.delivered_count(item)
+        sending = campaign_job.running_job(item)
     return render_template("privacy_admin/campaign.html", form=form, item=item, pending=pending,
-                           delivered=delivered, kind_labels=campaigns.KIND_LABELS)
+                           delivered=delivered, sending=sending, kind_labels=campaigns.KIND_LABELS)
 
 
 @bp.post("/campaigns/<int:campaign_id>/send")
 @require("privacy.decide")
 def send_campaign(campaign_id):
-    sent = campaigns.send_campaign(campaigns.get_campaign(campaign_id), actor=current_user)
+    sent, job = campaign_job.send_or_start(campaigns.get_campaign(campaign_id), actor=current_user)
     db.session.commit()
-    if sent:
+    if job is not None and job.owner_id == current_user.id:
+        return redirect(url_for("jobs.job", job_id=job.id))
+    if job is not None:
+        flash(_("Another administrator is sending this campaign. Its page shows how far it is."), "info")
+    elif sent:
         flash(ngettext("The campaign has been queued for %(num)s person.",
                        "The campaign has been queued for %(num)s people.", sent), "success")
     else:

@@ -57,11 +57,12 @@ def pending_recipients(campaign):
     return reachable_users(policy.NEWSLETTER).where(~delivered).order_by(User.id)
 
 
-def send_campaign(campaign, *, actor, limit=None):
+def send_campaign(campaign, *, actor, limit=None, record=True):
     """Queue the campaign for everyone still due, each in their language; returns the number queued.
 
     The delivery row and the mail are written in the same transaction, and (campaign, user) is unique,
-    so an interrupted run can simply be repeated: nobody receives it twice.
+    so an interrupted run can simply be repeated: nobody receives it twice. ``record``: False for the steps of
+    a job (oscart.privacy.campaign_job), whose start is the audited sending.
     """
     query = pending_recipients(campaign)
     if limit:
@@ -75,6 +76,6 @@ def send_campaign(campaign, *, actor, limit=None):
         db.session.add(CampaignDelivery(campaign_id=campaign.id, user_id=user.id, message_id=message.id))
     if not db.session.scalar(select(pending_recipients(campaign).exists())):
         campaign.sent_at = campaign.sent_at or utcnow()
-    if users:
+    if users and record:
         record_event("privacy.campaign_sent", actor=actor, target=f"campaign:{campaign.id}", recipients=len(users))
     return len(users)

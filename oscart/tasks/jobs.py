@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from sqlalchemy.exc import OperationalError
 
 from oscart.core.extensions import db
 from oscart.jobs import services
@@ -19,10 +20,15 @@ def backoff(retries):
 
 
 @shared_task(name=services.RUN_TASK, bind=True, acks_late=True, max_retries=MAX_RETRIES, ignore_result=True)
-def run(self, job_id):
+def run(self, job_id, claim=None):
     """Build the job's result once. A second delivery of the same task (a worker killed, the sweep) finds the
-    job done or held by a live run and does nothing."""
-    claim = services.claim_job(job_id)
+    job done or held by a live run and does nothing. ``claim``: this task's own claim, which its earlier attempt
+    could not release because the database was down; the retry takes it back."""
+    try:
+        claim = services.claim_job(job_id, held=claim)
+    except OperationalError as exc:  # the database does not answer: try again later, still holding the claim
+        db.session.rollback()
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries), kwargs={"claim": claim}) from exc
     if claim is None:
         return None
     job = db.session.get(Job, job_id)
@@ -37,14 +43,26 @@ def run(self, job_id):
         return None
     except Exception as exc:
         db.session.rollback()
-        final = self.request.retries >= self.max_retries
-        services.release_job(job_id, claim, error=f"{type(exc).__name__}: {exc}", final=final)
-        if final:
-            log.exception("Job %s failed after %s attempts", job_id, claim)
-            return None
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+        return _failed(self, job_id, claim, exc)
     services.finish_job(job_id, claim, result)
     return job_id
+
+
+def _failed(task, job_id, claim, exc):
+    """Queue the job again and retry with back-off, or fail it for good after the last retry. When the database
+    is what failed, the job cannot even be released: the retry keeps the claim and takes it back."""
+    final = task.request.retries >= task.max_retries
+    held = None
+    try:
+        services.release_job(job_id, claim, error=f"{type(exc).__name__}: {exc}", final=final)
+    except OperationalError:
+        db.session.rollback()
+        log.warning("Job %s could not be released (database unreachable); its retry keeps claim %s", job_id, claim)
+        held = claim
+    if final:
+        log.exception("Job %s failed after %s attempts", job_id, claim)
+        return None
+    raise task.retry(exc=exc, countdown=backoff(task.request.retries), kwargs={"claim": held}) from exc
 
 
 @shared_task(name="oscart.jobs.resume", ignore_result=True)
