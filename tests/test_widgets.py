@@ -16,7 +16,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from oscart.classroom.forms import ReviewFilterForm, SessionForm
 from oscart.core.forms import BaseForm
 from oscart.core.widgets import QUICK_CLASSES, QuickLabel, QuickWidgets, html_params, quick_widget
-from oscart.training.forms import QuestionForm
+from oscart.training.course_forms import CourseScreenForm
+from oscart.training.forms import DuplicateForm, QuestionForm
 
 
 class EveryWidget(BaseForm):
@@ -86,13 +87,14 @@ def _both(field, render_kw):
     return expected, actual, quick is not original
 
 
-@pytest.mark.parametrize("form_class", [EveryWidget, ReviewFilterForm, SessionForm, QuestionForm])
+@pytest.mark.parametrize("form_class", [EveryWidget, ReviewFilterForm, SessionForm, QuestionForm, CourseScreenForm,
+                                        DuplicateForm])
 @pytest.mark.parametrize("data", [None, FORM_DATA], ids=["empty", "filled"])
 def test_quick_widgets_render_what_wtforms_renders(app, form_class, data):
     with app.test_request_context("/"):
         form = form_class(formdata=data, meta={"csrf": False})
         form.validate()  # errors and coerced data, as a posted form has them
-        for name in ("course", "company", "course_id", "company_id"):
+        for name in ("course", "company", "course_id", "company_id", "company_ids"):
             if name in form._fields:
                 form[name].choices = [(0, "All"), (3, "Acme & Sons"), (5, 'The "Best"')]
         if "trainer_ids" in form._fields:

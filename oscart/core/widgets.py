@@ -5,7 +5,8 @@ escapes each value again. On a form of thirty fields, or a menu of many options,
 ``html_params`` below writes the same text with an f-string. It reaches the widgets through public hooks only:
 a form's ``Meta.render_field`` (which renders every field and option) and ``Meta.bind_field`` (which gives each
 field a ``QuickLabel``), the ``html_params`` attribute of the ``Input`` widgets, ``Select.render_option``, and the
-``__call__`` of ``TextArea`` and ``Label`` (rewritten: they call the module function).
+``__call__`` of ``Select``, ``TextArea`` and ``Label`` (rewritten: they call the module function; a menu reads its
+options through the fields' public ``iter_choices`` and ``iter_groups``).
 Only WTForms' own widget classes are replaced, each by a subclass with the same settings; any other widget
 renders as before. tests/test_widgets.py renders every field and label of the forms that opt in both ways,
 so a WTForms release that renders differently fails there.
@@ -34,6 +35,27 @@ def html_params(**kwargs):
 
 
 class _QuickSelect(widgets.Select):
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
+        flags = getattr(field, "flags", {})
+        for key in dir(flags):
+            if key in self.validation_attrs and key not in kwargs:
+                kwargs[key] = getattr(flags, key)
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        if field.has_groups():
+            for group, choices in field.iter_groups():
+                if group is not None:
+                    html.append(f"<optgroup {html_params(label=group)}>")
+                html.extend(self.render_option(choice) for choice in choices)
+                if group is not None:
+                    html.append("</optgroup>")
+        else:
+            html.extend(self.render_option(choice) for choice in field.iter_choices())
+        html.append("</select>")
+        return Markup("".join(html))  # noqa: S704 - every part escaped by html_params and render_option
+
     @classmethod
     def render_option(cls, choice, **kwargs):
         value = choice.value

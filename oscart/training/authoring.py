@@ -2,11 +2,11 @@
 Oscart staff manage Oscart's courses, a company admin only the own company's courses."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import column, delete, exists, func, or_, select, table
+from sqlalchemy import bindparam, column, delete, exists, func, or_, select, table
 
 from oscart.audit.services import record_event
 from oscart.companies.models import Company
-from oscart.core.database import utcnow
+from oscart.core.database import prepared, rows, utcnow
 from oscart.core.exceptions import NotFound, PermissionDenied, RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGES, is_language
@@ -49,10 +49,19 @@ def list_managed_courses(actor):
 
 
 def get_managed_course(actor, course_id):
-    course = db.session.scalar(select(Course).where(Course.id == course_id, manageable_clause(actor)))
+    manageable_clause(actor)  # PermissionDenied for anyone who authors no courses
+    course = db.session.scalar(_managed_course_statement(can(actor, "training.author")),
+                               {"course_id": course_id, "company_id": actor.company_id})
     if course is None:
         raise NotFound()
     return course
+
+
+@prepared
+def _managed_course_statement(is_staff):
+    owner = Course.owner_company_id
+    return select(Course).where(Course.id == bindparam("course_id"),
+                                owner.is_(None) if is_staff else owner == bindparam("company_id"))
 
 
 def save_course(course, *, actor, code, format, duration_hours, validity_months, completion_rule,
@@ -122,16 +131,13 @@ def _status(source_at, target_at):
     return CURRENT
 
 
-def translation_matrix(course):
+def translation_matrix(course, course_rows=None):
     """For the side-by-side editor: per language the status of the course texts and of each lesson
-    (missing, or older than the text in the course's default language)."""
-    course_rows = dict(db.session.execute(select(CourseTranslation.language, CourseTranslation.updated_at)
-                                          .where(CourseTranslation.course_id == course.id)).all())
-    lesson_rows = db.session.execute(
-        select(Lesson.id, Lesson.position, LessonTranslation.language, LessonTranslation.title,
-               LessonTranslation.updated_at)
-        .outerjoin(LessonTranslation, LessonTranslation.lesson_id == Lesson.id)
-        .where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)).all()
+    (missing, or older than the text in the course's default language). ``course_rows``: {language: updated_at}
+    of the course texts when the caller has read them already."""
+    if course_rows is None:
+        course_rows = dict(rows(_course_dates_statement(), {"course_id": course.id}))
+    lesson_rows = rows(_lesson_dates_statement(), {"course_id": course.id})
     lessons = {}
     for row in lesson_rows:
         entry = lessons.setdefault(row.id, {"id": row.id, "position": row.position, "titles": {}, "at": {}})
@@ -143,6 +149,20 @@ def translation_matrix(course):
         entry["status"] = {code: _status(entry["at"].get(source), entry["at"].get(code)) for code in LANGUAGES}
         entry["title"] = entry["titles"].get(source) or next(iter(entry["titles"].values()), "")
     return course_status, list(lessons.values())
+
+
+@prepared
+def _course_dates_statement():
+    return (select(CourseTranslation.language, CourseTranslation.updated_at)
+            .where(CourseTranslation.course_id == bindparam("course_id")))
+
+
+@prepared
+def _lesson_dates_statement():
+    return (select(Lesson.id, Lesson.position, LessonTranslation.language, LessonTranslation.title,
+                   LessonTranslation.updated_at)
+            .outerjoin(LessonTranslation, LessonTranslation.lesson_id == Lesson.id)
+            .where(Lesson.course_id == bindparam("course_id")).order_by(Lesson.position, Lesson.id))
 
 
 def publish_course(course, *, actor, confirm_fallback=False, now=None):

@@ -3,10 +3,13 @@ objectives (``title_nl``, ``summary_fr``...), posted together."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, Optional
 
-from oscart.core.i18n import LANGUAGE_LABELS
-from oscart.training.forms import CourseForm
+from oscart.core.i18n import LANGUAGE_LABELS, translated_labels
+from oscart.core.widgets import QuickWidgets
+from oscart.training.forms import CourseForm, options
+from oscart.training.models import FORMAT_LABELS, RULE_LABELS
 
 TEXT_FIELDS = ("title", "summary", "description", "objectives")
 SETTINGS = ("code", "format", "duration_hours", "validity_months", "completion_rule", "default_language",
@@ -14,7 +17,22 @@ SETTINGS = ("code", "format", "duration_hours", "validity_months", "completion_r
 
 
 class _ScreenFields(CourseForm):
+    class Meta(QuickWidgets):
+        pass
+
     version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Labels and menu texts as plain strings translated once per language (translated_labels): a lazy string is
+        # translated again at every use, and this form shows some forty of them.
+        labels = translated_labels(_LABELS)
+        for field in self:
+            if field.name in labels:
+                field.label.text = labels[field.name]
+        for field, texts in ((self.format, FORMAT_LABELS), (self.completion_rule, RULE_LABELS),
+                             (self.default_language, LANGUAGE_LABELS)):
+            field.choices = options(translated_labels(texts).items())
 
     def validate(self, extra_validators=None):
         """Besides each field's own checks: the default language has a title, and a language with any text has
@@ -53,6 +71,8 @@ def _course_screen_form():
 
 
 CourseScreenForm = _course_screen_form()
+_LABELS = {name: field.args[0] for name in dir(CourseScreenForm)
+           if isinstance(field := getattr(CourseScreenForm, name), UnboundField) and field.args}
 
 
 def screen_data(course, translations, company_ids):

@@ -4,15 +4,16 @@ each language's status over the course texts and every lesson (complete, missing
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, exists, false, select, update
 
 from oscart.audit.services import record_event
-from oscart.core.database import utcnow
+from oscart.companies.models import Company
+from oscart.core.database import prepared, rows, utcnow
 from oscart.core.exceptions import Conflict, RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGE_LABELS, LANGUAGES
 from oscart.training import authoring
-from oscart.training.models import FORMAT_LABELS, RULE_LABELS, Course, CourseTranslation
+from oscart.training.models import FORMAT_LABELS, RULE_LABELS, Course, CourseCompany, CourseTranslation
 
 TEXT_FIELDS = ("title", "summary", "description", "objectives")
 SETTING_FIELDS = ("code", "format", "duration_hours", "validity_months", "completion_rule", "default_language",
@@ -49,11 +50,38 @@ def language_statuses(course_status, lessons):
 
 
 def course_translations(course):
-    """{language: CourseTranslation} of a course ({} for a course not yet made)."""
+    """{language: row of the course's texts} ({} for a course not yet made)."""
     if course is None:
         return {}
-    found = db.session.scalars(select(CourseTranslation).where(CourseTranslation.course_id == course.id))
-    return {translation.language: translation for translation in found}
+    return {row.language: row for row in rows(_texts_statement(), {"course_id": course.id})}
+
+
+@prepared
+def _texts_statement():
+    return (select(CourseTranslation.language, CourseTranslation.updated_at,
+                   *(getattr(CourseTranslation, name) for name in TEXT_FIELDS))
+            .where(CourseTranslation.course_id == bindparam("course_id")))
+
+
+def screen_statuses(course, translations):
+    """language_statuses() of a course whose texts ``translations`` (course_translations()) are read already."""
+    course_status, lessons = authoring.translation_matrix(
+        course, {code: row.updated_at for code, row in translations.items()})
+    return language_statuses(course_status, lessons)
+
+
+def company_choices(course):
+    """Every company as (id, name), and the ids of those the course is assigned to, in one statement."""
+    found = rows(_companies_statement(course is not None), {"course_id": course.id if course else None})
+    return [(row.id, row.name) for row in found], [row.id for row in found if row.is_assigned]
+
+
+@prepared
+def _companies_statement(for_course):
+    assigned = (exists().where(CourseCompany.company_id == Company.id,
+                               CourseCompany.course_id == bindparam("course_id"))
+                if for_course else false())
+    return select(Company.id, Company.name, assigned.label("is_assigned")).order_by(Company.name)
 
 
 def save_course_screen(course, *, actor, version, settings, texts, now=None):
@@ -100,7 +128,8 @@ def _settings_of(course):
 
 
 def _save_texts(course, texts, now):
-    existing = course_translations(course)
+    found = db.session.scalars(select(CourseTranslation).where(CourseTranslation.course_id == course.id))
+    existing = {translation.language: translation for translation in found}
     written, removed = [], []
     for code in LANGUAGES:
         values = {name: _clean(texts.get(code, {}).get(name)) for name in TEXT_FIELDS}

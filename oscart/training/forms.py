@@ -55,6 +55,9 @@ class CourseForm(BaseForm):
 
 
 class DuplicateForm(BaseForm):
+    class Meta(QuickWidgets):
+        pass
+
     code = StringField(_l("Code of the copy"), validators=[DataRequired(), Length(max=30)])
     company_id = SelectField(_l("For company"), validate_choice=False)
     submit = SubmitField(_l("Duplicate course"))

@@ -5,9 +5,7 @@ from functools import wraps
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from oscart.companies.models import Company
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGES, is_language
@@ -66,10 +64,9 @@ def course(course_id):
     course = authoring.get_managed_course(current_user, course_id) if course_id else None
     translations = course_screen.course_translations(course)
     is_staff = can(current_user, "training.author")
-    companies = db.session.execute(select(Company.id, Company.name).order_by(Company.name)).all() if is_staff else []
+    companies, assigned = course_screen.company_choices(course) if is_staff else ([], [])
     loaded = course is not None and request.method == "GET"
-    form = CourseScreenForm(data=screen_data(course, translations, authoring.course_company_ids(course))
-                            if loaded else None)
+    form = CourseScreenForm(data=screen_data(course, translations, assigned) if loaded else None)
     form.company_ids.choices = options(companies)
     conflict, status = None, 200
     if form.validate_on_submit():
@@ -102,8 +99,7 @@ def _screen_parts(course, translations, companies):
     order = [first, *(code for code in LANGUAGES if code != first)] if first in LANGUAGES else list(LANGUAGES)
     if course is None:
         return {"order": order, "statuses": None, "duplicate": None, "shown": None}
-    course_status, lesson_list = authoring.translation_matrix(course)
-    return {"order": order, "statuses": course_screen.language_statuses(course_status, lesson_list),
+    return {"order": order, "statuses": course_screen.screen_statuses(course, translations),
             "duplicate": _duplicate_form(course, companies), "shown": request.args.get("lang")}
 
 
