@@ -275,6 +275,8 @@ ACCESS = {
     # An empty form names no file: back to the lesson with the reason, nothing stored or removed.
     "training.manage.lesson_file": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
     "training.manage.lesson_file_remove": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
+    # The image picker's upload: an empty form answers 400 with the reason as JSON.
+    "training.manage.image_upload": {"POST": {"own": per_role(302, 403, 404, 400, 404), "other": MANAGE_OTHER}},
     "training.manage.lesson_move": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
     "training.manage.duplicate": {"POST": {"own": MANAGE_OWN_POST, "other": MANAGE_OTHER}},
     "training.manage.quiz": {"GET": {"own": MANAGE_OWN, "other": MANAGE_OTHER},
@@ -570,6 +572,9 @@ def _rules(app):
                   key=lambda r: (r.rule, r.endpoint))
 
 
+# Every upload route is posted for both sides: more than one person's shared upload budget (tests/test_uploads.py
+# checks the budget itself).
+@pytest.mark.config(RATELIMIT_UPLOAD="1000 per minute")
 @pytest.mark.parametrize("role, home", CASES, ids=[f"{r}-{h}" for r, h in CASES])
 def test_every_route_answers_each_role_as_declared(app, role, home):
     world = World()

@@ -111,6 +111,7 @@ ACTION_LABELS = {
     "training.lesson_removed": _l("Lesson removed"),
     "training.lesson_file_saved": _l("Lesson file uploaded"),
     "training.lesson_file_removed": _l("Lesson file removed"),
+    "training.image_uploaded": _l("Lesson image uploaded"),
     "training.question_deleted": _l("Question deleted"),
     "training.question_created": _l("Question added"),
     "training.question_updated": _l("Question edited"),

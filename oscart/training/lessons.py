@@ -125,6 +125,8 @@ def upload_image(course, *, actor, data, max_bytes):
                         data=encoded, sha256=digest, uploaded_by_id=actor.id)
     db.session.add(image)
     db.session.flush()
+    record_event("training.image_uploaded", actor=actor, company_id=course.owner_company_id,
+                 target=f"course:{course.id}", image_id=image.id, width=width, height=height)
     return image
 
 

@@ -1,9 +1,10 @@
 """Files of video and document lessons: uploaded and removed in the lesson editor (routes on manage_views.bp),
-served to learners in byte ranges (``media_response``, used by the training.media route)."""
+served to learners in byte ranges (``media_response``, used by the training.media route); the lesson editor's
+image picker uploads through ``image_upload``."""
 
 import io
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
@@ -14,7 +15,7 @@ from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.uploads import upload_limit
 from oscart.training import authoring, lessons, media
-from oscart.training.forms import LessonFileForm
+from oscart.training.forms import ImageForm, LessonFileForm
 from oscart.training.manage_views import LANG, _done, bp, require_author
 from oscart.training.media_models import CAPTIONS, DOCUMENT, VIDEO
 
@@ -74,6 +75,27 @@ def lesson_file_remove(course_id, lesson_id, lang):
     media.remove_media(course, lesson, actor=current_user, language=lang, role=role)
     return _done(_("The file has been removed."), "training.manage.lesson", course_id=course.id,
                  lesson_id=lesson.id, lang=lang, _anchor="files")
+
+
+@bp.post("/<int:course_id>/images/upload")
+@require_author
+@upload_limit
+def image_upload(course_id):
+    """The image picker's upload (a script posts it): JSON with the new image's URL, or the reason it was refused.
+    Without script the Images page does the same with a form."""
+    course = authoring.get_managed_course(current_user, course_id)
+    form = ImageForm()
+    upload = request.files.get("image")
+    if not form.validate_on_submit() or upload is None:
+        return jsonify(error=_("Choose an image file.")), 400
+    max_bytes = current_app.config["LESSON_IMAGE_MAX_BYTES"]
+    try:
+        image = lessons.upload_image(course, actor=current_user, data=upload.read(max_bytes + 1), max_bytes=max_bytes)
+    except RuleViolation as error:
+        db.session.rollback()
+        return jsonify(error=str(error.message)), 400
+    db.session.commit()
+    return jsonify(id=image.id, url=lessons.image_url(image.id), width=image.width, height=image.height)
 
 
 def media_response(row, *, download=False):

@@ -43,6 +43,7 @@ ROLES = ("admin@oscart.example", "trainer@oscart.example", "hr@acme.example", "h
          "anna@acme.example")
 # GET rules that answer with a file or JSON rather than a page, or that lead to a part of another page.
 NOT_PAGES = {"static", "main.healthz", "main.readyz", "metrics", "accounts.photo_image", "training.image",
+             "training.media",
              "certificates.download",
              "certificates.company_list", "certificates.company_pdf", "certificates.company_zip",
              "certificates.manage_list", "classroom.signin_sheet", "classroom.session_csv",
