@@ -113,8 +113,8 @@ def _claim_version(course, version):
         .values(version=Course.version + 1).execution_options(synchronize_session=False)).rowcount
     if not claimed:
         raise CourseConflict(_l("Someone else saved this course after you opened it. Nothing was saved: what you "
-                                "typed is kept below, and the fields they changed are listed. Save again to "
-                                "replace their version with yours."))
+                                "typed is kept below, and the fields whose saved text differs from yours are listed "
+                                "with that text. Save again to replace it with yours."))
 
 
 def _number(version):

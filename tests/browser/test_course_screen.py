@@ -1,6 +1,6 @@
 """The course screen in a real browser without JavaScript, on a desktop and a 360 px phone: four languages typed
-and saved in one submission, an error in one language that loses nothing, and each language's state. Screenshots
-in test-artifacts/."""
+and saved in one submission, an error in one language that loses nothing, each language's state, and two authors saving
+the same course. Screenshots in test-artifacts/."""
 
 from playwright.sync_api import expect
 
@@ -42,3 +42,22 @@ def test_four_languages_in_one_submission(new_page, screenshot):
         page.goto(f"/training/manage/{course.id}/editor")
         expect(page.locator(".language-status")).to_contain_text("Volledig")
         screenshot(page, f"editor-course-overview-{name}")
+
+
+def test_two_authors_saving_the_same_course(new_page, screenshot):
+    admin = make_user(role=PLATFORM_ADMIN, language="nl")
+    for name, viewport in VIEWPORTS:
+        course = make_elearning_course(status="draft", lessons=1, titles={"nl": "Heffen", "fr": "Soulever"})
+        first, second = (new_page(viewport=viewport, java_script_enabled=False) for _ in range(2))
+        for page in (first, second):
+            login(page, admin.email)
+            page.goto(f"/training/manage/{course.id}")
+        second.locator("#title_fr").fill("Soulever des charges")
+        second.get_by_role("button", name="Opleiding bewaren").click()
+        first.locator("#summary_nl").fill("Mijn samenvatting")
+        first.get_by_role("button", name="Opleiding bewaren").click()
+        expect(first.locator(".flash-error")).to_contain_text("Soulever des charges")
+        expect(first.locator("#summary_nl")).to_have_value("Mijn samenvatting")
+        screenshot(first, f"editor-course-screen-conflict-{name}")
+        first.get_by_role("button", name="Opleiding bewaren").click()
+        expect(first.locator(".flash")).to_contain_text("De opleiding is bewaard")
