@@ -111,6 +111,12 @@ def bucket(column, prefix, count):
                 else_=literal(count)).label("month")
 
 
+def _kinds(*kinds):
+    """SQL condition: the row counts one of ``kinds``, each a plain bound value (a list would be an expanding
+    parameter, written into the statement again at every execution)."""
+    return SummaryCount.kind.in_([literal(kind) for kind in kinds])
+
+
 def _sum(kind):
     return func.sum(case((SummaryCount.kind == kind, SummaryCount.count), else_=0))
 
@@ -119,12 +125,12 @@ def _sum(kind):
 def _statement(months):
     mine = and_(SummaryCount.company_id == bindparam("company_id"), SummaryCount.scope_id == bindparam("scope_id"))
     since_start = SummaryCount.at >= bindparam("period_start")
-    done = cast(func.sum(case((and_(SummaryCount.kind.in_([summary.DONE, summary.G_DONE]),
+    done = cast(func.sum(case((and_(_kinds(summary.DONE, summary.G_DONE),
                                     SummaryCount.at < bindparam("period_end")), SummaryCount.count), else_=0)),
                 Integer)
     per_course = (select(SummaryCount.item_id.label("course_id"), done.label("done"),
                          _sum(summary.ENROLLED).label("total"))
-                  .where(mine, SummaryCount.kind.in_([summary.ENROLLED, summary.DONE]), since_start)
+                  .where(mine, _kinds(summary.ENROLLED, summary.DONE), since_start)
                   .group_by(SummaryCount.item_id).subquery("per_course"))
     courses = (select(Course.id, Course.code, per_course.c.done, per_course.c.total,
                       reader_title(Course.id).label("title"))
@@ -132,7 +138,7 @@ def _statement(months):
                .where(per_course.c.total > 0))
     per_group = (select(SummaryCount.item_id.label("group_id"), done.label("done"),
                         _sum(summary.G_ENROLLED).label("total"))
-                 .where(mine, SummaryCount.kind.in_([summary.G_ENROLLED, summary.G_DONE]), since_start)
+                 .where(mine, _kinds(summary.G_ENROLLED, summary.G_DONE), since_start)
                  .group_by(SummaryCount.item_id).subquery("per_group"))
     group_rates = (select(Group.id, Group.name, per_group.c.done, per_group.c.total)
                    .join(per_group, per_group.c.group_id == Group.id)
@@ -148,12 +154,16 @@ def _statement(months):
 
 
 def _per_month(mine, kind, total_kind, prefix, months, *conditions):
-    """(statement, order) of the counts of ``kind`` (and of ``total_kind`` as the total) per month."""
-    month = bucket(SummaryCount.at, prefix, months)
-    total = _sum(total_kind) if total_kind else literal(0)
-    statement = (select(month, _sum(kind).label("count"), total.label("total"))
-                 .where(mine, SummaryCount.kind.in_([kind, total_kind] if total_kind else [kind]),
-                        SummaryCount.at >= bindparam(f"{prefix}_0"), SummaryCount.at < bindparam(f"{prefix}_{months}"),
-                        *conditions)
-                 .group_by(month))
-    return statement, [month]
+    """(statement, order) of the counts of ``kind`` (and of ``total_kind`` as the total) per month.
+
+    The month is computed in a subquery, so that its comparisons with the month bounds are written (and their
+    values bound) once rather than again in the grouping and the order."""
+    rows = (select(bucket(SummaryCount.at, prefix, months), SummaryCount.kind, SummaryCount.count)
+            .where(mine, _kinds(kind, total_kind) if total_kind else SummaryCount.kind == kind,
+                   SummaryCount.at >= bindparam(f"{prefix}_0"), SummaryCount.at < bindparam(f"{prefix}_{months}"),
+                   *conditions)
+            .subquery(f"{prefix}_{kind}"))
+    counted = func.sum(case((rows.c.kind == kind, rows.c.count), else_=0))
+    total = func.sum(case((rows.c.kind == total_kind, rows.c.count), else_=0)) if total_kind else literal(0)
+    statement = (select(rows.c.month, counted.label("count"), total.label("total")).group_by(rows.c.month))
+    return statement, [rows.c.month]
