@@ -34,3 +34,6 @@ def test_demo_training_data_is_complete_and_idempotent(app):
     assert languages == {"nl", "fr"}
     acme_dock = db.session.scalar(select(Course).where(Course.code == "ACME-DOCK"))
     assert acme_dock.owner_company_id == demo.companies["Acme Logistics"].id
+    safe = db.session.scalar(select(CourseTranslation).join(Course).where(Course.code == "SAFE-101",
+                                                                         CourseTranslation.language == "de"))
+    assert safe.description.startswith("Im Lager") and len(safe.objectives.splitlines()) == 3

@@ -26,6 +26,24 @@ WAREHOUSE = {
         "en": ("Working safely in the warehouse",
                "The basic rules for working safely between racks, forklifts and pallets."),
     },
+    "about": {  # description and objectives, shown on the course page
+        "nl": ("In een magazijn kruisen mensen, heftrucks en zware lading elkaar de hele dag. Deze opleiding toont "
+               "waar het misloopt en wat u zelf doet om dat te voorkomen.",
+               "Gevaren in het magazijn herkennen\nDe juiste beschermingsmiddelen kiezen\nCorrect reageren bij een "
+               "ongeval"),
+        "fr": ("Dans un entrepôt, personnes, chariots et charges lourdes se croisent toute la journée. Cette "
+               "formation montre où les accidents arrivent et ce que vous faites pour les éviter.",
+               "Reconnaître les dangers de l'entrepôt\nChoisir les bons équipements de protection\nRéagir "
+               "correctement en cas d'accident"),
+        "de": ("Im Lager begegnen sich den ganzen Tag Menschen, Stapler und schwere Lasten. Diese Schulung zeigt, "
+               "wo Unfälle passieren und was Sie selbst dagegen tun.",
+               "Gefahren im Lager erkennen\nDie richtige Schutzausrüstung wählen\nBei einem Unfall richtig "
+               "handeln"),
+        "en": ("In a warehouse, people, forklifts and heavy loads cross paths all day. This course shows where things "
+               "go wrong and what you do to prevent it.",
+               "Recognise hazards in the warehouse\nChoose the right protective equipment\nRespond correctly to "
+               "an accident"),
+    },
     "lessons": [
         {"nl": ("Gevaren herkennen", "Kijk goed rond: **vallende lading**, rijdende heftrucks en natte vloeren.\n\n"
                 "![Waarschuwingsbord]({image})\n\nMeld elk gevaar meteen aan uw leidinggevende."),
@@ -104,7 +122,9 @@ def _get_or_create_course(spec, author):
                                    duration_hours=Decimal(spec["hours"]), validity_months=spec["validity"],
                                    completion_rule=spec["rule"], default_language="nl", is_global=True)
     for language, (title, summary) in spec["texts"].items():
-        authoring.save_course_translation(course, actor=author, language=language, title=title, summary=summary)
+        translation = authoring.save_course_translation(course, actor=author, language=language, title=title,
+                                                        summary=summary)
+        translation.description, translation.objectives = spec.get("about", {}).get(language, ("", ""))
     image = lessons.upload_image(course, actor=author, data=_warning_sign_png(), max_bytes=2 * 1024 * 1024)
     for texts in spec["lessons"]:
         lesson = lessons.add_lesson(course, actor=author, title=texts["nl"][0])
