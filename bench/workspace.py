@@ -194,7 +194,7 @@ def generate(args):
 
 def pages(group_id):
     return {"company training matrix": "/company/training",
-            "matrix: overdue in a group, course columns 11–20": f"/company/training?status=overdue&group={group_id}"
+            "matrix: overdue in a group, course columns 9–16": f"/company/training?status=overdue&group={group_id}"
                                                                 "&cpage=2",
             "matrix: people page 100": "/company/training?page=100",
             "company reports (12 months)": "/company/reports",
