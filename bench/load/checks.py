@@ -16,7 +16,7 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 MESSAGE_ID = re.compile(r"<oscart\.(\d+)\.")
 
 
-def _scalar(url, statement, **params):
+def scalar(url, statement, **params):
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
@@ -27,7 +27,7 @@ def _scalar(url, statement, **params):
 
 def now(url):
     """The database's clock in UTC (the portal stores UTC)."""
-    return _scalar(url, "SELECT now() AT TIME ZONE 'utc'")
+    return scalar(url, "SELECT now() AT TIME ZONE 'utc'")
 
 
 def _wait_until(url, statement, seconds, interval=2, **params):
@@ -35,7 +35,7 @@ def _wait_until(url, statement, seconds, interval=2, **params):
     started = time.monotonic()
     while time.monotonic() - started < seconds:
         try:
-            if not _scalar(url, statement, **params):
+            if not scalar(url, statement, **params):
                 return round(time.monotonic() - started)
         except Exception:  # noqa: BLE001, S110 - the database may still be starting
             pass
@@ -109,12 +109,20 @@ def wait_for_progress(url, job_id, seconds=120):
     """Wait until the running job is a third done (the middle of its work); its progress then."""
     started = time.monotonic()
     while time.monotonic() - started < seconds:
-        progress = _scalar(url, "SELECT progress FROM job WHERE id = :id AND status = 'running' "
+        progress = scalar(url, "SELECT progress FROM job WHERE id = :id AND status = 'running' "
                            "AND progress * 3 >= total", id=job_id)
         if progress:
             return progress
         time.sleep(0.1)
     raise SystemExit(f"job {job_id} did not start within {seconds} s")
+
+
+def wait_until_no_due_mail(url, seconds, *, created_before=None):
+    """Seconds until no message created before ``created_before`` (default: now) is left pending (None: not
+    within ``seconds``)."""
+    created_before = created_before or now(url)
+    return _wait_until(url, "SELECT count(*) FROM outbox_message WHERE status = 'pending' AND created_at < :before",
+                       seconds, before=created_before)
 
 
 def wait_for_job(url, job_id, seconds):

@@ -1,7 +1,8 @@
 """Faults, scripted and repeatable, each while a smaller load runs (20 simulated users of bench/load/locustfile.py):
 
-    .venv/bin/python -m bench.load.faults                          # all four, about 15 minutes
+    .venv/bin/python -m bench.load.faults                          # all seven, about 25 minutes
     .venv/bin/python -m bench.load.faults --only postgres --only smtp
+    .venv/bin/python -m bench.load.faults --users 50 --only postgres-job --only redis-job --only beat
 
 The portal runs as in the load test (gunicorn with 4 workers, a Celery worker with beat), but on a PostgreSQL
 cluster, a Redis server and an SMTP server of the run's own (bench/load/services.py), so that stopping them
@@ -13,6 +14,8 @@ unknown address, from an address of its own each time) and records every answer.
 - smtp: the mail server answers every connection with 421 for 90 s, then accepts again.
 - worker: the Celery worker is killed (SIGKILL, with its pool) while a bulk ZIP of 3,000 certificates is being
   built; a new worker is started.
+- postgres-job, redis-job, beat: PostgreSQL or Redis stopped while a bulk job is being built, Celery beat down
+  for a while (bench/load/job_faults.py).
 
 After each: nothing lost and nothing twice — every outbox message sent and received exactly once (Message-ID),
 every lesson marked done both in its table and in the audit trail, progress consistent with the lessons done,
@@ -25,14 +28,16 @@ import os
 import signal
 import subprocess
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from bench.load import checks, stack
+from bench.load import checks, job_faults, stack
 from bench.load.probe import Probe, login_cookie
 from bench.load.services import Postgres, Redis, SmtpServer
 
-FAULTS = ("postgres", "redis", "smtp", "worker")
+FAULTS = ("postgres", "redis", "smtp", "worker", "postgres-job", "redis-job", "beat")
 
 
 def parse_args(argv=None):
@@ -56,6 +61,9 @@ class Run:
         self.redis = Redis(6399)
         self.smtp = SmtpServer(2599)
         self.web = self.worker = None
+        self.restarts = []  # the worker's own exits, each answered by a restart (see supervise)
+        self._supervising = threading.Lock()
+        self._stopping = threading.Event()
         self.env = stack.portal_env(self.postgres.url, broker=f"{self.redis.url}/0", limits=f"{self.redis.url}/1",
                                     results=args.results, mail_backend="smtp", MAIL_SERVER="127.0.0.1",
                                     MAIL_PORT=2599, CELERY_VISIBILITY_TIMEOUT=60)
@@ -68,10 +76,28 @@ class Run:
         self.plan = stack.write_plan(self.postgres.url, self.args.results / "plan.json")
         self.web = stack.start_web(self.env, self.args.port, self.log)
         self.start_worker()
+        threading.Thread(target=self.supervise, daemon=True).start()
 
     def start_worker(self):
         self.worker = stack.start_worker(self.env, self.log, self.args.results / "celerybeat-schedule",
                                          new_session=True)
+
+    def supervise(self):
+        """As systemd's ``Restart=always`` in the README's units: a worker that exits by itself (not stopped by a
+        scenario) is started again at once, and the exit is recorded."""
+        while not self._stopping.wait(1):
+            with self._supervising:
+                if self._stopping.is_set():
+                    return
+                if self.worker is not None and self.worker.poll() is not None:
+                    self.restarts.append({"exit_code": self.worker.returncode, "at": time.strftime("%H:%M:%S")})
+                    self.start_worker()
+
+    @contextmanager
+    def unsupervised(self):
+        """While a scenario stops or replaces the worker on purpose."""
+        with self._supervising:
+            yield
 
     def kill_worker(self):
         """SIGKILL to the worker and its pool (its own process group): nothing is acknowledged or cleaned up."""
@@ -79,8 +105,10 @@ class Run:
         self.worker.wait(timeout=10)
 
     def stop(self):
+        self._stopping.set()
         stack.stop(self.web)
-        stack.stop(self.worker)
+        with self._supervising:
+            stack.stop(self.worker)
         self.smtp.stop()
         self.redis.stop()
         self.postgres.remove()
@@ -141,10 +169,11 @@ def fault_worker(run):
     admin = login_cookie(run.args.port, run.plan["admin"], run.plan["admin_password"])
     job_id = checks.start_bulk_job(run.args.port, admin)
     progress = checks.wait_for_progress(run.postgres.url, job_id)
-    run.kill_worker()
-    killed_at = time.monotonic()
-    time.sleep(5)
-    run.start_worker()
+    with run.unsupervised():
+        run.kill_worker()
+        killed_at = time.monotonic()
+        time.sleep(5)
+        run.start_worker()
     job = checks.wait_for_job(run.postgres.url, job_id, seconds=420)
     locust.wait()
     archive = checks.download_job(run.args.port, admin, job_id)
@@ -152,12 +181,14 @@ def fault_worker(run):
                    "seconds_to_done_after_kill": round(time.monotonic() - killed_at)}
 
 
-SCENARIOS = {"postgres": fault_postgres, "redis": fault_redis, "smtp": fault_smtp, "worker": fault_worker}
+SCENARIOS = {"postgres": fault_postgres, "redis": fault_redis, "smtp": fault_smtp, "worker": fault_worker,
+             "postgres-job": job_faults.fault_postgres_job, "redis-job": job_faults.fault_redis_job,
+             "beat": job_faults.fault_beat}
 
 
 def summary(results):
     """faults.md: per fault what the probe saw during it, how soon all answered 200 again, and what was lost."""
-    lines = ["| fault | during (probe answers) | after it ended | Locust errors (all 20 users) | lost or twice |",
+    lines = ["| fault | during (probe answers) | after it ended | Locust errors (all users) | lost or twice |",
              "|---|---|---|---|---|"]
     for name, observed in results.items():
         probe = observed.get("probe", {})
@@ -193,7 +224,10 @@ def main(argv=None):
             run.start()
             for name in args.only or FAULTS:
                 print(f"fault: {name} …", flush=True)
+                run.restarts.clear()
                 since, observed = SCENARIOS[name](run)
+                if run.restarts:
+                    observed["worker_exited_and_was_restarted"] = list(run.restarts)
                 observed["after"] = checks.nothing_lost(run.postgres.url, since, run.smtp.received, log)
                 observed["locust"] = checks.locust_errors(args.results / f"{name}_failures.csv")
                 results[name] = observed

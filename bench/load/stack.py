@@ -104,13 +104,20 @@ def start_web(env, port, log, workers=4):
     return process
 
 
-def start_worker(env, log, schedule, concurrency=2, new_session=False):
-    """One Celery worker on both queues, with beat inside it (the sweeps every minute); ``new_session``: in a
-    process group of its own, which the fault run kills whole."""
+def start_worker(env, log, schedule, concurrency=2, new_session=False, beat=True):
+    """One Celery worker on both queues, with beat inside it (the sweeps every minute) unless ``beat`` is False;
+    ``new_session``: in a process group of its own, which the fault run kills whole."""
+    scheduler = ["--beat", "--schedule", str(schedule)] if beat else []
     return subprocess.Popen([str(BIN / "celery"), "-A", "oscart.tasks.worker", "worker", "--queues", "default,bulk",
-                             "--concurrency", str(concurrency), "--beat", "--schedule", str(schedule),
+                             "--concurrency", str(concurrency), *scheduler,
                              "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
                             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=new_session)
+
+
+def start_beat(env, log, schedule):
+    """Celery beat alone (as production runs it: ``celery … beat``), logging each task it sends (INFO)."""
+    return subprocess.Popen([str(BIN / "celery"), "-A", "oscart.tasks.worker", "beat", "--schedule", str(schedule),
+                             "--loglevel", "INFO"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
 
 
 def wait_for(url, process, seconds=60):
