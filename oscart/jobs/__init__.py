@@ -1,5 +1,6 @@
-"""Bulk jobs: work too large for one request (a ZIP or merged PDF of many certificates), run by Celery with its
-progress shown in a page."""
+"""Bulk jobs: work too large for one request (a ZIP or merged PDF of many certificates, a people import, a
+campaign, re-issuing certificates), run by Celery with its progress shown in a page. The features register
+their kinds (``jobs.services.job_kind``)."""
 
 from oscart.core import personal_data
 

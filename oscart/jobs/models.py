@@ -14,7 +14,8 @@ STATUSES = (QUEUED, RUNNING, DONE, FAILED)
 
 
 class Job(db.Model):
-    """Bulk work a person started from a page (a ZIP or merged PDF of many certificates), run by a Celery task.
+    """Bulk work a person started from a page (a ZIP of many certificates, an import, a campaign), run by a
+    Celery task.
 
     Only its owner sees it and downloads its result, until ``expires_at``; then it is deleted. ``attempts``
     counts the claims: only the run holding the latest claim may store a result, so a job finishes once even
