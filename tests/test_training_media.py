@@ -218,6 +218,7 @@ def test_a_document_lesson_shows_the_pdf_in_a_frame_with_a_download_link(browser
     page = browser.get(f"/training/courses/{course.id}/lessons/{lesson.id}").text
     assert f'<iframe class="lesson-document" src="/training/media/{row.id}"' in page
     assert f'href="/training/media/{row.id}?download=1"' in page
+    assert "Dokument herunterladen (PDF, 1 kB)" in page  # a small file in kB, never "0 MB"
     served = browser.get(f"/training/media/{row.id}")
     assert "frame-ancestors 'self'" in served.headers["Content-Security-Policy"]
     download = browser.get(f"/training/media/{row.id}?download=1")

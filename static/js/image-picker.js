@@ -28,10 +28,33 @@ document.addEventListener("DOMContentLoaded", function () {
     text.dispatchEvent(new Event("input", {bubbles: true}));
   }
 
-  picker.querySelectorAll("[data-picker-insert]").forEach(function (button) {
+  function offer(button) {
     button.hidden = false;
     button.addEventListener("click", function () { insert(button.dataset.pickerInsert); });
-  });
+  }
+  picker.querySelectorAll("[data-picker-insert]").forEach(offer);
+
+  // A new image joins the list, so that it can be inserted again elsewhere.
+  function listed(url) {
+    var list = picker.querySelector(".image-snippets");
+    var template = picker.querySelector("[data-picker-insert]");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "image-snippets";
+      picker.querySelector(".picker-tools").after(list);
+    }
+    var item = document.createElement("li");
+    var image = document.createElement("img");
+    image.src = url; image.alt = ""; image.width = 48;
+    var code = document.createElement("code");
+    code.textContent = "![…](" + url + ")";
+    var button = document.createElement("button");
+    button.type = "button"; button.className = "button"; button.dataset.pickerInsert = url;
+    button.textContent = template ? template.textContent : picker.dataset.insert;
+    item.append(image, " ", code, " ", button);
+    list.append(item);
+    offer(button);
+  }
 
   picker.querySelector("[data-picker-upload]").addEventListener("click", function () {
     if (!file.files.length) { file.focus(); return; }
@@ -45,7 +68,7 @@ document.addEventListener("DOMContentLoaded", function () {
         return response.json().catch(function () { return {error: picker.dataset.failed}; });
       })
       .then(function (answer) {
-        if (answer.url) { insert(answer.url); file.value = ""; return; }
+        if (answer.url) { insert(answer.url); listed(answer.url); file.value = ""; return; }
         status.textContent = answer.error || picker.dataset.failed;
       })
       .catch(function () { status.textContent = picker.dataset.failed; });
