@@ -191,7 +191,7 @@ def test_a_course_missing_questions_in_an_offered_language_is_not_published_sile
     page = browser.get(editor).text
     assert "Voor het publiceren" in page and "Frans" in page and "1 vraag ontbreekt" in page
     response = browser.submit(f"/training/manage/{draft.id}/status", {"action": "publish"}, form_page=editor)
-    assert "In sommige talen ontbreken lessen of vragen" in browser.get(response.headers["Location"]).text
+    assert "In sommige talen ontbreken lessen, lesbestanden of vragen" in browser.get(response.headers["Location"]).text
     assert db.session.get(Course, draft.id).status == "draft"
 
 

@@ -167,16 +167,18 @@ def _lesson_dates_statement():
 
 def publish_course(course, *, actor, confirm_fallback=False, now=None):
     """Publish a draft: it needs a title in its default language, at least one lesson and, when the rule asks for
-    the knowledge check, questions. A language offered to learners that misses lessons or questions is shown in
-    another language only when the author confirms that fallback (``confirm_fallback``)."""
+    the knowledge check, questions. A language offered to learners that misses lessons, a video or document
+    lesson's file, or questions is shown in another language only when the author confirms that fallback
+    (``confirm_fallback``)."""
     if course.status == PUBLISHED:
         return course
     checklist = publish_checklist(course)
     if checklist.blocking:
         raise RuleViolation(checklist.blocking[0])
     if checklist.fallbacks and not confirm_fallback:
-        raise RuleViolation(_l("Some languages miss lessons or questions (see the checklist). Complete them, or "
-                               "confirm that learners get those parts in another language."), "confirm_fallback")
+        raise RuleViolation(_l("Some languages miss lessons, lesson files or questions (see the checklist). Complete "
+                               "them, or confirm that learners get those parts in another language."),
+                            "confirm_fallback")
     course.status, course.published_at = PUBLISHED, now or utcnow()
     record_event("training.published", actor=actor, company_id=course.owner_company_id,
                  target=f"course:{course.id}", code=course.code, fallback_languages=checklist.fallbacks)
