@@ -11,6 +11,16 @@ from sqlalchemy import column as sa_column
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 MISSING_ID = 987_654_321
 
+
+def missing(column):
+    """A value no row of the column's parent has, of the column's own type."""
+    return "missing" if getattr(column.type, "python_type", int) is str else MISSING_ID
+
+
+def first_key(table):
+    """The first column of the table's primary key (``id``, or a natural key such as a file's hash)."""
+    return next(iter(table.primary_key.columns))
+
 ENUM = re.compile(r"(\w+) IN \((.+)\)")
 AT_LEAST = re.compile(r"(\w+) >= (\d+)")
 BETWEEN = re.compile(r"(\w+) BETWEEN (\d+) AND (\d+)")
@@ -84,7 +94,7 @@ class Rows:
         for column in table.columns:
             if column.name in given:
                 values[column.name] = given[column.name]
-            elif column.primary_key or (column.nullable and column.name not in fill):
+            elif column is table.autoincrement_column or (column.nullable and column.name not in fill):
                 continue
             elif column.foreign_keys:
                 (key,) = column.foreign_keys
@@ -116,8 +126,9 @@ def _enum(table, column_name):
 
 
 def _unique_alone(table, column):
-    return column.unique or any(isinstance(c, UniqueConstraint) and list(c.columns) == [column]
-                                for c in table.constraints)
+    alone = [column]
+    return column.unique or list(table.primary_key.columns) == alone or any(
+        isinstance(c, UniqueConstraint) and list(c.columns) == alone for c in table.constraints)
 
 
 def refused(error, name, *, sqlite_words):

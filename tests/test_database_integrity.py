@@ -20,6 +20,8 @@ from tests.schema_rows import (
     breaking_rows,
     broken_references,
     check_constraints,
+    first_key,
+    missing,
     refused,
     row_counts,
     unique_rules,
@@ -49,7 +51,7 @@ def _refused_write(statement):
 def test_a_row_that_refers_to_a_missing_row_is_refused(rows, key):
     table, column = key.parent.table, key.parent.name
     rows.insert(table, fill=[column])  # the same row with a real reference is accepted
-    error = _refused_write(table.insert().values(rows.values(table, **{column: MISSING_ID})))
+    error = _refused_write(table.insert().values(rows.values(table, **{column: missing(key.parent)})))
     assert refused(error, key.constraint.name, sqlite_words=["FOREIGN KEY constraint failed"])
 
 
@@ -57,7 +59,7 @@ def test_a_row_that_refers_to_a_missing_row_is_refused(rows, key):
 def test_a_reference_changed_to_a_missing_row_is_refused(rows, key):
     table, column = key.parent.table, key.parent.name
     row_id = rows.insert(table, fill=[column])
-    error = _refused_write(update(table).where(table.c.id == row_id).values({column: MISSING_ID}))
+    error = _refused_write(update(table).where(first_key(table) == row_id).values({column: missing(key.parent)}))
     assert refused(error, key.constraint.name, sqlite_words=["FOREIGN KEY constraint failed"])
 
 
@@ -81,7 +83,7 @@ def test_a_new_row_that_breaks_a_check_constraint_is_refused(rows, check, values
 def test_a_change_that_breaks_a_check_constraint_is_refused(rows, check, values):
     table = check.table
     row_id = rows.insert(table)
-    error = _refused_write(update(table).where(table.c.id == row_id).values(values))
+    error = _refused_write(update(table).where(first_key(table) == row_id).values(values))
     assert refused(error, check.name, sqlite_words=[f"CHECK constraint failed: {check.name}"])
 
 
@@ -89,7 +91,8 @@ def test_a_change_that_breaks_a_check_constraint_is_refused(rows, check, values)
 def test_a_second_row_with_the_same_unique_values_is_refused(rows, name, table, columns):
     extra = UNIQUE_ROWS.get(name, {})
     first_id = rows.insert(table, fill=columns, **extra)
-    first = db.session.execute(select(*(table.c[column] for column in columns)).where(table.c.id == first_id)).one()
+    first = db.session.execute(select(*(table.c[column] for column in columns))
+                               .where(first_key(table) == first_id)).one()
     error = _refused_write(table.insert().values(rows.values(table, **{**extra, **first._asdict()})))
     assert refused(error, name, sqlite_words=["UNIQUE constraint failed", *(f"{table.name}.{c}" for c in columns)])
 

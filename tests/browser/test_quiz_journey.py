@@ -59,7 +59,7 @@ def test_admin_writes_a_question_in_two_languages_and_a_french_trainee_sees_the_
         page.get_by_label("Na een poging de juiste antwoorden tonen").check()
         page.get_by_role("button", name="Instellingen bewaren").click()
         screenshot(page, f"quiz-2-bank-{name}")
-        page.get_by_role("link", name="Teksten en lessen").click()
+        page.get_by_role("link", name="Lessen en talen").click()
         page.get_by_role("button", name="Publiceren").click()
         expect(page.get_by_text("De opleiding is gepubliceerd.")).to_be_visible()
     db.session.expire_all()
