@@ -17,7 +17,7 @@ from oscart.classroom.forms import ReviewFilterForm, SessionForm
 from oscart.core.forms import BaseForm
 from oscart.core.widgets import QUICK_CLASSES, QuickLabel, QuickWidgets, html_params, quick_widget
 from oscart.training.course_forms import CourseScreenForm
-from oscart.training.forms import DuplicateForm, QuestionForm
+from oscart.training.forms import AssignForm, DuplicateForm, QuestionForm
 
 
 class EveryWidget(BaseForm):
@@ -88,7 +88,7 @@ def _both(field, render_kw):
 
 
 @pytest.mark.parametrize("form_class", [EveryWidget, ReviewFilterForm, SessionForm, QuestionForm, CourseScreenForm,
-                                        DuplicateForm])
+                                        DuplicateForm, AssignForm])
 @pytest.mark.parametrize("data", [None, FORM_DATA], ids=["empty", "filled"])
 def test_quick_widgets_render_what_wtforms_renders(app, form_class, data):
     with app.test_request_context("/"):

@@ -16,6 +16,7 @@ from oscart.companies.services import visible_employees
 from oscart.core.database import LIKE_ESCAPE, contains_pattern
 from oscart.core.exceptions import NotFound
 from oscart.core.extensions import db
+from oscart.core.ids import coerce_id
 
 ACTIVE, DEACTIVATED, EVERYONE = "active", "deactivated", "all"
 STATE_LABELS = {ACTIVE: _l("Active"), DEACTIVATED: _l("Deactivated"), EVERYONE: _l("Everyone")}
@@ -28,32 +29,50 @@ class Filters:
     job_role_id: int | None = None
     state: str = ACTIVE
 
+    @classmethod
+    def from_args(cls, args, *, states=True):
+        """The filters of a list or picker of people from its query arguments (``q``, ``group``, ``job_role``,
+        ``state``); anything malformed counts as not given. Without ``states`` only active people are listed."""
+        state = args.get("state", ACTIVE) if states else ACTIVE
+        return cls(search=args.get("q", "")[:100], group_id=args.get("group", type=coerce_id),
+                   job_role_id=args.get("job_role", type=coerce_id),
+                   state=state if state in STATE_LABELS else ACTIVE)
+
 
 def list_people(actor, filters):
     """Rows of the actor's company's people matching ``filters``, by name, with their job role's name."""
-    query = (
+    return (
         select(User.id, User.first_name, User.last_name, User.email, User.role, User.language, User.is_active,
                User.last_login_at, User.employee_number, User.deactivated_at, JobRole.name.label("job_role"))
         .outerjoin(JobRole, JobRole.id == User.job_role_id)
-        .where(User.company_id == actor.company_id, *visible_employees())
+        .where(*_matching(actor, filters))
         .order_by(User.last_name, User.first_name, User.id)
     )
+
+
+def count_people(actor, filters):
+    """The statement counting ``list_people``'s rows: from the user table alone, read from its index by company."""
+    return select(func.count(User.id)).where(*_matching(actor, filters))
+
+
+def _matching(actor, filters):
+    conditions = [User.company_id == actor.company_id, *visible_employees()]
     if filters.state == ACTIVE:
-        query = query.where(User.is_active.is_(True))
+        conditions.append(User.is_active.is_(True))
     elif filters.state == DEACTIVATED:
-        query = query.where(User.is_active.is_(False))
+        conditions.append(User.is_active.is_(False))
     if filters.group_id:
-        query = query.where(select(GroupMember.id).where(GroupMember.user_id == User.id,
-                                                         GroupMember.group_id == filters.group_id).exists())
+        conditions.append(select(GroupMember.id).where(GroupMember.user_id == User.id,
+                                                       GroupMember.group_id == filters.group_id).exists())
     if filters.job_role_id:
-        query = query.where(User.job_role_id == filters.job_role_id)
+        conditions.append(User.job_role_id == filters.job_role_id)
     search = (filters.search or "").strip().lower()
     if search:
         pattern = contains_pattern(search)
-        query = query.where(or_(func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
-                                func.lower(User.first_name + " " + User.last_name).like(pattern, escape=LIKE_ESCAPE),
-                                func.lower(User.employee_number).like(pattern, escape=LIKE_ESCAPE)))
-    return query
+        conditions.append(or_(func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
+                              func.lower(User.first_name + " " + User.last_name).like(pattern, escape=LIKE_ESCAPE),
+                              func.lower(User.employee_number).like(pattern, escape=LIKE_ESCAPE)))
+    return conditions
 
 
 def group_names(user_ids):

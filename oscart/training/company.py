@@ -1,10 +1,13 @@
 """A company admin's training tools: welcome text and news for the own employees, assigning courses."""
 
+from dataclasses import replace
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
+from oscart.companies import directory
 from oscart.core.exceptions import NotFound, RuleViolation
 from oscart.core.extensions import db
 from oscart.core.urls import external_url
@@ -86,7 +89,14 @@ def assign_course(actor, course_id, user_ids, *, due_at):
     return enrolments
 
 
-def list_assignable_employees(actor):
-    return db.session.execute(select(User.id, User.first_name, User.last_name)
-                              .where(User.company_id == actor.company_id, User.is_active.is_(True))
-                              .order_by(User.last_name, User.first_name)).all()
+def assignable_people(actor, filters):
+    """(rows, count): statements of the actor's company's active people that ``filters``
+    (oscart.companies.directory.Filters) find, by name, and of their number."""
+    filters = replace(filters, state=directory.ACTIVE)
+    return directory.list_people(actor, filters), directory.count_people(actor, filters)
+
+
+def found_people_ids(actor, filters):
+    """The ids of everyone ``assignable_people`` finds, for "everyone the search finds"."""
+    found = assignable_people(actor, filters)[0].subquery()
+    return db.session.scalars(select(found.c.id)).all()

@@ -1,21 +1,25 @@
 """Company admins: welcome text and news for their employees, and assigning courses with a due date."""
 
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from oscart.companies import directory, groups
 from oscart.core import local_time
 from oscart.core.database import rows as column_rows
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
+from oscart.core.pagination import paginate
 from oscart.core.security import require
+from oscart.core.urls import url_with_args
 from oscart.training import catalogue, company
 from oscart.training.forms import AssignForm, NewsForm, options
 from oscart.training.texts import course_texts, preferred_languages
 
 bp = Blueprint("company", __name__, url_prefix="/company")
+PEOPLE_PER_PAGE = 50
 
 
 @bp.get("/news")
@@ -52,17 +56,21 @@ def news_delete(news_id):
 @bp.route("/assign", methods=["GET", "POST"])
 @require("company.author")
 def assign():
+    """Choose a course, a due date and people: the check boxes of one page of a search, or everyone it finds.
+
+    The search lives in the query string, which the form posts back to, so an error shows the same people.
+    """
     form = AssignForm()
     courses = column_rows(*catalogue.list_catalogue(current_user))
     texts = course_texts({row.id: row.default_language for row in courses}, preferred_languages(current_user))
     form.course_id.choices = options([(row.id, f"{row.code} · {texts[row.id][0].title}" if row.id in texts
                                        else row.code) for row in courses if row.format != "classroom"])
-    form.user_ids.choices = options([(row.id, f"{row.last_name}, {row.first_name}")
-                                     for row in company.list_assignable_employees(current_user)])
+    filters = directory.Filters.from_args(request.args, states=False)
     if form.validate_on_submit():
         due_at = _end_of_day(form.due_date.data)
+        user_ids = company.found_people_ids(current_user, filters) if form.everyone.data else form.user_ids.data
         try:
-            enrolments = company.assign_course(current_user, form.course_id.data, form.user_ids.data, due_at=due_at)
+            enrolments = company.assign_course(current_user, form.course_id.data, user_ids, due_at=due_at)
         except RuleViolation as error:
             db.session.rollback()
             form.add_error(error.field, error.message)
@@ -70,8 +78,12 @@ def assign():
             db.session.commit()
             flash(ngettext("The course has been assigned to %(num)s person.",
                            "The course has been assigned to %(num)s people.", len(enrolments)), "success")
-            return redirect(url_for("training.company.assign"))
-    return render_template("training/company/assign.html", form=form)
+            return redirect(url_with_args("training.company.assign"))
+    people, count = company.assignable_people(current_user, filters)
+    page = paginate(people, request.args.get("page", 1, type=int), per_page=PEOPLE_PER_PAGE, count=count)
+    return render_template("training/company/assign.html", form=form, filters=filters, page=page,
+                           selected=set(form.user_ids.data or ()), groups=groups.group_choices(current_user),
+                           job_roles=groups.job_role_choices(current_user))
 
 
 def _end_of_day(day):

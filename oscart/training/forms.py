@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from oscart.core.forms import BaseForm
 from oscart.core.i18n import LANGUAGE_LABELS
@@ -138,8 +138,17 @@ class NewsForm(BaseForm):
 
 
 class AssignForm(BaseForm):
+    """The people are the check boxes of one page of a search, or everyone the search finds."""
+
+    class Meta(QuickWidgets):
+        pass
+
     course_id = SelectField(_l("Course"), coerce=coerce_id, validate_choice=False)
-    user_ids = SelectMultipleField(_l("Employees"), coerce=coerce_id, validate_choice=False,
-                                   validators=[DataRequired(_l("Choose at least one employee."))])
+    user_ids = SelectMultipleField(_l("Employees"), coerce=coerce_id, validate_choice=False)
+    everyone = BooleanField(_l("Everyone the search finds"))
     due_date = DateField(_l("Due date"), validators=[Optional()])
     submit = SubmitField(_l("Assign course"))
+
+    def validate_user_ids(self, field):
+        if not field.data and not self.everyone.data:
+            raise ValidationError(_l("Choose at least one employee."))

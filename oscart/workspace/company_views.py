@@ -30,12 +30,9 @@ def index():
 @bp.get("/employees")
 @require("company.manage")
 def employees():
-    state = request.args.get("state", directory.ACTIVE)
-    filters = directory.Filters(search=request.args.get("q", "")[:100],
-                                group_id=request.args.get("group", type=coerce_id),
-                                job_role_id=request.args.get("job_role", type=coerce_id),
-                                state=state if state in directory.STATE_LABELS else directory.ACTIVE)
-    page = paginate(directory.list_people(current_user, filters), request.args.get("page", 1, type=int))
+    filters = directory.Filters.from_args(request.args)
+    page = paginate(directory.list_people(current_user, filters), request.args.get("page", 1, type=int),
+                    count=directory.count_people(current_user, filters))
     return render_template("companies/employees.html", page=page, filters=filters, states=directory.STATE_LABELS,
                            group_names=directory.group_names([row.id for row in page.items]),
                            groups=groups.group_choices(current_user), job_roles=groups.job_role_choices(current_user))

@@ -52,7 +52,8 @@ def group(group_id):
             return redirect(url_for("workspace.group", group_id=group_id))
     state = request.args.get("state", directory.ACTIVE)
     filters = directory.Filters(group_id=item.id, state=state if state in directory.STATE_LABELS else directory.ACTIVE)
-    page = paginate(directory.list_people(current_user, filters), request.args.get("page", 1, type=int))
+    page = paginate(directory.list_people(current_user, filters), request.args.get("page", 1, type=int),
+                    count=directory.count_people(current_user, filters))
     return render_template("workspace/group.html", group=item, form=form, page=page, filters=filters,
                            states=directory.STATE_LABELS, kinds=KIND_LABELS)
 
