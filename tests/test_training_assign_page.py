@@ -150,3 +150,16 @@ def test_the_page_takes_the_same_queries_whatever_the_number_of_people(hr, compa
     db.session.commit()
     assert db.session.scalar(select(func.count(User.id)).where(User.company_id == company.id)) == 204
     assert count() == small
+
+
+def test_the_course_menu_offers_visible_courses_with_a_due_date_in_the_admin_s_language(browser, company):
+    from tests.factories import make_classroom_course
+
+    admin = make_user(role=COMPANY_ADMIN, company=company, language="fr")
+    lifting = make_elearning_course(code="LIFT-1", titles={"nl": "Veilig heffen", "fr": "Lever en sécurité"})
+    theirs = make_elearning_course(code="THEIRS-1", is_global=False, owner=make_company())
+    classroom = make_classroom_course(code="ROOM-1")
+    browser.login(admin.email)
+    html = browser.get(PAGE).text
+    assert f'value="{lifting.id}">LIFT-1 · Lever en sécurité</option>' in html
+    assert f'value="{theirs.id}"' not in html and f'value="{classroom.id}"' not in html

@@ -3,19 +3,22 @@
 from dataclasses import replace
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from oscart.accounts.models import User
 from oscart.audit.services import record_event
 from oscart.companies import directory
+from oscart.core.database import prepared
+from oscart.core.database import rows as column_rows
 from oscart.core.exceptions import NotFound, RuleViolation
 from oscart.core.extensions import db
 from oscart.core.urls import external_url
 from oscart.mail.services import mail_user
 from oscart.training.content import render_markdown
 from oscart.training.enrolling import SELF_ENROL_FORMATS
-from oscart.training.models import COMPLETED, PUBLISHED, CompanyNews, Enrolment
-from oscart.training.visibility import get_visible_course
+from oscart.training.models import COMPLETED, PUBLISHED, CompanyNews, Course, Enrolment
+from oscart.training.titles import reader_params, reader_title
+from oscart.training.visibility import get_visible_course, visible_to_company_clause
 
 NEWS_ORDER = (CompanyNews.is_pinned.desc(), CompanyNews.created_at.desc(), CompanyNews.id.desc())
 
@@ -87,6 +90,21 @@ def assign_course(actor, course_id, user_ids, *, due_at):
             mail_user(user, "training_assigned", _l("A course has been assigned to you"), link=link,
                       due_at=due_at, course_code=course.code)
     return enrolments
+
+
+def assignable_courses(actor):
+    """[(id, "CODE · title")] of the published courses the actor's company sees and assigns with a due date
+    (not classroom ones: those go through their sessions), by code, titles in the actor's language: one statement."""
+    return [(id_, f"{code} · {title}" if title else code) for id_, code, title in
+            column_rows(_assignable_courses_statement(), {"company_id": actor.company_id, **reader_params(actor)})]
+
+
+@prepared
+def _assignable_courses_statement():
+    return (select(Course.id, Course.code, reader_title(Course.id))
+            .where(Course.status == PUBLISHED, Course.format.in_(SELF_ENROL_FORMATS),
+                   visible_to_company_clause(bindparam("company_id")))
+            .order_by(Course.code))
 
 
 def assignable_people(actor, filters):

@@ -8,15 +8,13 @@ from flask_login import current_user
 
 from oscart.companies import directory, groups
 from oscart.core import local_time
-from oscart.core.database import rows as column_rows
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.pagination import paginate
 from oscart.core.security import require
 from oscart.core.urls import url_with_args
-from oscart.training import catalogue, company
+from oscart.training import company
 from oscart.training.forms import AssignForm, NewsForm, options
-from oscart.training.texts import course_texts, preferred_languages
 
 bp = Blueprint("company", __name__, url_prefix="/company")
 PEOPLE_PER_PAGE = 50
@@ -61,10 +59,7 @@ def assign():
     The search lives in the query string, which the form posts back to, so an error shows the same people.
     """
     form = AssignForm()
-    courses = column_rows(*catalogue.list_catalogue(current_user))
-    texts = course_texts({row.id: row.default_language for row in courses}, preferred_languages(current_user))
-    form.course_id.choices = options([(row.id, f"{row.code} · {texts[row.id][0].title}" if row.id in texts
-                                       else row.code) for row in courses if row.format != "classroom"])
+    form.course_id.choices = options(company.assignable_courses(current_user))
     filters = directory.Filters.from_args(request.args, states=False)
     if form.validate_on_submit():
         due_at = _end_of_day(form.due_date.data)
