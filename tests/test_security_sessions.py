@@ -1,5 +1,7 @@
 """The security page lists one's sessions, ends one or all others, and shows recent sign-ins."""
 
+import re
+
 from sqlalchemy import select
 
 from oscart.auth.models import UserSession
@@ -55,3 +57,29 @@ def test_log_out_everywhere_else_includes_remember_cookies(app, browser):
     fresh.set_cookie("oscart_remember", remember)
     assert fresh.get("/dashboard").status_code == 302
     assert browser.get("/dashboard").status_code == 200
+
+
+def test_many_sessions_list_the_most_recent_and_say_how_many_there_are(browser, count_queries):
+    from datetime import timedelta
+
+    from oscart.core.database import utcnow
+
+    user = make_user(company=make_company(), language="en")
+    now = utcnow()
+    db.session.add_all([UserSession(user_id=user.id, token_hash=f"{n:064x}", created_at=now - timedelta(days=2),
+                                    last_seen_at=now - timedelta(hours=n + 1), expires_at=now + timedelta(days=5),
+                                    ip=f"198.51.100.{n}") for n in range(30)])
+    db.session.commit()
+    browser.login(user.email)
+    browser.get("/account/security/")
+    with count_queries() as counter:
+        page = browser.get("/account/security/").text
+    assert len(re.findall(r'action="/account/security/sessions/\d+/end"', page)) == 19  # this device and 19 more
+    assert "198.51.100.0<" in page and "198.51.100.18<" in page and "198.51.100.19<" not in page
+    assert "The 20 most recently used of your 31 sessions are listed" in page
+    db.session.add_all([UserSession(user_id=user.id, token_hash=f"e{n:063x}", last_seen_at=now - timedelta(days=1),
+                                    expires_at=now + timedelta(days=5)) for n in range(30)])
+    db.session.commit()
+    with count_queries() as more:
+        assert "of your 61 sessions" in browser.get("/account/security/").text
+    assert more.count == counter.count

@@ -23,9 +23,10 @@ REAUTH_SECONDS = 10 * 60
 @bp.get("/")
 @require("profile.edit")
 def index():
+    active_sessions, sessions_total = sessions.list_active_sessions(current_user)
     return render_template(
         "accounts/security.html",
-        active_sessions=db.session.execute(sessions.list_active_sessions(current_user)).all(),
+        active_sessions=active_sessions, sessions_total=sessions_total,
         sign_ins=db.session.execute(sessions.list_recent_sign_ins(current_user)).all(),
         remaining_codes=twostep.remaining_recovery_codes(current_user) if current_user.has_two_step else 0,
         required=twostep.is_required(current_user),

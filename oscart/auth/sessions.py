@@ -1,7 +1,7 @@
 """A user's own logins: the active sessions and the recent sign-in history shown on the security page."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from oscart.audit.models import AuditEvent
 from oscart.audit.services import record_event
@@ -15,13 +15,18 @@ SIGN_IN_ACTIONS = ("login.succeeded", "login.failed", "login.locked", "two_step.
                    "two_step.replay_refused", "two_step.recovery_code_used")
 
 
-def list_active_sessions(user):
-    return (
+SESSIONS_LISTED = 20
+
+
+def list_active_sessions(user, limit=SESSIONS_LISTED):
+    """(rows, total): the ``limit`` most recently used of ``user``'s sessions, and how many there are."""
+    active = (UserSession.user_id == user.id, UserSession.revoked_at.is_(None), UserSession.expires_at > utcnow())
+    rows = db.session.execute(
         select(UserSession.id, UserSession.created_at, UserSession.last_seen_at, UserSession.ip,
                UserSession.user_agent, UserSession.is_remembered)
-        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None), UserSession.expires_at > utcnow())
-        .order_by(UserSession.last_seen_at.desc())
-    )
+        .where(*active).order_by(UserSession.last_seen_at.desc(), UserSession.id.desc()).limit(limit)).all()
+    total = len(rows) if len(rows) < limit else db.session.scalar(select(func.count(UserSession.id)).where(*active))
+    return rows, total
 
 
 def end_session_by_id(user, session_id):
