@@ -61,6 +61,17 @@ def test_deactivated_members_are_listed_only_when_asked(hr, acme):
     assert "0 people" in hr.get("/company/groups").text  # the groups list counts as the page shows by default
 
 
+def test_the_member_count_leaves_out_whom_the_list_leaves_out(hr, acme):
+    warehouse = acme["warehouse"]
+    gone = make_user(company=acme["company"], last_name="Gone", is_active=False)
+    hidden = make_user(company=acme["company"], last_name="Hidden", is_restricted=True)
+    add_member(warehouse, acme["bert"], gone, hidden)
+    page = hr.get(f"/company/groups/{warehouse.id}").text
+    assert "2 members" in page and "Claes, Bert" in page and "Gone" not in page and "Hidden" not in page
+    assert "3 members" in hr.get(f"/company/groups/{warehouse.id}?state=all").text
+    assert "1 member" in hr.get(f"/company/groups/{warehouse.id}?state=deactivated").text
+
+
 def test_adding_people_by_address_assigns_the_groups_rules(hr, acme):
     make_rule(acme["admin"], acme["course"], group=acme["warehouse"])
     carl = make_user(company=acme["company"], email="carl@members.example")

@@ -3,7 +3,7 @@
 Every query is scoped to the actor's company; restricted and erased people stay hidden (visible_employees).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
@@ -51,8 +51,13 @@ def list_people(actor, filters):
 
 
 def count_people(actor, filters):
-    """The statement counting ``list_people``'s rows: from the user table alone, read from its index by company."""
-    return select(func.count(User.id)).where(*_matching(actor, filters))
+    """The statement counting ``list_people``'s rows: from the user table alone, read from its index by company,
+    or for a group from the group's members, each person looked up once (not every person of the company probed
+    for membership)."""
+    if not filters.group_id:
+        return select(func.count(User.id)).where(*_matching(actor, filters))
+    return (select(func.count(GroupMember.user_id)).join(User, User.id == GroupMember.user_id)
+            .where(GroupMember.group_id == filters.group_id, *_matching(actor, replace(filters, group_id=None))))
 
 
 def _matching(actor, filters):
