@@ -90,14 +90,16 @@ def preview_html(body_source):
     return render_markdown(body_source)
 
 
-def move_lesson(course, lesson, *, actor, offset):
-    """Swap the lesson with its neighbour before (offset -1) or after (+1)."""
+def move_lesson(course, lesson, *, actor, offset=1, to=None):
+    """Swap the lesson with its neighbour before (offset -1) or after (+1), or move it to position ``to``
+    (1-based, as dragged there; a position beyond either end means that end)."""
     lessons = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id)
                                  .order_by(Lesson.position, Lesson.id)).all()
     index = lessons.index(lesson)
-    other = index + offset
-    if 0 <= other < len(lessons):
-        lessons[index], lessons[other] = lessons[other], lessons[index]
+    if to is not None:
+        lessons.insert(min(max(to, 1), len(lessons)) - 1, lessons.pop(index))
+    elif 0 <= index + offset < len(lessons):
+        lessons[index], lessons[index + offset] = lessons[index + offset], lessons[index]
     for position, item in enumerate(lessons, start=1):
         item.position = position
     db.session.flush()

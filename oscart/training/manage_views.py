@@ -213,8 +213,10 @@ def _preview(form):
 @require_author
 def lesson_move(course_id, lesson_id):
     course = authoring.get_managed_course(current_user, course_id)
-    lessons.move_lesson(course, lessons.get_lesson(course, lesson_id), actor=current_user,
-                        offset=-1 if request.form.get("direction") == "up" else 1)
+    lesson = lessons.get_lesson(course, lesson_id)
+    position = request.form.get("position", type=int)  # dragged to a place; the buttons send a direction
+    offset = -1 if request.form.get("direction") == "up" else 1
+    lessons.move_lesson(course, lesson, actor=current_user, offset=offset, to=position)
     return _done(_("The order has been saved."), "training.manage.editor", course_id=course.id)
 
 

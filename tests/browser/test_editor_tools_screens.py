@@ -54,3 +54,18 @@ def test_move_questions_without_javascript(new_page, screenshot):
         page.get_by_role("button", name="Vraag 2 omhoog").click()
         expect(page.locator(".question-row strong").first).to_have_text("Hoe heft u een doos?")
         screenshot(page, f"editor-quiz-moved-{name}")
+
+
+def test_drag_a_lesson_to_another_place(new_page, screenshot):
+    admin = make_user(role=PLATFORM_ADMIN, language="nl")
+    course = make_elearning_course(status="draft", lessons=3, titles={"nl": "Magazijn"})
+    page = new_page(viewport=VIEWPORTS[0][1])
+    login(page, admin.email)
+    page.goto(f"/training/manage/{course.id}/editor")
+    rows = page.locator("tbody[data-reorder] tr[data-move-url]")
+    expect(rows.first.locator(".drag-handle")).to_be_visible()
+    rows.nth(2).drag_to(rows.nth(0), target_position={"x": 20, "y": 3})
+    expect(page.locator(".flash")).to_contain_text("De volgorde is bewaard")
+    expect(rows.first.locator("th")).to_contain_text("1. Les 3 nl")
+    expect(rows.nth(1).locator("th")).to_contain_text("2. Les 1 nl")
+    screenshot(page, "editor-lesson-dragged-desktop")
