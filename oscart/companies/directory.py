@@ -4,11 +4,9 @@ Every query is scoped to the actor's company; restricted and erased people stay 
 """
 
 from dataclasses import dataclass, replace
-from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import aliased
 
 from oscart.accounts.models import User
 from oscart.companies.models import Group, GroupMember, JobRole
@@ -99,34 +97,3 @@ def get_person(actor, user_id):
     if user is None or actor.company_id is None:
         raise NotFound()
     return user
-
-
-# An alias of the user table, built once: setting up an alias's columns costs SQLAlchemy milliseconds a request.
-@cache
-def _manager():
-    return aliased(User, name="manager")
-
-
-def person_summary(actor, user_id):
-    """One row: the person's own columns, job role name and manager's name and id (NotFound like get_person)."""
-    manager = _manager()
-    row = db.session.execute(
-        select(User.id, User.first_name, User.last_name, User.email, User.role, User.language, User.is_active,
-               User.employee_number, User.deactivated_at, User.last_login_at, User.created_at, User.job_role_id,
-               JobRole.name.label("job_role"), manager.id.label("manager_id"),
-               manager.first_name.label("manager_first_name"), manager.last_name.label("manager_last_name"),
-               manager.email.label("manager_email"))
-        .outerjoin(JobRole, JobRole.id == User.job_role_id)
-        .outerjoin(manager, manager.id == User.manager_id)
-        .where(User.id == user_id, User.company_id == actor.company_id, *visible_employees())
-    ).first()
-    if row is None or actor.company_id is None:
-        raise NotFound()
-    return row
-
-
-def person_groups(user_id):
-    """Rows (id, name, kind) of the groups a person is in, by name."""
-    return db.session.execute(select(Group.id, Group.name, Group.kind)
-                              .join(GroupMember, GroupMember.group_id == Group.id)
-                              .where(GroupMember.user_id == user_id).order_by(func.lower(Group.name))).all()
