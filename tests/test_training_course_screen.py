@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from oscart.audit.models import AuditEvent
@@ -268,3 +269,68 @@ def test_the_screen_and_the_overview_run_a_fixed_number_of_statements(browser, c
                                                    for lesson_id in lessons for code in TEXTS])
     db.session.commit()
     assert counts(2) == small
+
+
+def _lesson_files_course():
+    """Four languages; lesson 1 a video with its video in nl, fr and en (only captions in de), lesson 2 a document
+    with its PDF in nl, de and en (none in fr)."""
+    from oscart.training.models import Lesson
+    from tests.media_helpers import MP4, PDF, VTT, add_media
+
+    course = make_elearning_course(titles=dict(TEXTS), lessons=2, status="draft")
+    video, document = (db.session.get(Lesson, lesson_id) for lesson_id in lesson_ids(course))
+    video.kind, document.kind = "video", "document"
+    db.session.commit()
+    for code in ("nl", "fr", "en"):
+        add_media(video, code, "video", MP4, "video/mp4")
+    add_media(video, "de", "captions", VTT, "text/vtt")
+    for code in ("nl", "de", "en"):
+        add_media(document, code, "document", PDF, "application/pdf")
+    return course
+
+
+def test_a_lesson_without_its_video_or_pdf_in_a_language_makes_that_language_missing(app):
+    course = _lesson_files_course()
+    statuses = language_statuses(*authoring.translation_matrix(course))
+    assert {code: status.state for code, status in statuses.items()} == {
+        "nl": "complete", "fr": "missing", "de": "missing", "en": "complete"}
+    assert (statuses["de"].files_missing, statuses["de"].lessons_missing, statuses["de"].texts) == (1, 0, "current")
+    assert statuses["fr"].files_missing == 1 and statuses["nl"].files_missing == 0
+
+
+@pytest.mark.parametrize("page", ["", "/editor"])
+def test_the_screen_and_the_overview_say_a_lesson_file_is_missing(browser, page):
+    course = _lesson_files_course()
+    browser.login(make_user(role=PLATFORM_ADMIN, language="en").email)
+    html = browser.get(f"/training/manage/{course.id}{page}").text
+    strip = html[html.index('class="language-status"'):html.index("</ul>", html.index('class="language-status"'))]
+    assert strip.count("Missing") == 2 and strip.count("Complete") == 2
+    assert strip.count("1 lesson file missing") == 2 and "lesson missing" not in strip
+
+
+def test_the_screen_runs_as_many_statements_with_many_video_lessons_and_files(browser, count_queries):
+    from oscart.training.models import Lesson
+    from tests.media_helpers import MP4, add_media
+
+    course = make_elearning_course(titles=dict(TEXTS), lessons=1, status="draft")
+    db.session.get(Lesson, lesson_ids(course)[0]).kind = "video"  # without a video: the checklist lists it
+    db.session.commit()
+    browser.login(make_user(role=PLATFORM_ADMIN).email)
+
+    def counts():
+        found = []
+        for path in (f"/training/manage/{course.id}", f"/training/manage/{course.id}/editor"):
+            with count_queries() as counter:
+                assert browser.get(path).status_code == 200
+            found.append(counter.count)
+        return found
+
+    small = counts()
+    extra = make_elearning_course(titles=dict(TEXTS), lessons=12)
+    for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == extra.id)):
+        lesson.course_id, lesson.kind, lesson.position = course.id, "video", lesson.position + 1
+    db.session.commit()
+    for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == course.id, Lesson.kind == "video")):
+        for code in ("nl", "fr"):
+            add_media(lesson, code, "video", MP4, "video/mp4")
+    assert counts() == small

@@ -5,27 +5,36 @@ backup of everything); ``"folder"`` keeps it under ``FILE_STORAGE_PATH``. Either
 SHA-256 of its content, never by the name it had on the uploader's computer, and the same content is stored once.
 Reading returns a seekable file object that holds at most one chunk in memory, so that a 200 MB video is served
 to a Range request by reading only the asked bytes.
+
+A file nothing refers to any more is discarded by its referrer (``discard``): its row and chunks go with the
+transaction, and its file in the folder once that transaction has committed, so that a rollback never loses the
+content of a file that is still referred to.
 """
 
 import hashlib
 import io
+import logging
 import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String, delete, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String, delete, event, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from oscart.core.database import UTCDateTime, one_of, utcnow
 from oscart.core.exceptions import NotFound
 from oscart.core.extensions import db
 
+log = logging.getLogger(__name__)
+
 DATABASE, FOLDER = "database", "folder"
 BACKENDS = (DATABASE, FOLDER)
 CHUNK_BYTES = 1024 * 1024
 _COPY_BYTES = 64 * 1024
+_UNLINK = "oscart.storage.unlink"  # session.info: {key: (path, engine)} of folder files to settle at the end
 
 
 class StoredFile(db.Model):
@@ -64,6 +73,7 @@ def save(stream):
     stream.seek(0)
     if backend == FOLDER:
         _write_file(stream, _path(key))
+        _settle_at_end(key)  # removed again if the transaction does not keep its row
     else:
         db.session.execute(delete(StoredChunk).where(StoredChunk.file_key == key))
     if stored is None:
@@ -97,10 +107,48 @@ def open_file(key):
     return ChunkReader(db.engine, key, stored.size_bytes), stored.size_bytes
 
 
-def discard(key):
-    """Forget a file nothing refers to any more. Chunks go with the transaction; a file in the folder stays
-    (content-addressed: harmless, and reused if the same content comes again)."""
-    db.session.execute(delete(StoredFile).where(StoredFile.key == key))
+def discard(*keys):
+    """Forget the files of ``keys``, which nothing refers to any more (the caller checks): their rows and chunks
+    go with the transaction; a file in the folder is removed once the transaction commits, never before, so that
+    a rollback keeps it."""
+    found = db.session.scalars(select(StoredFile).where(StoredFile.key.in_(keys))).all() if keys else []
+    if not found:
+        return
+    db.session.execute(delete(StoredChunk).where(StoredChunk.file_key.in_([stored.key for stored in found])))
+    for stored in found:
+        if stored.backend == FOLDER:
+            _settle_at_end(stored.key)
+        db.session.delete(stored)
+    db.session.flush()
+
+
+def _settle_at_end(key):
+    db.session.info.setdefault(_UNLINK, {})[key] = (_path(key), db.engine)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _settle_folder(session, transaction):
+    """Once a transaction has ended (committed, rolled back or closed), remove the folder files it discarded or
+    wrote whose row is not in the database: a discarded file whose removal was rolled back stays, and so does one
+    whose content was stored again since (in this transaction or another that committed first); a file written
+    by an upload that was rolled back goes."""
+    if transaction.parent is not None:
+        return  # a savepoint: the whole transaction decides
+    pending = session.info.pop(_UNLINK, None)
+    if not pending:
+        return
+    engine = next(iter(pending.values()))[1]
+    try:
+        with engine.connect() as connection:
+            kept = set(connection.scalars(select(StoredFile.key).where(StoredFile.key.in_(pending))))
+    except SQLAlchemyError:  # the database cannot say which rows are there: every file stays
+        log.warning("Stored files not settled, the database did not answer: %s", sorted(pending), exc_info=True)
+        return
+    # Two writers can still race here (one uploads content the other is removing, neither committed); then the
+    # next upload of that content writes the file again, as save() does for a row whose file is missing.
+    for key, (path, _engine) in pending.items():
+        if key not in kept:
+            path.unlink(missing_ok=True)
 
 
 def _path(key):

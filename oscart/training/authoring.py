@@ -11,6 +11,7 @@ from oscart.core.exceptions import NotFound, PermissionDenied, RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import LANGUAGES, is_language
 from oscart.core.security import can
+from oscart.training.media import discard_files_of
 from oscart.training.models import (
     ARCHIVED,
     COMPLETION_RULES,
@@ -24,7 +25,7 @@ from oscart.training.models import (
     Lesson,
     LessonTranslation,
 )
-from oscart.training.publishing import publish_checklist
+from oscart.training.publishing import lessons_lacking_files, publish_checklist
 
 MISSING, OUTDATED, CURRENT = "missing", "outdated", "current"
 
@@ -133,8 +134,9 @@ def _status(source_at, target_at):
 
 def translation_matrix(course, course_rows=None):
     """For the side-by-side editor: per language the status of the course texts and of each lesson
-    (missing, or older than the text in the course's default language). ``course_rows``: {language: updated_at}
-    of the course texts when the caller has read them already."""
+    (missing, or older than the text in the course's default language), and per lesson ``files_missing``: the
+    languages in which a video or document lesson has no video or PDF (the publishing checklist's query).
+    ``course_rows``: {language: updated_at} of the course texts when the caller has read them already."""
     if course_rows is None:
         course_rows = dict(rows(_course_dates_statement(), {"course_id": course.id}))
     lesson_rows = rows(_lesson_dates_statement(), {"course_id": course.id})
@@ -143,11 +145,13 @@ def translation_matrix(course, course_rows=None):
         entry = lessons.setdefault(row.id, {"id": row.id, "position": row.position, "titles": {}, "at": {}})
         if row.language:
             entry["titles"][row.language], entry["at"][row.language] = row.title, row.updated_at
+    lacking = lessons_lacking_files(course.id, LANGUAGES)[2]
     source = course.default_language
     course_status = {code: _status(course_rows.get(source), course_rows.get(code)) for code in LANGUAGES}
     for entry in lessons.values():
         entry["status"] = {code: _status(entry["at"].get(source), entry["at"].get(code)) for code in LANGUAGES}
         entry["title"] = entry["titles"].get(source) or next(iter(entry["titles"].values()), "")
+        entry["files_missing"] = lacking.get(entry["id"], [])
     return course_status, list(lessons.values())
 
 
@@ -204,7 +208,8 @@ CERTIFICATES = table("certificate", column("course_id"))
 def delete_course(course, *, actor):
     """Only a draft that nobody follows, with no session and no certificate, can be deleted; anything else is
     archived instead. Its texts, lessons, images, knowledge check, assignments and visits go with it: their
-    foreign keys delete them (ON DELETE CASCADE)."""
+    foreign keys delete them (ON DELETE CASCADE). Its lessons' files go first, with the stored content that no
+    other course uses."""
     in_use = select(or_(*(exists().where(course_id == course.id) for course_id in (
         Enrolment.course_id, SESSIONS.c.course_id, CERTIFICATES.c.course_id))))
     if course.status != DRAFT or db.session.scalar(in_use):
@@ -212,4 +217,5 @@ def delete_course(course, *, actor):
                                "Archive the course instead."))
     record_event("training.deleted", actor=actor, company_id=course.owner_company_id,
                  target=f"course:{course.id}", code=course.code)
+    discard_files_of(select(Lesson.id).where(Lesson.course_id == course.id))
     db.session.execute(delete(Course).where(Course.id == course.id).execution_options(synchronize_session=False))

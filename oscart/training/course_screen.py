@@ -1,5 +1,6 @@
 """The course screen: a course's settings and its texts in every language, read and saved in one submission, and
-each language's status over the course texts and every lesson (complete, missing, or older than the source)."""
+each language's status over the course texts and every lesson, with its file (complete, missing, or older than the
+source)."""
 
 from dataclasses import dataclass
 
@@ -27,25 +28,29 @@ class CourseConflict(Conflict):
 
 @dataclass(frozen=True)
 class LanguageStatus:
-    """A language's state over the course texts (``texts``: missing, outdated or current) and the lessons."""
+    """A language's state over the course texts (``texts``: missing, outdated or current), the lessons' texts and
+    the lessons' files (``files_missing``: video and document lessons without their video or PDF in it)."""
 
     state: str
     texts: str
     lessons_missing: int
     lessons_outdated: int
+    files_missing: int = 0
 
 
 def language_statuses(course_status, lessons):
     """{language: LanguageStatus} from authoring.translation_matrix(): complete when the course texts and every
-    lesson have the language and none is older than its text in the default language."""
+    lesson have the language, every video and document lesson its file in it, and no text is older than its text
+    in the default language."""
     result = {}
     for code in LANGUAGES:
         missing = sum(1 for lesson in lessons if lesson["status"][code] == MISSING)
         outdated = sum(1 for lesson in lessons if lesson["status"][code] == OUTDATED)
+        files = sum(1 for lesson in lessons if code in lesson["files_missing"])
         texts = course_status[code]
-        state = (MISSING if texts == MISSING or missing else
+        state = (MISSING if texts == MISSING or missing or files else
                  OUTDATED if texts == OUTDATED or outdated else COMPLETE)
-        result[code] = LanguageStatus(state, texts, missing, outdated)
+        result[code] = LanguageStatus(state, texts, missing, outdated, files)
     return result
 
 

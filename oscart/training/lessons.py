@@ -111,7 +111,7 @@ def delete_lesson(course, lesson, *, actor):
     """Lessons of a course someone follows stay, so that progress keeps its meaning."""
     if db.session.scalar(select(exists().where(Enrolment.course_id == course.id))):
         raise RuleViolation(_l("People are enrolled in this course: its lessons can no longer be removed."))
-    discard_files_of(lesson.id)
+    discard_files_of([lesson.id])
     db.session.execute(LessonTranslation.__table__.delete().where(LessonTranslation.lesson_id == lesson.id))
     db.session.delete(lesson)
     db.session.flush()

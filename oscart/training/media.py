@@ -4,7 +4,7 @@ lesson, language and role (video, captions, document)."""
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from oscart.audit.services import record_event
 from oscart.core import storage
@@ -114,18 +114,21 @@ def remove_media(course, lesson, *, actor, language, role):
                  target=f"lesson:{lesson.id}", language=language, role=role)
 
 
-def discard_files_of(lesson_id):
-    """Before a lesson is deleted: its files, and the stored content no other lesson uses."""
-    keys = db.session.scalars(select(LessonMedia.file_key).where(LessonMedia.lesson_id == lesson_id)).all()
-    db.session.execute(LessonMedia.__table__.delete().where(LessonMedia.lesson_id == lesson_id))
-    for key in set(keys):
-        _discard_unused(key)
+def discard_files_of(lesson_ids):
+    """Before lessons are deleted (``lesson_ids``: ids or a select of them): their files, and the stored content
+    that no other lesson uses."""
+    keys = db.session.scalars(select(LessonMedia.file_key).where(LessonMedia.lesson_id.in_(lesson_ids))
+                              .distinct()).all()
+    db.session.execute(LessonMedia.__table__.delete().where(LessonMedia.lesson_id.in_(lesson_ids)))
+    _discard_unused(*keys)
 
 
-def _discard_unused(key):
+def _discard_unused(*keys):
     # A duplicated course shares its files with the original: the content goes when no lesson uses it.
-    if key is not None and not db.session.scalar(select(exists().where(LessonMedia.file_key == key))):
-        storage.discard(key)
+    keys = {key for key in keys if key is not None}
+    if keys:
+        used = set(db.session.scalars(select(LessonMedia.file_key).where(LessonMedia.file_key.in_(keys))))
+        storage.discard(*(keys - used))
 
 
 def get_media_for(actor, media_id, *, manageable):

@@ -69,20 +69,7 @@ def publish_checklist(course):
 def _missing_files(course, offered):
     """{language: [MissingFile]} for the offered languages in which a video lesson has no video or a document
     lesson no PDF (captions are optional). A learner then gets the file of another language, as with a text."""
-    # A lesson's kind names the role of its main file: a video lesson's video, a document lesson's document.
-    rows = db.session.execute(
-        select(Lesson.id, Lesson.kind, LessonMedia.language).outerjoin(
-            LessonMedia, (LessonMedia.lesson_id == Lesson.id) & (LessonMedia.role == Lesson.kind)
-            & LessonMedia.role.in_((VIDEO, DOCUMENT)))
-        .where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)).all()
-    numbers, kinds, present = {}, {}, {}
-    for lesson_id, kind, language in rows:
-        numbers.setdefault(lesson_id, len(numbers) + 1)
-        kinds[lesson_id] = kind
-        present.setdefault(lesson_id, set()).add(language)
-    lacking = {lesson_id: [code for code in offered if code not in present[lesson_id]]
-               for lesson_id, kind in kinds.items() if kind in (VIDEO, DOCUMENT)}
-    lacking = {lesson_id: codes for lesson_id, codes in lacking.items() if codes}
+    numbers, kinds, lacking = lessons_lacking_files(course.id, offered)
     if not lacking:
         return {}
     titles = {}
@@ -97,6 +84,26 @@ def _missing_files(course, offered):
         for code in codes:
             found.setdefault(code, []).append(MissingFile(lesson_id, numbers[lesson_id], title, kinds[lesson_id]))
     return found
+
+
+def lessons_lacking_files(course_id, languages):
+    """In one statement: ({lesson id: its number}, {lesson id: kind}, {lesson id: [languages]}) of a course's
+    lessons, numbered as the editor counts them, and the video and document lessons without their video or PDF in
+    some of ``languages`` (in lesson order; captions are optional)."""
+    # A lesson's kind names the role of its main file: a video lesson's video, a document lesson's document.
+    rows = db.session.execute(
+        select(Lesson.id, Lesson.kind, LessonMedia.language).outerjoin(
+            LessonMedia, (LessonMedia.lesson_id == Lesson.id) & (LessonMedia.role == Lesson.kind)
+            & LessonMedia.role.in_((VIDEO, DOCUMENT)))
+        .where(Lesson.course_id == course_id).order_by(Lesson.position, Lesson.id)).all()
+    numbers, kinds, present = {}, {}, {}
+    for lesson_id, kind, language in rows:
+        numbers.setdefault(lesson_id, len(numbers) + 1)
+        kinds[lesson_id] = kind
+        present.setdefault(lesson_id, set()).add(language)
+    lacking = {lesson_id: [code for code in languages if code not in present[lesson_id]]
+               for lesson_id, kind in kinds.items() if kind in (VIDEO, DOCUMENT)}
+    return numbers, kinds, {lesson_id: codes for lesson_id, codes in lacking.items() if codes}
 
 
 def _counts(parent, translation, parent_column, condition):
