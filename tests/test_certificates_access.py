@@ -140,25 +140,111 @@ def test_filters_narrow_list_and_bulk_download(browser, world):
     assert zipped.namelist() == ["2024-01-10_Eerste-hulp_Peeters-" + expired.holder_name.split()[0] + ".pdf"]
 
 
-def test_filter_menus_offer_the_companys_certificate_holders_and_courses_and_keep_the_choice(browser, world):
-    make_user(company=world["acme"], last_name="Zonderattest")  # an employee without certificates
+def test_course_menu_offers_the_companys_courses_and_keeps_the_choice(browser, world):
+    make_course(titles={"nl": "Nooit behaald"})  # a course without certificates at Acme
     browser.login(world["acme_hr"].email)
-    page = browser.get(f"/certificates/company?employee={world['anna'].id}&course={world['course'].id}").text
-    employees = page.split('<select id="employee" name="employee">')[1].split("</select>")[0]
+    page = browser.get(f"/certificates/company?course={world['course'].id}").text
     courses = page.split('<select id="course" name="course">')[1].split("</select>")[0]
-    assert f'<option value="{world["anna"].id}" selected>Jansen, Anna</option>' in employees
-    assert "Zonderattest" not in employees and '<option value="0">Alle medewerkers</option>' in employees
     assert f'<option value="{world["course"].id}" selected>Veilig werken op hoogte</option>' in courses
-    assert courses.count("<option") == 2 and employees.count("<option") == 2  # "all" and Acme's one holder
-    assert "Martin" not in employees  # Bruno holds a certificate at Globex
-    assert 'for="employee"' in page and 'for="course"' in page  # the labels still name their menus
+    assert courses.count("<option") == 2 and "Nooit behaald" not in courses  # "all" and Acme's one course
+    assert 'for="course"' in page and 'for="q"' in page  # the labels still name their fields
 
 
-def test_filter_menus_escape_names(browser, world):
-    make_certificate(make_user(company=world["acme"], first_name="Eve", last_name="<b>O'Neil</b>"), world["course"])
+@pytest.mark.parametrize("search", ["jans", "ANNA JANSEN", "anna@acme.test", "P-0042"])
+def test_employee_search_finds_by_name_e_mail_or_employee_number(browser, world, search):
+    world["anna"].email, world["anna"].employee_number = "anna@acme.test", "P-0042"
+    other = make_certificate(make_user(company=world["acme"], first_name="Piet", last_name="Peeters"),
+                             world["course"])
+    db.session.commit()
     browser.login(world["acme_hr"].email)
-    employees = browser.get("/certificates/company").text.split('<select id="employee"')[1].split("</select>")[0]
-    assert "&lt;b&gt;O&#39;Neil&lt;/b&gt;, Eve</option>" in employees and "<b>" not in employees
+    page = browser.get("/certificates/company", query_string={"q": search}).text
+    assert world["anna_cert"].code in page and other.code not in page
+    assert '<select id="employee"' not in page  # no menu of every name any more
+    field = page.split('id="q"')[1].split(">")[0]
+    assert f'value="{search}"' in field
+
+
+def test_employee_search_never_finds_another_companys_person(browser, world):
+    browser.login(world["acme_hr"].email)
+    for search in ("Martin", "Bruno", world["bruno"].email):
+        page = browser.get("/certificates/company", query_string={"q": search}).text
+        assert world["bruno_cert"].code not in page and world["anna_cert"].code not in page
+        assert "Martin, Bruno" not in page
+
+
+def test_employee_search_narrows_the_exports(browser, world):
+    make_certificate(make_user(company=world["acme"], last_name="Peeters"), world["course"])
+    browser.login(world["acme_hr"].email)
+    page = browser.get("/certificates/company?q=jansen").text
+    assert 'href="/certificates/company/certificates.zip?q=jansen"' in page
+    zipped = zipfile.ZipFile(BytesIO(browser.get("/certificates/company/certificates.zip?q=jansen").data))
+    assert [name for name in zipped.namelist() if "Jansen" in name] == zipped.namelist() and len(zipped.namelist()) == 1
+    csv = browser.get("/certificates/company/certificates.csv?q=jansen").text
+    assert "Jansen" in csv and "Peeters" not in csv
+
+
+def test_employee_chosen_by_id_is_named_with_a_way_back_to_the_search(browser, world):
+    make_certificate(make_user(company=world["acme"], last_name="Peeters"), world["course"])
+    browser.login(world["acme_hr"].email)
+    page = browser.get(f"/certificates/company?employee={world['anna'].id}&status=valid").text
+    assert world["anna_cert"].code in page and "Peeters" not in page
+    menu = page.split('<select id="employee" name="employee">')[1].split("</select>")[0]
+    # The person is kept by "Filter"; "all" returns to the search. No menu of every name.
+    assert f'<option value="{world["anna"].id}" selected>Jansen, Anna</option>' in menu
+    assert '<option value="0">Alle medewerkers</option>' in menu and menu.count("<option") == 2
+    assert f'href="/certificates/company/certificates.csv?employee={world["anna"].id}&amp;status=valid"' in page
+    assert 'id="q"' not in page
+
+
+def test_employee_without_certificates_is_named_too(browser, world):
+    # Links from elsewhere (an employee's page) name any of the company's people.
+    newcomer = make_user(company=world["acme"], first_name="Nieuw", last_name="Collega")
+    browser.login(world["acme_hr"].email)
+    page = browser.get(f"/certificates/company?employee={newcomer.id}").text
+    assert f'<option value="{newcomer.id}" selected>Collega, Nieuw</option>' in page
+    assert world["anna_cert"].code not in page
+
+
+def test_foreign_or_missing_employee_id_reveals_nothing(browser, world):
+    browser.login(world["acme_hr"].email)
+    foreign = browser.get(f"/certificates/company?employee={world['bruno'].id}")
+    missing = browser.get("/certificates/company?employee=999999")
+    assert foreign.status_code == missing.status_code == 200
+    assert "Martin" not in foreign.text and "Bruno" not in foreign.text and world["bruno_cert"].code not in foreign.text
+    assert world["anna_cert"].code not in foreign.text
+    assert re.search(r'selected>(Onbekende medewerker|Unknown employee)</option>', foreign.text)
+
+    def main(text, id_):  # the page without its CSRF tokens and the id asked for
+        text = text.split("<main")[1].split("</main>")[0]
+        text = re.sub(r'name="csrf_token" value="[^"]*"', "", text)
+        return text.replace(f'value="{id_}"', 'value="ID"').replace(f"employee={id_}", "employee=ID")
+
+    assert main(foreign.text, world["bruno"].id) == main(missing.text, 999999)
+
+
+def test_names_and_search_are_escaped(browser, world):
+    eve = make_user(company=world["acme"], first_name="Eve", last_name="<b>O'Neil</b>")
+    make_certificate(eve, world["course"])
+    browser.login(world["acme_hr"].email)
+    page = browser.get(f"/certificates/company?employee={eve.id}").text
+    assert 'selected>&lt;b&gt;O&#39;Neil&lt;/b&gt;, Eve</option>' in page and "<b>O" not in page
+    page = browser.get("/certificates/company", query_string={"q": "<b>O'Neil"}).text
+    assert "&lt;b&gt;O&#39;Neil&lt;/b&gt;, Eve</td>" in page and "<b>O" not in page
+
+
+def test_beyond_the_count_limit_the_page_says_more_than(browser, world, monkeypatch):
+    from oscart.certificates import company_listing
+
+    monkeypatch.setattr(company_listing, "COUNT_LIMIT", 3)
+    for _ in range(4):
+        make_certificate(make_user(company=world["acme"]), world["course"])
+    browser.login(world["acme_hr"].email)
+    page = browser.get("/certificates/company").text
+    assert ">Meer dan 3 certificaten<" in page  # counted up to the limit only
+    assert ">5 certificaten<" not in page
+    assert 'name="format" value="zip"' in page  # that many are prepared in the background
+    assert page.count("/download") == 5  # the page itself lists them all
+    assert 'rel="next"' in page  # without a count of the pages, the next one is offered
 
 
 def test_status_filters_expiring_and_revoked(browser, world):
@@ -190,14 +276,17 @@ def test_empty_export_redirects_with_message(browser, world):
     assert response.status_code == 302
 
 
-def test_company_list_runs_fixed_number_of_queries(browser, world, count_queries):
+@pytest.mark.parametrize("args", ["", "?q=anna", "?employee={anna}", "?status=valid&course={course}"])
+def test_company_list_runs_fixed_number_of_queries(browser, world, count_queries, args):
+    url = "/certificates/company" + args.format(anna=world["anna"].id, course=world["course"].id)
     browser.login(world["acme_hr"].email)
     with count_queries() as small:
-        browser.get("/certificates/company")
+        browser.get(url)
     for _ in range(6):
-        make_certificate(make_user(company=world["acme"]), world["course"])
+        make_certificate(make_user(company=world["acme"], first_name="Anna"), world["course"])
+        make_certificate(world["anna"], make_course(validity_months=24))
     with count_queries() as large:
-        page = browser.get("/certificates/company")
+        page = browser.get(url)
     assert page.text.count("/download") >= 7
     assert large.count == small.count
 

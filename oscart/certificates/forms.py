@@ -12,9 +12,12 @@ class CompanyFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    # Rendered by the template from services.company_filter_choices(): only the submitted id is read here.
+    # The course menu is rendered by the template from services.company_courses(): only the id is read here.
     course = SelectField(_l("Course"), coerce=coerce_id, validate_choice=False, default=0)
+    # One employee, chosen by id (links from elsewhere); q searches them by name, e-mail or number instead of
+    # a menu of thousands of names.
     employee = SelectField(_l("Employee"), coerce=coerce_id, validate_choice=False, default=0)
+    q = StringField(_l("Employee"), validators=[Optional(), Length(max=100)])
     date_from = DateField(_l("Completed from"), validators=[Optional()])
     date_to = DateField(_l("Completed until"), validators=[Optional()])
     status = SelectField(_l("Status"), default="",

@@ -8,15 +8,15 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from oscart.audit.services import record_event
-from oscart.certificates import exports, renewal, services, signing, tables
+from oscart.certificates import company_listing, exports, renewal, services, signing, tables
 from oscart.certificates.blueprint import bp
+from oscart.certificates.company_rows import company_rows
 from oscart.certificates.forms import CompanyFilterForm, RefresherForm
 from oscart.certificates.models import STATUS_LABELS, certificate_status
 from oscart.certificates.views_bulk import prepared_in_background
 from oscart.core import local_time, tabular
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
-from oscart.core.pagination import paginate
 from oscart.core.pdf import warn_if_slow_subsetting
 from oscart.core.security import require
 from oscart.core.urls import url_with_args
@@ -75,7 +75,8 @@ def company_filters():
     value = lambda field: None if field.errors else field.data  # noqa: E731
     filters = services.Filters(course_id=value(form.course) or None, user_id=value(form.employee) or None,
                                date_from=value(form.date_from), date_to=value(form.date_to),
-                               status=value(form.status) or None, within_days=value(form.within) or 30)
+                               status=value(form.status) or None, within_days=value(form.within) or 30,
+                               search=None if value(form.employee) else value(form.q))
     return form, filters
 
 
@@ -83,12 +84,11 @@ def company_filters():
 @require("company.manage")
 def company():
     form, filters = company_filters()
-    page = paginate(services.list_company(current_user, filters), request.args.get("page", 1, type=int),
-                    count=services.count_company(current_user, filters))
-    courses, people = services.company_filter_choices(current_user)
+    page = company_listing.company_page(current_user, filters, request.args.get("page", 1, type=int))
+    employee = filters.user_id and services.chosen_employee(current_user, filters.user_id)
     return render_template("certificates/company.html", filters=form, page=page, within=filters.within_days,
-                           courses=courses, people=people, refresher_form=RefresherForm(),
-                           in_background=prepared_in_background(page.total))
+                           courses=services.company_courses(current_user), employee=employee,
+                           company_rows=company_rows, in_background=page.is_more or prepared_in_background(page.total))
 
 
 @bp.get("/certificates/company/certificates.zip")
