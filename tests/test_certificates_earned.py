@@ -37,3 +37,23 @@ def test_only_the_readers_own_certificate_is_shown(browser):
     make_certificate(make_user(language="en"), course)
     browser.login(make_user(language="en").email)
     assert browser.get(f"/certificates/earned/{course.id}").status_code == 302
+
+
+def test_the_certificate_links_the_last_knowledge_check_with_its_explanations(browser):
+    from oscart.core.database import utcnow
+    from tests.factories import make_attempt, make_enrolment
+
+    anna, bert = make_user(language="en"), make_user(language="en")
+    course = make_elearning_course(titles={"en": "Fire safety"}, quiz={"en": [("Exit?", ["Door", "Window"], 0)]})
+    make_certificate(anna, course)
+    make_certificate(bert, course)
+    def enrolment(person):
+        return db.session.scalar(select(Enrolment).where(Enrolment.user_id == person.id)) or make_enrolment(person,
+                                                                                                              course)
+
+    first = make_attempt(enrolment(anna), language="en", submitted_at=utcnow(), score_percent=100)
+    make_attempt(enrolment(bert), language="en", submitted_at=utcnow(), score_percent=100)
+    browser.login(anna.email)
+    page = browser.get(f"/certificates/earned/{course.id}").text
+    assert f'href="/training/attempts/{first.id}">Your answers and the explanations</a>' in page
+    assert page.count("/training/attempts/") == 1  # bert's is not anna's

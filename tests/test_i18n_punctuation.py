@@ -31,3 +31,17 @@ def test_the_registration_mail_writes_the_place_in_the_readers_punctuation(brows
     [mail] = outbox
     assert expected in mail.get_body(("plain",)).get_content()
     assert expected in mail.get_body(("html",)).get_content()
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_a_number_keeps_its_percent_sign_on_the_same_line(language):
+    """German and French write "100 %": with a non-breaking space, so that the sign never starts a line."""
+    from babel.messages.pofile import read_po
+
+    path = TEMPLATES.parent / "translations" / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    texts = [text for message in catalog if message.id
+             for text in (message.string if isinstance(message.string, tuple) else (message.string,))]
+    assert any("\u00a0%" in text for text in texts)
+    assert [text for text in texts if re.search(r"\S %%", text or "")] == []

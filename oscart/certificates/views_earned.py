@@ -2,12 +2,15 @@
 
 from flask import redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from oscart.certificates import services
 from oscart.certificates.blueprint import bp
 from oscart.certificates.models import Certificate
 from oscart.core.extensions import db
 from oscart.core.security import require
+from oscart.training.models import Enrolment
+from oscart.training.quiz_models import QuizAttempt
 
 
 @bp.get("/certificates/earned/<int:course_id>")
@@ -19,4 +22,13 @@ def earned(course_id):
         Certificate.superseded_at.is_(None)).limit(1)).first()
     if row is None:
         return redirect(url_for("training.course", course_id=course_id))
-    return render_template("certificates/earned.html", row=row)
+    return render_template("certificates/earned.html", row=row, attempt_id=_last_attempt(course_id))
+
+
+def _last_attempt(course_id):
+    """The reader's last submitted knowledge check of the course, whose result shows the explanations."""
+    return db.session.scalar(
+        select(QuizAttempt.id).join(Enrolment, Enrolment.id == QuizAttempt.enrolment_id)
+        .where(Enrolment.user_id == current_user.id, Enrolment.course_id == course_id,
+               QuizAttempt.submitted_at.is_not(None))
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()).limit(1))
