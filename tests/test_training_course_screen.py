@@ -308,6 +308,16 @@ def test_the_screen_and_the_overview_say_a_lesson_file_is_missing(browser, page)
     assert strip.count("1 lesson file missing") == 2 and "lesson missing" not in strip
 
 
+def test_the_editor_table_marks_the_language_a_lesson_file_is_missing_in(browser):
+    course = _lesson_files_course()
+    browser.login(make_user(role=PLATFORM_ADMIN, language="en").email)
+    html = browser.get(f"/training/manage/{course.id}/editor").text
+    rows = html[html.index("<tbody data-reorder>"):].split("<tr data-move-url=")[1:]
+    cells = [[cell.split("</td>")[0] for cell in row.split("<td>")[1:5]] for row in rows]
+    assert ["No video" in cell for cell in cells[0]] == [False, False, True, False]  # nl fr de en
+    assert ["No PDF" in cell for cell in cells[1]] == [False, True, False, False]
+
+
 def test_the_screen_runs_as_many_statements_with_many_video_lessons_and_files(browser, count_queries):
     from oscart.training.models import Lesson
     from tests.media_helpers import MP4, add_media
