@@ -88,6 +88,11 @@ class World:
         db.session.commit()
         return session
 
+    def session_roster(self):
+        """A coming session beside the company's people, whom its company admin registers from a paged list."""
+        self.employees()
+        return make_training_session(make_classroom_course())
+
     def session_history(self):
         session = make_training_session(trainers=[self.people[TRAINER]], parts=past_parts())
         self._events(f"classroom-session:{session.id}", None)
@@ -178,6 +183,7 @@ LISTS = {
     "classroom.mine": (TRAINEE, "attendance", "/classroom/mine"),
     "classroom.attendance_list": (TRAINER, "attendance", "/classroom/attendance"),
     "classroom.history": (TRAINER, "session_history", "/classroom/sessions/{session}/history"),
+    "classroom.session": (COMPANY_ADMIN, "session_roster", "/classroom/sessions/{session}"),
     "audit.index": (COMPANY_ADMIN, "audit_events", "/audit/"),
     "privacy.me": (TRAINEE, "messages", "/privacy/me"),
 }

@@ -1,9 +1,10 @@
 """Who may see, teach and plan which session. A session the actor may not see answers NotFound."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 
 from oscart.classroom.models import SessionTrainer, TrainingSession
+from oscart.core.database import prepared
 from oscart.core.exceptions import NotFound, PermissionDenied
 from oscart.core.extensions import db
 from oscart.core.security import PLATFORM_ADMIN, TRAINER, can
@@ -44,11 +45,24 @@ def trainer_clause(user_id):
 
 
 def get_session(session_id, *, actor):
-    session = db.session.scalar(select(TrainingSession).join(Course, Course.id == TrainingSession.course_id)
-                                .where(TrainingSession.id == session_id, visible_sessions_clause(actor)))
+    staff, has_company = is_staff(actor), actor.company_id is not None
+    params = {"session_id": session_id, **({"company_id": actor.company_id} if has_company and not staff else {})}
+    session = db.session.scalar(_session_statement(staff, has_company), params)
     if session is None:
         raise NotFound()
     return session
+
+
+@prepared
+def _session_statement(staff, has_company):
+    """get_session()'s statement, built once per kind of reader (visible_sessions_clause with bound values)."""
+    query = (select(TrainingSession).join(Course, Course.id == TrainingSession.course_id)
+             .where(TrainingSession.id == bindparam("session_id")))
+    if staff:
+        return query
+    company_id = bindparam("company_id") if has_company else None
+    return query.where(or_(TrainingSession.company_id.is_(None), TrainingSession.company_id == company_id),
+                       visible_to_company_clause(company_id))
 
 
 def check_teaches(session, actor, *, is_trainer=None):

@@ -168,15 +168,3 @@ def unregister_employees(session, user_ids, *, actor, now=None):
             results.append((user, None, error.message))
     return results
 
-
-def company_roster(session, actor):
-    """The company admin's employees (trainees) with their registration status in ``session``; rows."""
-    status = (select(Registration.status).where(Registration.session_id == session.id,
-                                                Registration.user_id == User.id).scalar_subquery())
-    position = (select(Registration.position).where(Registration.session_id == session.id,
-                                                    Registration.user_id == User.id).scalar_subquery())
-    return db.session.execute(
-        select(User.id, User.first_name, User.last_name, User.email, status.label("status"),
-               position.label("position"))
-        .where(User.company_id == actor.company_id, User.is_active.is_(True))
-        .order_by(User.last_name, User.first_name).limit(500)).all()

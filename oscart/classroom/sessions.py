@@ -5,6 +5,7 @@ from sqlalchemy import bindparam, func, select
 from oscart.accounts.models import User
 from oscart.classroom.access import get_session, is_staff
 from oscart.classroom.models import REGISTERED, WAITLISTED, Registration, SessionPart, SessionTrainer
+from oscart.classroom.roster import company_counts_part, taking_part
 from oscart.companies.models import Company
 from oscart.core.database import SelectsInOne, prepared
 from oscart.core.exceptions import NotFound
@@ -55,28 +56,33 @@ def counts(session_id):
     return rows.get(REGISTERED, 0), rows.get(WAITLISTED, 0)
 
 
-def session_page(session, reader):
+def session_page(session, reader, *, company=False):
     """What a session's page shows besides the session itself, in one statement: {"parts", "registered",
     "waitlisted", "mine" (the reader's registration: status and position, or None), "is_trainer" (the reader is
     one of its trainers), "title" (in the reader's language, or ""), "trainers", "people" (the registrations, read
-    for Oscart staff only; else None)}."""
-    found = _page_statement(is_staff(reader)).rows({"session_id": session.id, "user_id": reader.id,
-                                                     "course_id": session.course_id, **reader_params(reader)})
+    for Oscart staff only; else None), "company" (with ``company``: {status: number} of the reader's company's
+    people registered and waiting; else None)}."""
+    params = {"session_id": session.id, "user_id": reader.id, "course_id": session.course_id,
+              **reader_params(reader)}
+    if company:
+        params["company_id"] = reader.company_id
+    found = _page_statement(is_staff(reader), company).rows(params)
     counted = {row.status: row.count for row in found["counts"]}
     return {"parts": found["parts"], "registered": counted.get(REGISTERED, 0),
             "waitlisted": counted.get(WAITLISTED, 0), "mine": found["mine"][0] if found["mine"] else None,
             "is_trainer": bool(found["trainer"]), "title": found["title"][0].title or "" if found["title"] else "",
-            "trainers": found["trainers"], "people": found.get("people")}
+            "trainers": found["trainers"], "people": found.get("people"),
+            "company": {row.status: row.count for row in found["company"]} if company else None}
 
 
 @prepared
-def _page_statement(with_people):
+def _page_statement(with_people, with_company):
     session_id, user_id = bindparam("session_id"), bindparam("user_id")
     parts = {
         "parts": (select(SessionPart.id, SessionPart.starts_at, SessionPart.ends_at)
                   .where(SessionPart.session_id == session_id), (SessionPart.starts_at,)),
         "counts": (select(Registration.status, func.count(Registration.id).label("count"))
-                   .where(Registration.session_id == session_id, Registration.status.in_((REGISTERED, WAITLISTED)))
+                   .where(Registration.session_id == session_id, taking_part())
                    .group_by(Registration.status), (Registration.status,)),
         "mine": (select(Registration.status, Registration.position)
                  .where(Registration.session_id == session_id, Registration.user_id == user_id), ()),
@@ -89,4 +95,6 @@ def _page_statement(with_people):
     }
     if with_people:
         parts["people"] = (_registrations(session_id), _REGISTRATIONS_ORDER)
+    if with_company:
+        parts["company"] = company_counts_part()
     return SelectsInOne(**parts)

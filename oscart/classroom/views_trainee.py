@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from oscart.classroom import access, registrations, review, sessions, upcoming
+from oscart.classroom import roster as roster_rows
 from oscart.classroom.blueprint import bp
 from oscart.classroom.forms import RosterForm
 from oscart.classroom.models import REGISTERED, WAITLISTED
@@ -39,14 +40,18 @@ def mine():
 @login_required
 def session(session_id):
     training_session = access.get_session(session_id, actor=current_user)
-    page = sessions.session_page(training_session, current_user)
-    roster = (registrations.company_roster(training_session, current_user)
-              if can(current_user, "company.manage") else None)
+    manages = can(current_user, "company.manage")
+    page = sessions.session_page(training_session, current_user, company=manages)
+    roster, filters = None, roster_rows.RosterFilters.from_args(request.args)
+    if manages:  # one page of the company's people, found by a search and who is (not) registered
+        query, params, expand = roster_rows.list_roster(training_session, current_user, filters)
+        roster = paginate(query, request.args.get("page", 1, type=int), params=params, expand=expand)
     teaches = access.is_staff(current_user) and access.may_teach(current_user, is_trainer=page["is_trainer"])
     return render_template(
         "classroom/session.html", session=training_session, parts=page["parts"], registered=page["registered"],
-        waitlisted=page["waitlisted"], mine=page["mine"], roster=roster, teaches=teaches, now=utcnow(),
-        title=page["title"], trainers=page["trainers"], form=RosterForm(), people=page["people"] if teaches else None)
+        waitlisted=page["waitlisted"], mine=page["mine"], roster=roster, roster_filters=filters,
+        roster_shows=roster_rows.SHOW_LABELS, company=page["company"], teaches=teaches, now=utcnow(),
+        title=page["title"], trainers=page["trainers"], people=page["people"] if teaches else None)
 
 
 @bp.post("/sessions/<int:session_id>/register")
@@ -100,7 +105,16 @@ def employees(session_id):
                 flash(_bulk_message(user, status), "warning" if status == WAITLISTED else "success")
     else:
         flash(_("Choose at least one employee."), "error")
-    return redirect(url_for("classroom.session", session_id=session_id))
+    return redirect(_roster_url(session_id))
+
+
+def _roster_url(session_id):
+    """The session's page at the search and page of the company's people the form was posted from."""
+    args = roster_rows.RosterFilters.from_args(request.args).as_args()
+    number = request.args.get("page", 1, type=int)
+    if number > 1:
+        args["page"] = number
+    return url_for("classroom.session", session_id=session_id, **args)
 
 
 def _bulk_message(user, status):

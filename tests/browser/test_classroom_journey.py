@@ -110,6 +110,40 @@ def test_company_admin_registers_employees_and_sees_the_waiting_list(new_page, s
     screenshot(page, "classroom-company-register")
 
 
+def test_company_admin_finds_an_employee_among_many_and_registers_them(new_page, screenshot):
+    from tests.test_classroom_roster import add_people
+
+    world = make_world()
+    add_people(world.acme, 40)
+    session = make_training_session(world.course, trainers=[world.trainer], capacity=5)
+    make_registration(session, world.anna)
+    page = new_page(viewport={"width": 390, "height": 844}, locale="en-GB")  # a phone
+    login(page, world.hr_acme.email)
+    page.goto(f"/classroom/sessions/{session.id}")
+    roster = page.locator(".classroom-roster")
+    expect(roster).to_contain_text("43 people found.")
+    expect(page.get_by_role("navigation", name="Pages")).to_contain_text("Page 1 of 2")
+    expect(page.get_by_text("Your employees in this session: 1 registered, 0 on the waiting list.")).to_be_visible()
+    page.get_by_role("searchbox", name="Search").fill("willems")
+    page.get_by_role("search").get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"\?q=willems&show=#employees$"))
+    expect(roster).to_contain_text("1 person found.")
+    page.get_by_label("Willems, Pieter").check()
+    page.get_by_role("button", name="Register selected", exact=True).click()
+    expect(page.locator(".flashes")).to_contain_text("Pieter Willems is registered.")
+    expect(page).to_have_url(re.compile(r"\?q=willems$"))  # back at the same search
+    expect(roster).to_contain_text("Registered")
+    screenshot(page, "classroom-company-roster-search-phone")
+    page.get_by_label("Registration").select_option("registered")
+    page.get_by_role("search").get_by_role("button", name="Search").click()
+    page.get_by_role("searchbox", name="Search").fill("")
+    page.get_by_role("search").get_by_role("button", name="Search").click()
+    expect(roster).to_contain_text("2 people found.")
+    expect(roster).to_contain_text("Jansen, Anna")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(page, "classroom-company-roster-registered")
+
+
 def test_trainee_registers_and_finds_the_session_under_my_sessions(new_page, screenshot):
     world = make_world()
     session = make_training_session(world.course, trainers=[world.trainer], capacity=5)
