@@ -184,6 +184,7 @@ LISTS = {
     "classroom.attendance_list": (TRAINER, "attendance", "/classroom/attendance"),
     "classroom.history": (TRAINER, "session_history", "/classroom/sessions/{session}/history"),
     "classroom.session": (COMPANY_ADMIN, "session_roster", "/classroom/sessions/{session}"),
+    "training.company.assign": (COMPANY_ADMIN, "employees", "/training/company/assign"),
     "audit.index": (COMPANY_ADMIN, "audit_events", "/audit/"),
     "privacy.me": (TRAINEE, "messages", "/privacy/me"),
 }
