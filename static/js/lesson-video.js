@@ -14,6 +14,8 @@ document.addEventListener("DOMContentLoaded", function () {
       .then(function (response) {
         if (response.type !== "opaqueredirect" && !response.ok) { sent = false; return; }
         document.getElementById("lesson-watched").hidden = false;
+        var button = form.querySelector("button[data-done-label]");  // done now: the button only moves on
+        if (button) { button.textContent = button.dataset.doneLabel; }
       })
       .catch(function () { sent = false; });
   }

@@ -321,6 +321,7 @@ def take_course_on_a_phone(phone, screenshot):
     watched = phone.locator("#lesson-watched")
     expect(watched).to_have_text("Sie haben das Video angesehen: Die Lektion gilt als erledigt.")
     phone.wait_for_function("() => document.querySelector('video').ended")  # it really played to its end
+    expect(phone.locator("#lesson-done button")).to_have_text("Weiter")  # counted: the button only moves on
     assert_no_sideways_scroll(phone, "video lesson")
     screenshot(phone, "authoring-07-phone-video-lesson")
     phone.get_by_role("link", name="Zurück zum Kurs").tap()
