@@ -52,6 +52,21 @@ def test_catalogues_contain_every_string_in_the_code(tmp_path):
         assert not missing, f"run `make extract` and translate for {code}: {sorted(map(str, missing))}"
 
 
+def test_no_message_is_written_inside_an_f_string():
+    """Babel's extractor does not read the expressions of an f-string on this Python: a message written there is
+    missing from the catalogues and shows in English, whatever the reader's language."""
+    import ast
+
+    keywords = {"_", "gettext", "ngettext", "_l", "lazy_gettext", "lazy_ngettext"}
+    hidden = []
+    for path in sorted((ROOT / "oscart").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [f"{path.relative_to(ROOT)}:{call.lineno} {ast.unparse(call)}" for call in ast.walk(node)
+                           if isinstance(call, ast.Call) and getattr(call.func, "id", None) in keywords]
+    assert hidden == []
+
+
 @pytest.mark.parametrize(("code", "one", "many"), [
     ("nl", "1 gebruiker", "3 gebruikers"), ("fr", "1 utilisateur", "3 utilisateurs"),
     ("de", "1 Benutzer", "3 Benutzer"), ("en", "1 user", "3 users"),

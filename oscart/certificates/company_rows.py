@@ -60,9 +60,10 @@ def _refresher(row, status, date):
         return f'        <span class="badge">{escape(due)}</span>\n'
     action = url_with_args("certificates.refresher", {"certificate_id": row.id})
     due = row.valid_until if status == EXPIRING else None
+    label, button = escape(_("Refresher due by")), escape(_("Assign refresher"))
     return (f'        <form method="post" class="cert-refresher" action="{escape(action)}">\n'
             f'          <input type="hidden" name="csrf_token" value="{escape(csrf_token())}">\n'
-            f'          <label for="due-{row.id}">{escape(_("Refresher due by"))}</label>\n'
+            f'          <label for="due-{row.id}">{label}</label>\n'
             f'          <input type="date" id="due-{row.id}" name="due_on" required value="{escape(due or "")}">\n'
-            f'          <button type="submit" class="button">{escape(_("Assign refresher"))}</button>\n'
+            f'          <button type="submit" class="button">{button}</button>\n'
             f'        </form>\n')

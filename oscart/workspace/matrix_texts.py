@@ -81,11 +81,13 @@ def body_rows(people, shown, texts, not_enrolled):
     """The ``<tr>`` rows of the matrix's body (what templates/companies/training.html wrote in a loop, to the
     character): a person per row, a cell per shown course (``texts`` from cell_texts)."""
     if not people:
-        return Markup(f'    <tr><td colspan="{len(shown) + 1}">{_("No employees found.")}</td></tr>\n')  # noqa: S704
+        empty = _("No employees found.")
+        return Markup(f'    <tr><td colspan="{len(shown) + 1}">{empty}</td></tr>\n')  # noqa: S704
     course_ids = [course.id for course in shown]
     none = (f'<td class="cell-none"><span aria-hidden="true">—</span><span class="visually-hidden">'
             f'{escape(not_enrolled)}</span></td>\n')
-    deactivated = f' <span class="badge">{_("Deactivated")}</span>'  # a template's {% trans %}: not escaped
+    deactivated = _("Deactivated")
+    deactivated = f' <span class="badge">{deactivated}</span>'  # a template's {% trans %}: not escaped
     written = {}  # each distinct cell's markup once per page
     parts = []
     for person in people:

@@ -17,12 +17,14 @@ def course_rows(courses, label, now):
     """The ``<tr>`` rows of the course table (``courses``: the employee page's enrolment rows, ``label``: the
     table's data-label texts by column)."""
     if not courses:
-        return Markup(f'    <tr><td colspan="5">{_("No courses yet.")}</td></tr>\n')  # noqa: S704 - a translation
+        empty = _("No courses yet.")
+        return Markup(f'    <tr><td colspan="5">{empty}</td></tr>\n')  # noqa: S704 - a translation
     date = TEMPLATE_FILTERS["dateformat"]
     # Translations as a template's {% trans %} and _() write them: not escaped.
-    done = f'<span class="badge badge-ok">{_("Completed")}</span>'
-    overdue = f'<span class="badge badge-err">{_("Overdue")}</span>'
-    open_ = f'<span class="badge">{_("In progress")}</span>'
+    done, overdue, open_ = _("Completed"), _("Overdue"), _("In progress")
+    done = f'<span class="badge badge-ok">{done}</span>'
+    overdue = f'<span class="badge badge-err">{overdue}</span>'
+    open_ = f'<span class="badge">{open_}</span>'
     progress_label = _("Progress")
     course, status, progress, due, completed = (escape(label[key]) for key in
                                                 ("course", "status", "progress", "due", "completed"))
