@@ -24,6 +24,9 @@ REISSUE = "reissue"
 ORIGINS = (AUTOMATIC, MANUAL, REISSUE)
 
 CURRENT = "revoked_at IS NULL AND superseded_at IS NULL"
+# As services.status_clause writes the two filters, term for term: SQLite uses a partial index only then.
+REVOKED_ROW = "revoked_at IS NOT NULL"
+SUPERSEDED_ROW = "superseded_at IS NOT NULL AND revoked_at IS NULL"
 
 
 class Certificate(db.Model):
@@ -36,6 +39,12 @@ class Certificate(db.Model):
         # order, so a plan never walks every certificate to find one person's few.
         Index("ix_certificate_user_completed_on", "user_id", "completed_on"),
         Index("ix_certificate_company_completed_on", "company_id", "completed_on"),
+        # The company list's "revoked" and "superseded" filters: the few such certificates, newest first, instead
+        # of a walk of every certificate of the company (SQLite, without statistics, took 20 ms at 30,000).
+        Index("ix_certificate_company_revoked", "company_id", "completed_on",
+              sqlite_where=text(REVOKED_ROW), postgresql_where=text(REVOKED_ROW)),
+        Index("ix_certificate_company_superseded", "company_id", "completed_on",
+              sqlite_where=text(SUPERSEDED_ROW), postgresql_where=text(SUPERSEDED_ROW)),
         # Answers the company list's filter menus (who and which courses) without reading the rows, which
         # hold the PDFs.
         Index("ix_certificate_company_people_courses", "company_id", "course_id", "course_title", "user_id"),
