@@ -86,7 +86,8 @@ def strings(value):
 
 
 class PageText(HTMLParser):
-    """The visible text fragments of a page (outside <script> and <style>) and its links."""
+    """The visible text fragments of a page (outside <script> and <style>, with the placeholder, title, aria-label
+    and alt attributes) and its links."""
 
     def __init__(self):
         super().__init__()
@@ -95,6 +96,9 @@ class PageText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
             self._hidden += 1
+        # What is read aloud or shown on hover is text too.
+        self.fragments += [" ".join(value.split()) for name, value in attrs
+                           if name in ("placeholder", "title", "aria-label", "alt") and value and value.strip()]
         href = dict(attrs).get("href")
         if tag == "a" and href:
             self.links.append(href)
