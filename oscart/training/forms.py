@@ -64,6 +64,7 @@ class DuplicateForm(BaseForm):
 
 
 class LessonForm(BaseForm):
+    version = HiddenField()  # lessons.lesson_version() of the text the editor loaded
     title = StringField(_l("Lesson title"), validators=[DataRequired(), Length(max=200)])
     body_source = TextAreaField(_l("Text (Markdown)"), validators=[Optional(), Length(max=100_000)])
     submit = SubmitField(_l("Save lesson"))

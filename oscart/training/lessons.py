@@ -1,11 +1,12 @@
 """Authoring a course's content: lessons per language and uploaded images (the knowledge check: quiz_bank)."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import bindparam, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from oscart.audit.services import record_event
-from oscart.core.database import prepared
-from oscart.core.exceptions import NotFound, RuleViolation
+from oscart.core.database import prepared, utcnow
+from oscart.core.exceptions import Conflict, NotFound, RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import is_language
 from oscart.training.content import IMAGE_URL_PREFIX, process_image, render_markdown
@@ -61,22 +62,61 @@ def add_lesson(course, *, actor, title, body_source="", kind=TEXT_LESSON):
     return lesson
 
 
-def save_lesson_translation(lesson, *, actor, language, title, body_source, course=None):
-    """Store the Markdown as written and the HTML sanitised with nh3."""
+class LessonConflict(Conflict):
+    """Someone saved the lesson in this language after the editor loaded it; nothing was written. ``current``
+    is the translation as it is now (None: removed)."""
+
+    def __init__(self, message, current):
+        super().__init__(message)
+        self.current = current
+
+
+NEW = "new"
+
+
+def lesson_version(translation):
+    """The token the lesson editor posts back: when the text it shows was saved, or NEW before the first save."""
+    return translation.updated_at.isoformat() if translation is not None else NEW
+
+
+def save_lesson_translation(lesson, *, actor, language, title, body_source, course=None, version=None):
+    """Store the Markdown as written and the HTML sanitised with nh3.
+
+    ``version``: what lesson_version() gave the editor; when someone saved this language since, LessonConflict
+    and nothing is written (an UPDATE that holds only if the row is still as loaded, so two saves cannot both win).
+    """
     if not is_language(language):
         raise NotFound()
     translation = db.session.scalar(select(LessonTranslation).where(LessonTranslation.lesson_id == lesson.id,
                                                                     LessonTranslation.language == language))
+    values = {"title": title.strip(), "body_source": body_source or "", "body_html": render_markdown(body_source)}
+    if version is not None and version != lesson_version(translation):
+        raise _conflict(translation)
     if translation is None:
-        translation = LessonTranslation(lesson_id=lesson.id, language=language)
+        translation = LessonTranslation(lesson_id=lesson.id, language=language, **values)
         db.session.add(translation)
-    translation.title = title.strip()
-    translation.body_source = body_source or ""
-    translation.body_html = render_markdown(body_source)
-    db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except IntegrityError:  # the same language written at the same moment by someone else
+            raise _conflict(None) from None
+    else:
+        unchanged = () if version is None else (LessonTranslation.updated_at == translation.updated_at,)
+        changed = db.session.execute(
+            update(LessonTranslation).where(LessonTranslation.id == translation.id, *unchanged)
+            .values(**values, updated_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+        if not changed:
+            raise _conflict(translation)
+        db.session.refresh(translation)
     record_event("training.lesson_saved", actor=actor, company_id=_company_of(lesson, course),
                  target=f"lesson:{lesson.id}", language=language)
     return translation
+
+
+def _conflict(translation):
+    return LessonConflict(_l("Someone else saved this lesson after you opened it. Nothing was saved: what you typed "
+                             "is still below, and the lesson as it is now is listed; save again to replace it."),
+                          current=translation)
 
 
 def _company_of(lesson, course):

@@ -171,16 +171,25 @@ def lesson(course_id, lesson_id, lang):
         return redirect(url_for("training.manage.editor", course_id=course.id))
     translations = lessons.lesson_translations(lesson)
     form = LessonForm(obj=translations.get(lang))
-    is_valid = form.validate_on_submit()
-    if is_valid and not form.preview.data:
-        lessons.save_lesson_translation(lesson, actor=current_user, language=lang, title=form.title.data,
-                                        body_source=form.body_source.data or "")
-        return _done(_("The lesson has been saved."), "training.manage.lesson", course_id=course.id,
-                     lesson_id=lesson.id, lang=lang)
+    if request.method == "GET":
+        form.version.data = lessons.lesson_version(translations.get(lang))
+    conflict, status = None, 200
+    if form.validate_on_submit() and not form.preview.data:
+        try:
+            lessons.save_lesson_translation(lesson, actor=current_user, language=lang, title=form.title.data,
+                                            body_source=form.body_source.data or "", version=form.version.data or None)
+        except lessons.LessonConflict as error:
+            db.session.rollback()
+            conflict, status = error, 409
+            form.version.data = lessons.lesson_version(error.current)  # saving again replaces it, knowingly
+            translations = lessons.lesson_translations(lesson)
+        else:
+            return _done(_("The lesson has been saved."), "training.manage.lesson", course_id=course.id,
+                         lesson_id=lesson.id, lang=lang)
     return render_template("training/manage/lesson.html", course=course, lesson=lesson, form=form, lang=lang,
                            source=translations.get(course.default_language), translations=translations,
                            images=lessons.list_images(course), LANGUAGES=LANGUAGES, preview=_preview(form),
-                           **_files_part(lesson))
+                           conflict=conflict, **_files_part(lesson)), status
 
 
 def _files_part(lesson):
