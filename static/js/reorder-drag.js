@@ -5,7 +5,9 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("tbody[data-reorder]").forEach(function (body) {
     var rows = function () { return Array.prototype.slice.call(body.querySelectorAll("tr[data-move-url]")); };
     var token = document.querySelector('input[name="csrf_token"]');
-    if (!token || !("draggable" in document.createElement("tr"))) { return; }
+    // Touch screens do not drag rows: there the handle stays hidden and the buttons do the moving.
+    var fine = !window.matchMedia || window.matchMedia("(pointer: fine)").matches;
+    if (!token || !fine || !("draggable" in document.createElement("tr"))) { return; }
     var dragged = null, dropped = false, before = null;
     rows().forEach(function (row) {
       row.draggable = true;

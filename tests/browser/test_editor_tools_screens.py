@@ -69,3 +69,16 @@ def test_drag_a_lesson_to_another_place(new_page, screenshot):
     expect(rows.first.locator("th")).to_contain_text("1. Les 3 nl")
     expect(rows.nth(1).locator("th")).to_contain_text("2. Les 1 nl")
     screenshot(page, "editor-lesson-dragged-desktop")
+
+
+def test_a_phone_moves_lessons_with_the_buttons_and_shows_no_drag_handle(new_page):
+    admin = make_user(role=PLATFORM_ADMIN, language="nl")
+    course = make_elearning_course(status="draft", lessons=2, titles={"nl": "Magazijn"})
+    page = new_page(viewport=VIEWPORTS[1][1], is_mobile=True, has_touch=True)
+    login(page, admin.email)
+    page.goto(f"/training/manage/{course.id}/editor")
+    rows = page.locator("tbody[data-reorder] tr[data-move-url]")
+    expect(rows.first.locator(".drag-handle")).to_be_hidden()
+    rows.nth(1).get_by_role("button", name="Naar boven").tap()
+    expect(page.locator(".flash")).to_contain_text("De volgorde is bewaard")
+    expect(rows.first.locator("th")).to_contain_text("1. Les 2 nl")
