@@ -188,6 +188,10 @@ def test_matrix_filters_by_course_and_by_name(browser):
     assert f'<option value="{first_aid.id}" selected>Eerste hulp</option>' in html
     html = browser.get("/company/training?q=bert").text
     assert "Bos, Bert" in html and "Aerts, Anna" not in html
+    anna.employee_number = "E-4711"  # the people page, the assign page and the matrix find people alike
+    db.session.commit()
+    html = browser.get("/company/training?q=e-4711").text
+    assert "Aerts, Anna" in html and "Bos, Bert" not in html
 
 
 def test_matrix_pages_people_and_courses(browser):

@@ -1,14 +1,15 @@
 """Platform administration: companies and user accounts."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from oscart.accounts.models import User
+from oscart.accounts.search import person_matches
 from oscart.audit.services import record_event
 from oscart.auth.reset import make_reset_token, reset_url
 from oscart.auth.services import revoke_all_sessions
 from oscart.companies.models import Company
-from oscart.core.database import LIKE_ESCAPE, contains_pattern, get_or_raise
+from oscart.core.database import contains_pattern, get_or_raise
 from oscart.core.exceptions import RuleViolation
 from oscart.core.extensions import db
 from oscart.core.i18n import is_language
@@ -68,8 +69,7 @@ def list_users(*, search=None, company_id=None, role=None):
     )
     if search:
         pattern = contains_pattern(search.strip().lower())
-        query = query.where(or_(func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
-                                func.lower(User.first_name + " " + User.last_name).like(pattern, escape=LIKE_ESCAPE)))
+        query = query.where(person_matches(pattern, employee_number=False))
     if company_id:
         query = query.where(User.company_id == company_id)
     if role:

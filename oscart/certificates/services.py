@@ -7,6 +7,7 @@ from functools import cache
 from sqlalchemy import and_, bindparam, func, or_, select
 
 from oscart.accounts.models import User
+from oscart.accounts.search import person_matches
 from oscart.certificates.codes import normalize_code
 from oscart.certificates.models import EXPIRED, EXPIRING, REVOKED, SUPERSEDED, VALID, Certificate
 from oscart.core import local_time
@@ -192,10 +193,7 @@ def holders_matching(pattern, company_id):
     """Ids of company ``company_id``'s people whose e-mail address, "first last" name or employee number is like
     ``pattern`` (lower case, core.database.contains_pattern), as the people page matches them
     (companies.directory.list_people)."""
-    name = User.first_name + " " + User.last_name
-    return select(User.id).where(User.company_id == company_id,
-                                 or_(*(func.lower(column).like(pattern, escape=LIKE_ESCAPE)
-                                       for column in (User.email, name, User.employee_number))))
+    return select(User.id).where(User.company_id == company_id, person_matches(pattern))
 
 
 def chosen_employee(actor, user_id):

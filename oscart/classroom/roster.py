@@ -7,12 +7,13 @@ same statement, see ``paginate``), whatever the company's size.
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, select
 
 from oscart.accounts.models import User
+from oscart.accounts.search import person_matches
 from oscart.classroom.models import CANCELLED, Registration
 from oscart.companies.services import visible_employees
-from oscart.core.database import LIKE_ESCAPE, contains_pattern, prepared
+from oscart.core.database import contains_pattern, prepared
 
 SIGNED_UP, NOT_SIGNED_UP = "registered", "unregistered"
 SHOWS = (SIGNED_UP, NOT_SIGNED_UP)
@@ -66,10 +67,7 @@ def _roster_statement(show, searched):
                                                        taking_part())
         query = query.where(User.id.in_(signed_up) if show == SIGNED_UP else User.id.not_in(signed_up))
     if searched:
-        pattern = bindparam("pattern")
-        query = query.where(or_(func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
-                                func.lower(User.first_name + " " + User.last_name).like(pattern, escape=LIKE_ESCAPE),
-                                func.lower(User.employee_number).like(pattern, escape=LIKE_ESCAPE)))
+        query = query.where(person_matches(bindparam("pattern")))
     return query
 
 

@@ -6,12 +6,13 @@ Every query is scoped to the actor's company; restricted and erased people stay 
 from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from oscart.accounts.models import User
+from oscart.accounts.search import person_matches
 from oscart.companies.models import Group, GroupMember, JobRole
 from oscart.companies.services import visible_employees
-from oscart.core.database import LIKE_ESCAPE, contains_pattern
+from oscart.core.database import contains_pattern
 from oscart.core.exceptions import NotFound
 from oscart.core.extensions import db
 from oscart.core.ids import coerce_id
@@ -72,9 +73,7 @@ def _matching(actor, filters):
     search = (filters.search or "").strip().lower()
     if search:
         pattern = contains_pattern(search)
-        conditions.append(or_(func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
-                              func.lower(User.first_name + " " + User.last_name).like(pattern, escape=LIKE_ESCAPE),
-                              func.lower(User.employee_number).like(pattern, escape=LIKE_ESCAPE)))
+        conditions.append(person_matches(pattern))
     return conditions
 
 

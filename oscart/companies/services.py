@@ -2,12 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from oscart.accounts.models import User
+from oscart.accounts.search import person_matches
 from oscart.audit.services import record_event
 from oscart.companies.models import TWO_STEP_POLICIES, Company, Invitation
-from oscart.core.database import LIKE_ESCAPE, contains_pattern, utcnow
+from oscart.core.database import contains_pattern, utcnow
 from oscart.core.exceptions import NotFound, RuleViolation
 from oscart.core.extensions import db
 
@@ -29,8 +30,7 @@ def list_employees(actor, *, search=None):
     )
     if search:
         pattern = contains_pattern(search.strip().lower())
-        query = query.where(or_(func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
-                                func.lower(User.first_name + " " + User.last_name).like(pattern, escape=LIKE_ESCAPE)))
+        query = query.where(person_matches(pattern, employee_number=False))
     return query
 
 

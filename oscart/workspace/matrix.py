@@ -11,15 +11,16 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, select
 
 from oscart.accounts.models import User
+from oscart.accounts.search import person_matches
 from oscart.assignments import cells
 from oscart.assignments.counts import ALWAYS, FOLLOWED
 from oscart.assignments.summary_models import SummaryCount
 from oscart.classroom.exports import BATCH
 from oscart.companies.models import Group, JobRole
-from oscart.core.database import LIKE_ESCAPE, SelectsInOne, contains_pattern, prepared, rows
+from oscart.core.database import SelectsInOne, contains_pattern, prepared, rows
 from oscart.core.extensions import db
 from oscart.core.local_time import local_date
 from oscart.core.pagination import Page, paginate
@@ -137,10 +138,7 @@ def _people(search, group, job_role, status, include_inactive, course):
     """The select of the filtered people's ids (see MatrixFilters.shape)."""
     query = mc.company_people(include_inactive=include_inactive, group=group, job_role=job_role)
     if search:
-        pattern = bindparam("pattern")
-        query = query.where(or_(func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
-                                func.lower(User.first_name + " " + User.last_name).like(pattern,
-                                                                                        escape=LIKE_ESCAPE)))
+        query = query.where(person_matches(bindparam("pattern")))
     if status:
         query = query.where(mc.has_status(User.id, course))
     return query
