@@ -25,10 +25,27 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+def _closed_at_once(app):
+    """The app with each response read whole and its iterable closed at once. Werkzeug's development server skips
+    the iterable's close() when the browser drops the connection while the server drains the request (a page left
+    while its logo loads): the static file is then closed by the garbage collector, and its ResourceWarning fails
+    whichever test runs at that moment. The bodies here are small; production servers close iterables themselves."""
+
+    def wsgi(environ, start_response):
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     """Base URL of the app served by a real HTTP server in a background thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_at_once(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
